@@ -1,0 +1,24 @@
+package org.dmascope.core.topology;
+
+import java.util.Locale;
+
+/** One PCI bus in a domain, written as sysfs writes it under /sys/class/pci_bus ({@code 0000:00}). */
+public record PciBus(int domain, int bus) implements Comparable<PciBus> {
+
+    /** Checks the ranges. */
+    public PciBus {
+        if (domain < 0 || bus < 0 || bus > 0xff) {
+            throw new IllegalArgumentException("not a PCI bus: domain " + domain + " bus " + bus);
+        }
+    }
+
+    @Override
+    public int compareTo(PciBus o) {
+        return domain != o.domain ? Integer.compare(domain, o.domain) : Integer.compare(bus, o.bus);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%04x:%02x", domain, bus);
+    }
+}

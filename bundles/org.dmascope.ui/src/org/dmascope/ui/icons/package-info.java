@@ -1,0 +1,3 @@
+/** Icons drawn for device classes and roles. */
+@org.eclipse.jdt.annotation.NonNullByDefault
+package org.dmascope.ui.icons;

@@ -1,0 +1,46 @@
+package org.dmascope.ui.preferences;
+
+import org.dmascope.sources.pciids.PciIdsLocator;
+import org.dmascope.ui.model.Sessions;
+import org.eclipse.jface.preference.BooleanFieldEditor;
+import org.eclipse.jface.preference.DirectoryFieldEditor;
+import org.eclipse.jface.preference.FieldEditorPreferencePage;
+import org.eclipse.jface.preference.FileFieldEditor;
+import org.eclipse.ui.IWorkbench;
+import org.eclipse.ui.IWorkbenchPreferencePage;
+
+/** Window > Preferences > DMA Scope. */
+public final class DmaScopePreferencePage extends FieldEditorPreferencePage implements IWorkbenchPreferencePage {
+
+    /** The page's ID. */
+    public static final String ID = "org.dmascope.ui.preferences.main";
+
+    /** Lays the fields out in a grid. */
+    public DmaScopePreferencePage() {
+        super(GRID);
+        setDescription("Where DMA Scope reads the live host, and how it names devices.");
+    }
+
+    @Override
+    public void init(IWorkbench workbench) {
+        setPreferenceStore(Sessions.topology(workbench).preferences());
+    }
+
+    @Override
+    protected void createFieldEditors() {
+        DirectoryFieldEditor sysfs = new DirectoryFieldEditor(PreferenceConstants.LIVE_SYSFS_ROOT,
+                "Live host's &sysfs:", getFieldEditorParent());
+        sysfs.getTextControl(getFieldEditorParent())
+                .setToolTipText("/sys, or the host's sysfs mounted into a container (e.g. /host/sys)");
+        addField(sysfs);
+        FileFieldEditor ids = new FileFieldEditor(PreferenceConstants.PCI_IDS_FILE, "PCI &ID database:",
+                getFieldEditorParent());
+        ids.setEmptyStringAllowed(true);
+        ids.getTextControl(getFieldEditorParent()).setToolTipText("Empty: the first of "
+                + PciIdsLocator.STANDARD_LOCATIONS + " that exists (now: "
+                + PciIdsLocator.find().map(Object::toString).orElse("none found; numbers are shown") + ")");
+        addField(ids);
+        addField(new BooleanFieldEditor(PreferenceConstants.SHOW_NUMERIC_IDS,
+                "Show vendor:device &numbers in the Topology view", getFieldEditorParent()));
+    }
+}

@@ -1,0 +1,3 @@
+/** DMA Scope's preferences. */
+@org.eclipse.jdt.annotation.NonNullByDefault
+package org.dmascope.ui.preferences;

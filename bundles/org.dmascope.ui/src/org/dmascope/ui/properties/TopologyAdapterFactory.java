@@ -1,0 +1,48 @@
+package org.dmascope.ui.properties;
+
+import org.dmascope.core.pciids.PciNames;
+import org.dmascope.core.topology.HostBridge;
+import org.dmascope.core.topology.PciFunction;
+import org.dmascope.ui.model.TopologySession;
+import org.dmascope.ui.model.TopologySnapshot;
+import org.eclipse.core.runtime.IAdapterFactory;
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.jdt.annotation.Nullable;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.views.properties.IPropertySource;
+
+/** Gives topology elements their Properties view rows. */
+public final class TopologyAdapterFactory implements IAdapterFactory {
+
+    @Override
+    public <T> @Nullable T getAdapter(Object adaptable, Class<T> adapterType) {
+        if (adapterType != IPropertySource.class) {
+            return null;
+        }
+        PciNames names = currentNames();
+        if (adaptable instanceof PciFunction f) {
+            return adapterType.cast(new PciFunctionPropertySource(f, names));
+        }
+        if (adaptable instanceof HostBridge h) {
+            return adapterType.cast(new HostBridgePropertySource(h));
+        }
+        return null;
+    }
+
+    @Override
+    public Class<?>[] getAdapterList() {
+        return new Class<?>[] {IPropertySource.class};
+    }
+
+    private static PciNames currentNames() {
+        if (PlatformUI.isWorkbenchRunning()) {
+            IEclipseContext context = PlatformUI.getWorkbench().getService(IEclipseContext.class);
+            TopologySession session = context == null ? null : context.get(TopologySession.class);
+            if (session != null) {
+                return session.current().map(TopologySnapshot::names)
+                        .orElse(new PciNames(org.dmascope.core.pciids.PciIds.empty()));
+            }
+        }
+        return new PciNames(org.dmascope.core.pciids.PciIds.empty());
+    }
+}

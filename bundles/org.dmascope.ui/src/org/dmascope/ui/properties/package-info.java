@@ -1,0 +1,3 @@
+/** Properties view rows for topology elements. */
+@org.eclipse.jdt.annotation.NonNullByDefault
+package org.dmascope.ui.properties;

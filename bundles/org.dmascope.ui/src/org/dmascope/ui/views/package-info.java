@@ -1,0 +1,3 @@
+/** Views of the topology. */
+@org.eclipse.jdt.annotation.NonNullByDefault
+package org.dmascope.ui.views;
