@@ -1,8 +1,8 @@
 package org.dmascope.sources.sysfs;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,8 +32,9 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
- * Reads the PCI hierarchy from a sysfs tree: the live {@code /sys} of this machine, or a copy
- * of one (a directory holding {@code bus/pci/devices}, or a root holding {@code sys/}).
+ * Reads the PCI hierarchy from a sysfs tree: the live {@code /sys} of this machine, a copy of
+ * one in a directory (holding {@code bus/pci/devices}, or a root holding {@code sys/}), or a
+ * snapshot archive (tar, tar.gz, tar.bz2) read in memory.
  *
  * <p>Each entry of {@code bus/pci/devices} links to the function's directory under
  * {@code devices/pciDDDD:BB/...}; the directories above it are its bridges, and the
@@ -56,17 +57,22 @@ public final class SysfsTreeImporter implements TopologyImporter {
 
     @Override
     public String label() {
-        return "sysfs tree (live /sys or a copy of one)";
+        return "sysfs tree (live /sys, a copy of one, or a tar/tar.gz/tar.bz2 snapshot)";
     }
 
     @Override
     public int recognise(Path input) {
-        return locate(input).isPresent() ? 100 : 0;
+        if (locate(input).isPresent()) {
+            return 100;
+        }
+        // An archive may hold a sysfs tree; only reading it tells.
+        return Files.isRegularFile(input) && ArchiveSysfsTree.sniff(input) != ArchiveSysfsTree.Format.OTHER ? 50 : 0;
     }
 
     /**
-     * The sysfs root inside an input: the input itself when it holds {@code bus/pci/devices},
-     * its {@code sys/} directory, or that of its only subdirectory (an unpacked snapshot).
+     * The sysfs root inside a directory: the directory itself when it holds
+     * {@code bus/pci/devices}, its {@code sys/} directory, or that of its only subdirectory
+     * (an unpacked snapshot).
      */
     public static Optional<Path> locate(Path input) {
         if (!Files.isDirectory(input)) {
@@ -94,12 +100,23 @@ public final class SysfsTreeImporter implements TopologyImporter {
         if (!Files.exists(input)) {
             throw new InputException(name, null, "no such file or directory");
         }
-        Path sys = locate(input).orElseThrow(() -> new InputException(name, null,
-                "not a sysfs tree: found no " + DEVICES + " below it"));
-        Path devices = sys.resolve(DEVICES);
-        List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(devices)) {
-            dir.forEach(entries::add);
+        SubMonitor progress = SubMonitor.convert(monitor, "Reading PCI devices of " + name, 10);
+        SysfsTree tree;
+        if (Files.isDirectory(input)) {
+            Path sys = locate(input).orElseThrow(() -> new InputException(name, null,
+                    "not a sysfs tree: found no " + DEVICES + " below it"));
+            tree = new DirectorySysfsTree(sys);
+            progress.split(1);
+        } else {
+            tree = ArchiveSysfsTree.load(input, name, progress.split(1));
+        }
+        return read(tree, name, progress.split(9));
+    }
+
+    private static PciTopology read(SysfsTree tree, String name, IProgressMonitor monitor) throws InputException {
+        List<String> entries;
+        try {
+            entries = new ArrayList<>(tree.list(DEVICES));
         } catch (AccessDeniedException e) {
             throw new InputException(name, DEVICES, "permission denied", e);
         } catch (IOException e) {
@@ -109,24 +126,23 @@ public final class SysfsTreeImporter implements TopologyImporter {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading PCI devices of " + name, entries.size() + 1);
         PciTopology.Builder topology = PciTopology.builder(name).parentsObserved(true);
         Map<PciBus, Integer> rootBusNuma = new TreeMap<>();
-        for (PciBus bus : hostBridgeDirectories(sys.resolve("devices"))) {
+        for (PciBus bus : hostBridgeDirectories(tree)) {
             rootBusNuma.put(bus, -1);
         }
-        Map<String, Path> copiedDirectories = new HashMap<>();
-        for (Path entry : entries) {
+        Map<String, String> copiedDirectories = new HashMap<>();
+        for (String entryName : entries) {
             progress.split(1);
-            String entryName = entry.getFileName().toString();
             if (!PciAddress.isAddress(entryName)) {
                 topology.warn(DEVICES + "/" + entryName + " is not a PCI address; skipped");
                 continue;
             }
             PciAddress address = PciAddress.parse(entryName);
-            Path dir = deviceDirectory(sys, entry, copiedDirectories);
+            String dir = deviceDirectory(tree, SysfsTree.child(DEVICES, entryName), copiedDirectories);
             try {
-                PciFunction.Builder function = readFunction(sys, dir, address);
+                PciFunction.Builder function = readFunction(tree, dir, address);
                 topology.function(function);
                 if (function.parent() == null) {
-                    Integer numa = readInt(dir.resolve("numa_node"));
+                    Integer numa = readInt(tree, SysfsTree.child(dir, "numa_node"));
                     rootBusNuma.merge(function.rootBus(), numa == null ? -1 : numa, (a, b) -> a >= 0 ? a : b);
                 }
             } catch (NoSuchFileException e) {
@@ -141,11 +157,11 @@ public final class SysfsTreeImporter implements TopologyImporter {
         return topology.build();
     }
 
-    private static List<PciBus> hostBridgeDirectories(Path devicesDir) {
+    private static List<PciBus> hostBridgeDirectories(SysfsTree tree) {
         List<PciBus> buses = new ArrayList<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(devicesDir, "pci*")) {
-            for (Path p : dir) {
-                PciBus bus = hostBridgeBus(p.getFileName().toString());
+        try {
+            for (String n : tree.list("devices")) {
+                PciBus bus = hostBridgeBus(n);
                 if (bus != null) {
                     buses.add(bus);
                 }
@@ -166,34 +182,51 @@ public final class SysfsTreeImporter implements TopologyImporter {
 
     // The function's own directory: the target of the bus/pci/devices link, or, in copies that
     // did not keep links, the directory of that name under devices/.
-    private static Path deviceDirectory(Path sys, Path entry, Map<String, Path> copied) {
-        if (Files.isSymbolicLink(entry)) {
-            try {
-                return entry.getParent().resolve(Files.readSymbolicLink(entry)).normalize();
-            } catch (IOException e) {
-                return entry;
-            }
+    private static String deviceDirectory(SysfsTree tree, String entry, Map<String, String> copied) {
+        String target = tree.linkTarget(entry);
+        if (target != null) {
+            String resolved = SysfsTree.resolveLink(entry, target);
+            return resolved == null ? entry : resolved;
         }
         if (copied.isEmpty()) {
-            try (Stream<Path> walk = Files.walk(sys.resolve("devices"))) {
-                walk.filter(p -> PciAddress.isAddress(p.getFileName().toString()) && Files.isDirectory(p))
-                        .forEach(p -> copied.putIfAbsent(p.getFileName().toString(), p));
-            } catch (IOException e) {
-                return entry;
-            }
+            indexDeviceDirectories(tree, "devices", copied, 0);
         }
-        return copied.getOrDefault(entry.getFileName().toString(), entry);
+        return copied.getOrDefault(SysfsTree.name(entry), entry);
     }
 
-    private static PciFunction.Builder readFunction(Path sys, Path dir, PciAddress address) throws IOException {
+    private static void indexDeviceDirectories(SysfsTree tree, String dir, Map<String, String> index, int depth) {
+        if (depth > 32) {
+            return;
+        }
+        List<String> names;
+        try {
+            names = tree.list(dir);
+        } catch (IOException e) {
+            return;
+        }
+        for (String n : names) {
+            String path = SysfsTree.child(dir, n);
+            boolean pciDir = PciAddress.isAddress(n) || hostBridgeBus(n) != null;
+            if (pciDir && tree.linkTarget(path) == null && tree.isDirectory(path)) {
+                if (PciAddress.isAddress(n)) {
+                    index.putIfAbsent(n, path);
+                }
+                indexDeviceDirectories(tree, path, index, depth + 1);
+            }
+        }
+    }
+
+    private static PciFunction.Builder readFunction(SysfsTree tree, String dir, PciAddress address) throws IOException {
+        if (!tree.isDirectory(dir)) {
+            throw new NoSuchFileException(dir);
+        }
         PciBus rootBus = address.pciBus();
         PciAddress parent = null;
-        Path relative = dir.startsWith(sys) ? sys.relativize(dir) : dir;
         // Walk up from the function: the nearest PCI address above it is its bridge, unless a
         // host bridge directory (pciDDDD:BB) comes first.
         boolean parentSettled = false;
-        for (int i = relative.getNameCount() - 2; i >= 0; i--) {
-            String segment = relative.getName(i).toString();
+        for (String up = SysfsTree.parent(dir); !up.isEmpty(); up = SysfsTree.parent(up)) {
+            String segment = SysfsTree.name(up);
             PciBus hostBus = hostBridgeBus(segment);
             if (hostBus != null) {
                 rootBus = hostBus;
@@ -204,63 +237,60 @@ public final class SysfsTreeImporter implements TopologyImporter {
                 parentSettled = true;
             }
         }
-        if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString());
-        }
         PciFunction.Builder b = PciFunction.builder(address, rootBus).parent(parent);
-        byte[] config = readBytes(dir.resolve("config"));
+        byte[] config = tree.read(SysfsTree.child(dir, "config"));
         boolean haveConfig = config != null && config.length >= ConfigSpace.HEADER_SIZE;
         if (haveConfig) {
             b.config(ConfigSpace.of(config));
         }
         // The kernel's attributes win over raw config space: they include its quirks.
-        Integer vendor = readHex(dir.resolve("vendor"));
-        Integer device = readHex(dir.resolve("device"));
+        Integer vendor = readHex(tree, SysfsTree.child(dir, "vendor"));
+        Integer device = readHex(tree, SysfsTree.child(dir, "device"));
         if (vendor != null && device != null) {
             b.ids(vendor, device);
         } else if (!haveConfig) {
-            if (!Files.isDirectory(dir)) {
-                throw new NoSuchFileException(dir.toString());
+            if (!tree.isDirectory(dir)) {
+                throw new NoSuchFileException(dir);
             }
             throw new IOException("neither vendor/device attributes nor config space could be read");
         }
-        Integer subVendor = readHex(dir.resolve("subsystem_vendor"));
-        Integer subDevice = readHex(dir.resolve("subsystem_device"));
+        Integer subVendor = readHex(tree, SysfsTree.child(dir, "subsystem_vendor"));
+        Integer subDevice = readHex(tree, SysfsTree.child(dir, "subsystem_device"));
         if (subVendor != null && subDevice != null) {
             b.subsystem(subVendor, subDevice);
         }
-        Integer clazz = readHex(dir.resolve("class"));
+        Integer clazz = readHex(tree, SysfsTree.child(dir, "class"));
         if (clazz != null) {
             b.classCode(clazz);
         }
-        Integer revision = readHex(dir.resolve("revision"));
+        Integer revision = readHex(tree, SysfsTree.child(dir, "revision"));
         if (revision != null) {
             b.revision(revision);
         }
-        Integer secondary = readInt(dir.resolve("secondary_bus_number"));
-        Integer subordinate = readInt(dir.resolve("subordinate_bus_number"));
+        Integer secondary = readInt(tree, SysfsTree.child(dir, "secondary_bus_number"));
+        Integer subordinate = readInt(tree, SysfsTree.child(dir, "subordinate_bus_number"));
         if (secondary != null && subordinate != null) {
             b.busRange(secondary, subordinate);
         }
-        List<String> resource = readLines(dir.resolve("resource"));
+        String resource = readString(tree, SysfsTree.child(dir, "resource"));
         if (resource != null) {
             try {
-                b.bars(Bar.parseResourceFile(resource));
+                b.bars(Bar.parseResourceFile(resource.lines().toList()));
             } catch (IllegalArgumentException e) {
                 throw new IOException("resource: " + e.getMessage(), e);
             }
         }
-        PcieLink link = readLink(dir);
+        PcieLink link = readLink(tree, dir);
         if (link != null) {
             b.link(link);
         }
-        Integer numa = readInt(dir.resolve("numa_node"));
+        Integer numa = readInt(tree, SysfsTree.child(dir, "numa_node"));
         if (numa != null) {
             b.numaNode(numa);
         }
-        b.localCpus(readString(dir.resolve("local_cpulist")));
-        b.driver(linkName(dir.resolve("driver")));
-        String group = linkName(dir.resolve("iommu_group"));
+        b.localCpus(readString(tree, SysfsTree.child(dir, "local_cpulist")));
+        b.driver(linkName(tree, SysfsTree.child(dir, "driver")));
+        String group = linkName(tree, SysfsTree.child(dir, "iommu_group"));
         if (group != null) {
             try {
                 b.iommuGroup(Integer.valueOf(group));
@@ -271,20 +301,20 @@ public final class SysfsTreeImporter implements TopologyImporter {
         return b;
     }
 
-    // current_link_speed and friends exist for PCIe functions since Linux 4.13; "Unknown" and
-    // width 0 mean the link is down or not PCIe.
-    private static @Nullable PcieLink readLink(Path dir) throws IOException {
-        String speed = readString(dir.resolve("current_link_speed"));
-        String width = readString(dir.resolve("current_link_width"));
-        String maxSpeed = readString(dir.resolve("max_link_speed"));
-        String maxWidth = readString(dir.resolve("max_link_width"));
-        if (speed == null || width == null || maxSpeed == null || maxWidth == null) {
+    // current_link_speed and friends exist for PCIe functions (max_* since Linux 4.13);
+    // "Unknown" and width 0 mean the link is down or not PCIe.
+    private static @Nullable PcieLink readLink(SysfsTree tree, String dir) {
+        String speed = readString(tree, SysfsTree.child(dir, "current_link_speed"));
+        String width = readString(tree, SysfsTree.child(dir, "current_link_width"));
+        if (speed == null || width == null) {
             return null;
         }
+        String maxSpeed = readString(tree, SysfsTree.child(dir, "max_link_speed"));
+        String maxWidth = readString(tree, SysfsTree.child(dir, "max_link_width"));
         LinkSpeed now = LinkSpeed.fromSysfs(speed);
-        LinkSpeed max = LinkSpeed.fromSysfs(maxSpeed);
+        LinkSpeed max = maxSpeed == null ? LinkSpeed.UNKNOWN : LinkSpeed.fromSysfs(maxSpeed);
         int w = parseIntOr(width, 0);
-        int mw = parseIntOr(maxWidth, 0);
+        int mw = maxWidth == null ? 0 : parseIntOr(maxWidth, 0);
         if (now == LinkSpeed.UNKNOWN && max == LinkSpeed.UNKNOWN && w == 0 && mw == 0) {
             return null;
         }
@@ -299,49 +329,25 @@ public final class SysfsTreeImporter implements TopologyImporter {
         }
     }
 
-    private static int parseHex(String text, String what) throws IOException {
-        String t = text.trim();
+    private static @Nullable String readString(SysfsTree tree, String path) {
+        byte[] data = tree.read(path);
+        return data == null ? null : new String(data, StandardCharsets.UTF_8).trim();
+    }
+
+    private static @Nullable Integer readHex(SysfsTree tree, String path) throws IOException {
+        String s = readString(tree, path);
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
         try {
-            return Integer.parseInt(t.startsWith("0x") ? t.substring(2) : t, 16);
+            return Integer.parseInt(s.startsWith("0x") ? s.substring(2) : s, 16);
         } catch (NumberFormatException e) {
-            throw new IOException(what + " is not a hexadecimal number: '" + t + "'", e);
+            throw new IOException(SysfsTree.name(path) + " is not a hexadecimal number: '" + s + "'", e);
         }
     }
 
-    private static @Nullable String readString(Path file) throws IOException {
-        try {
-            return Files.readString(file).trim();
-        } catch (NoSuchFileException | AccessDeniedException e) {
-            return null;
-        } catch (IOException e) {
-            // Some attributes return EIO or ENODEV when the device is in a low-power state.
-            return null;
-        }
-    }
-
-    private static @Nullable List<String> readLines(Path file) {
-        try {
-            return Files.readAllLines(file);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static byte @Nullable [] readBytes(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static @Nullable Integer readHex(Path file) throws IOException {
-        String s = readString(file);
-        return s == null || s.isEmpty() ? null : parseHex(s, file.getFileName().toString());
-    }
-
-    private static @Nullable Integer readInt(Path file) throws IOException {
-        String s = readString(file);
+    private static @Nullable Integer readInt(SysfsTree tree, String path) {
+        String s = readString(tree, path);
         if (s == null || s.isEmpty()) {
             return null;
         }
@@ -352,11 +358,9 @@ public final class SysfsTreeImporter implements TopologyImporter {
         }
     }
 
-    private static @Nullable String linkName(Path link) {
-        try {
-            return Files.readSymbolicLink(link).getFileName().toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
+    private static @Nullable String linkName(SysfsTree tree, String path) {
+        String target = tree.linkTarget(path);
+        return target == null ? null : SysfsTree.name(target.endsWith("/") ? target.substring(0, target.length() - 1)
+                : target);
     }
 }
