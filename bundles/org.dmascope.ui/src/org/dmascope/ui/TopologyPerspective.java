@@ -19,7 +19,7 @@ public final class TopologyPerspective implements IPerspectiveFactory {
         layout.setEditorAreaVisible(false);
         String editor = layout.getEditorArea();
         layout.addView(TopologyView.ID, IPageLayout.LEFT, 0.62f, editor);
-        IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.38f, TopologyView.ID);
+        IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.62f, TopologyView.ID);
         right.addView(IPageLayout.ID_PROP_SHEET);
         IFolderLayout bottom = layout.createFolder("bottom", IPageLayout.BOTTOM, 0.78f, "right");
         bottom.addView(PROGRESS_VIEW_ID);

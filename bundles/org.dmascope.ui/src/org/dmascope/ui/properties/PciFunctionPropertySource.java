@@ -26,10 +26,12 @@ final class PciFunctionPropertySource extends RowPropertySource {
         rows.add(row(g, "Vendor", String.format(Locale.ROOT, "%s [%04x]", names.vendor(f.vendorId()), f.vendorId())));
         rows.add(row(g, "Device", String.format(Locale.ROOT, "%s [%04x]", names.device(f.vendorId(), f.deviceId()),
                 f.deviceId())));
-        if (f.subsystemVendorId() >= 0) {
+        if (f.subsystemVendorId() > 0) {
             rows.add(row(g, "Subsystem", String.format(Locale.ROOT, "%s [%04x:%04x]",
                     names.subsystem(f).orElse(names.vendor(f.subsystemVendorId())), f.subsystemVendorId(),
                     f.subsystemDeviceId())));
+        } else if (f.subsystemVendorId() == 0) {
+            rows.add(row(g, "Subsystem", "none [0000:0000]"));
         }
         String progIf = names.programmingInterface(f.classCode()).map(p -> ", " + p).orElse("");
         rows.add(row(g, "Class", String.format(Locale.ROOT, "%s%s [%06x]", names.className(f.classCode()), progIf,

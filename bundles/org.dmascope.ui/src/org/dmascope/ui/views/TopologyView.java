@@ -13,6 +13,7 @@ import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
 import org.dmascope.ui.preferences.PreferenceConstants;
+import org.dmascope.ui.properties.OrderedPropertySheetPage;
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IMenuManager;
@@ -39,6 +40,7 @@ import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.dialogs.FilteredTree;
 import org.eclipse.ui.dialogs.PatternFilter;
 import org.eclipse.ui.part.ViewPart;
+import org.eclipse.ui.views.properties.IPropertySheetPage;
 
 /**
  * The PCI hierarchy of the current source: host bridges, bridges as nested nodes, and every
@@ -246,6 +248,15 @@ public final class TopologyView extends ViewPart {
     @Override
     public void setFocus() {
         viewer.getControl().setFocus();
+    }
+
+    /** Properties keep the order the property sources give (General first), not alphabetical order. */
+    @Override
+    public <T> @Nullable T getAdapter(Class<T> adapter) {
+        if (adapter == IPropertySheetPage.class) {
+            return adapter.cast(new OrderedPropertySheetPage());
+        }
+        return super.getAdapter(adapter);
     }
 
     @Override
