@@ -18,6 +18,7 @@ import org.dmascope.core.topology.ConfigSpace;
 import org.dmascope.core.topology.LinkSpeed;
 import org.dmascope.core.topology.PcieLink;
 import org.dmascope.core.topology.PortType;
+import org.dmascope.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -17,6 +17,7 @@ import org.dmascope.core.pciids.PciNames;
 import org.dmascope.core.topology.LspciTree;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

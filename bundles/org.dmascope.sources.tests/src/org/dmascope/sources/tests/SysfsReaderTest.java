@@ -19,6 +19,7 @@ import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
 import org.dmascope.sources.TopologySources;
 import org.dmascope.sources.pciids.PciIdsLocator;
+import org.dmascope.testing.TestData;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.junit.jupiter.api.Test;

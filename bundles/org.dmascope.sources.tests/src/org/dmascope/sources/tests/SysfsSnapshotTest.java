@@ -12,6 +12,7 @@ import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
 import org.dmascope.core.topology.PcieLink;
 import org.dmascope.sources.TopologySources;
+import org.dmascope.testing.TestData;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,8 +27,7 @@ class SysfsSnapshotTest {
     @ParameterizedTest
     @ValueSource(strings = {"40intel64-2g2n4c+pcilocality", "32em64t-2n8c+dax+nvme+mic+dimms", "fakepcilocalities"})
     void sameDevicesAsHwloc(String name) throws Exception {
-        PciTopology topology = TopologySources.builtIn().open(TestData.path("sysfs/" + name + ".tar.bz2"), name,
-                new NullProgressMonitor());
+        PciTopology topology = open(name);
         Map<String, HwlocPci.Obj> hwloc = HwlocPci.read(TestData.path("sysfs/expected-hwloc/" + name + ".xml"));
 
         // hwloc drops bridges whose bus numbers are not configured (secondary bus not above
@@ -61,6 +61,11 @@ class SysfsSnapshotTest {
         assertTrue(topology.warnings().isEmpty(), topology.warnings().toString());
     }
 
+    private static PciTopology open(String snapshot) throws Exception {
+        return TopologySources.builtIn().open(TestData.path("sysfs/" + snapshot + ".tar.bz2"), snapshot,
+                new NullProgressMonitor());
+    }
+
     private static boolean unconfiguredBridge(PciFunction f) {
         int bus = f.address().bus();
         return f.isBridge() && (f.secondaryBus() <= bus || f.subordinateBus() < f.secondaryBus());
@@ -69,8 +74,7 @@ class SysfsSnapshotTest {
     @ParameterizedTest
     @ValueSource(strings = {"32em64t-2n8c+dax+nvme+mic+dimms"})
     void anUnconfiguredBridgeIsKept(String name) throws Exception {
-        PciTopology topology = TopologySources.builtIn().open(TestData.path("sysfs/" + name + ".tar.bz2"), name,
-                new NullProgressMonitor());
+        PciTopology topology = open(name);
         PciFunction bridge = topology.function(PciAddress.parse("0000:00:11.0")).orElseThrow();
         assertEquals(0, bridge.secondaryBus());
         assertTrue(unconfiguredBridge(bridge));
@@ -81,8 +85,7 @@ class SysfsSnapshotTest {
     @ValueSource(strings = {"40intel64-2g2n4c+pcilocality"})
     void headerOnlyConfigMeansInferredRoles(String name) throws Exception {
         // These snapshots keep 64 bytes of config space, as an unprivileged reader sees it.
-        PciTopology topology = TopologySources.builtIn().open(TestData.path("sysfs/" + name + ".tar.bz2"), name,
-                new NullProgressMonitor());
+        PciTopology topology = open(name);
         PciFunction rootPort = topology.function(PciAddress.parse("0000:00:03.0")).orElseThrow();
         assertTrue(rootPort.roleInferred());
         assertEquals("root port", rootPort.role().label());

@@ -18,6 +18,7 @@ import org.dmascope.ui.handlers.OpenSourceHandler;
 import org.dmascope.ui.handlers.RefreshHandler;
 import org.dmascope.ui.model.TopologySnapshot;
 import org.dmascope.ui.views.TopologyView;
+import org.dmascope.testing.TestData;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;

@@ -3,6 +3,7 @@ package org.dmascope.ui.model;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -178,6 +179,20 @@ public final class TopologySession {
         return n;
     }
 
+    // On the UI thread: report a failed read unless a newer read superseded it. The current
+    // topology stays as it is.
+    private void failed(Job job, SourceRef source, String message) {
+        synchronized (this) {
+            if (running != job) {
+                return;
+            }
+            running = null;
+        }
+        for (Listener l : listeners) {
+            l.loadFailed(source, message);
+        }
+    }
+
     private final class LoadJob extends Job {
         private final SourceRef source;
 
@@ -205,8 +220,7 @@ public final class TopologySession {
                             : "this machine (" + sys + ")";
                     topology = new SysfsTreeImporter().read(sys, name, progress.split(8));
                 } else {
-                    Path path = source.path();
-                    topology = sources.open(path == null ? Path.of("") : path, source.name(), progress.split(8));
+                    topology = sources.open(Objects.requireNonNull(source.path()), source.name(), progress.split(8));
                 }
                 PciNames n = names();
                 progress.split(2);
@@ -217,7 +231,7 @@ public final class TopologySession {
             } catch (OperationCanceledException e) {
                 return Status.CANCEL_STATUS;
             } catch (InputException e) {
-                fire(l -> l.loadFailed(source, e.getMessage()));
+                onUiThread(() -> failed(this, source, e.getMessage()));
                 return Status.info(e.getMessage());
             }
         }

@@ -1,12 +1,12 @@
 package org.dmascope.ui.properties;
 
+import org.dmascope.core.pciids.PciIds;
 import org.dmascope.core.pciids.PciNames;
 import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.PciFunction;
-import org.dmascope.ui.model.TopologySession;
+import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.TopologySnapshot;
 import org.eclipse.core.runtime.IAdapterFactory;
-import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.views.properties.IPropertySource;
@@ -34,15 +34,9 @@ public final class TopologyAdapterFactory implements IAdapterFactory {
         return new Class<?>[] {IPropertySource.class};
     }
 
+    // Names of the topology on screen (the element came from it).
     private static PciNames currentNames() {
-        if (PlatformUI.isWorkbenchRunning()) {
-            IEclipseContext context = PlatformUI.getWorkbench().getService(IEclipseContext.class);
-            TopologySession session = context == null ? null : context.get(TopologySession.class);
-            if (session != null) {
-                return session.current().map(TopologySnapshot::names)
-                        .orElse(new PciNames(org.dmascope.core.pciids.PciIds.empty()));
-            }
-        }
-        return new PciNames(org.dmascope.core.pciids.PciIds.empty());
+        return Sessions.topology(PlatformUI.getWorkbench()).current().map(TopologySnapshot::names)
+                .orElseGet(() -> new PciNames(PciIds.empty()));
     }
 }

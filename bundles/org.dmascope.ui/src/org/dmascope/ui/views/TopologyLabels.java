@@ -46,7 +46,7 @@ final class TopologyLabels {
                 PcieLink link = f.link();
                 return link == null ? "" : link.describe();
             case 5:
-                return f.numaNode() == PciFunction.NUMA_UNKNOWN || f.numaNode() < 0 ? "" : Integer.toString(f.numaNode());
+                return f.numaNode() < 0 ? "" : Integer.toString(f.numaNode());
             case 6:
                 Integer group = f.iommuGroup();
                 return group == null ? "" : group.toString();
