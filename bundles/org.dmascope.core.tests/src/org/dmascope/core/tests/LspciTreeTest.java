@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 
 import org.dmascope.core.pciids.PciIds;
 import org.dmascope.core.pciids.PciNames;
+import org.dmascope.core.topology.FunctionRole;
 import org.dmascope.core.topology.LspciTree;
+import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
 import org.dmascope.testing.TestData;
@@ -62,20 +64,30 @@ class LspciTreeTest {
     }
 
     @Test
-    void parentLinksPlaceFunctionsBelowTheirBridge() throws IOException {
-        // With observed parents (live sysfs) the tree is the same for a well-formed machine.
+    void placingByBusNumbersGivesTheTreeLspciPrints() throws IOException {
         PciTopology dump = fromDump("tree-asus-p6t6");
-        PciTopology.Builder withParents = PciTopology.builder("asus with parents");
-        for (PciFunction f : dump.functions()) {
-            PciFunction.Builder b = PciFunction.builder(f.address(), f.rootBus()).ids(f.vendorId(), f.deviceId())
-                    .classCode(f.classCode()).headerType(f.headerType()).busRange(f.secondaryBus(), f.subordinateBus());
-            dump.functions().stream().filter(p -> p.secondaryBus() == f.address().bus() && f.address().bus() != 0)
-                    .reduce((a, c) -> c).ifPresent(p -> b.parent(p.address()));
-            withParents.function(b);
-        }
+        PciTopology placed = LspciTree.placeByBusNumbers(dump);
+        assertEquals("0000:03:00.0", parent(placed, "04:00.0"));
+        assertEquals("0000:02:00.0", parent(placed, "03:02.0"));
+        assertEquals("0000:00:03.0", parent(placed, "02:00.0"));
+        assertEquals(null, parent(placed, "00:03.0"));
+        assertEquals("0000:00", fn(placed, "04:00.0").rootBus().toString());
+        assertEquals("0000:ff", fn(placed, "ff:06.3").rootBus().toString());
+        assertEquals(2, placed.hostBridges().size());
+        assertEquals(FunctionRole.ROOT_PORT, fn(placed, "00:03.0").role());
+        // Printed through the parent links, the tree is the one lspci printed from bus numbers.
         PciNames none = new PciNames(PciIds.empty());
         assertEquals(LspciTree.format(dump, none, false, PciNames.Mode.NAMES, false),
-                LspciTree.format(withParents.build(), none, false, PciNames.Mode.NAMES, true));
+                LspciTree.format(placed, none, false, PciNames.Mode.NAMES, true));
+    }
+
+    private static PciFunction fn(PciTopology t, String bdf) {
+        return t.function(PciAddress.parse(bdf)).orElseThrow();
+    }
+
+    private static String parent(PciTopology t, String bdf) {
+        PciAddress p = fn(t, bdf).parent();
+        return p == null ? null : p.toString();
     }
 
     static PciTopology fromDump(String dump) throws IOException {

@@ -56,6 +56,56 @@ public final class LspciTree {
         return printer.out.toString();
     }
 
+    /**
+     * Places the functions of a source that carries no hierarchy (a config-space dump, lspci
+     * text) where lspci places them: below the bridge whose bus they were routed onto, and on
+     * the root bus that bridge chain starts from. A function no route reaches (a bridge whose
+     * range covers its own bus) stays on its own bus, with a warning.
+     */
+    public static PciTopology placeByBusNumbers(PciTopology flat) {
+        LspciTree printer = new LspciTree(new PciNames(org.dmascope.core.pciids.PciIds.empty()), false,
+                PciNames.Mode.NAMES);
+        Bridge host = printer.build(flat, false);
+        Map<PciAddress, PciAddress> parents = new HashMap<>();
+        Map<PciAddress, PciBus> roots = new HashMap<>();
+        for (Bus bus : host.buses) {
+            printer.place(bus, null, new PciBus(bus.domain, bus.number), parents, roots);
+        }
+        List<String> unplaced = new ArrayList<>();
+        PciTopology placed = flat.rearrange(b -> {
+            PciBus root = roots.get(b.address());
+            if (root == null) {
+                unplaced.add(b.address().toString());
+                return b.parent(null).rootBus(b.address().pciBus());
+            }
+            return b.parent(parents.get(b.address())).rootBus(root);
+        });
+        if (unplaced.isEmpty()) {
+            return placed;
+        }
+        return placed.withWarning("no bridge range reaches " + String.join(", ", unplaced)
+                + "; shown on their own buses");
+    }
+
+    private void place(Bus bus, @Nullable PciAddress parent, PciBus root, Map<PciAddress, PciAddress> parents,
+            Map<PciAddress, PciBus> roots) {
+        for (PciFunction f : bus.devices) {
+            if (roots.containsKey(f.address())) {
+                continue; // reached twice: a bridge whose range loops back
+            }
+            roots.put(f.address(), root);
+            if (parent != null) {
+                parents.put(f.address(), parent);
+            }
+            Bridge b = bridges.get(f.address());
+            if (b != null) {
+                for (Bus below : b.buses) {
+                    place(below, f.address(), root, parents, roots);
+                }
+            }
+        }
+    }
+
     private static final class Bus {
         final int domain;
         final int number;

@@ -36,12 +36,18 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param capabilities      standard then extended capabilities that could be read
  * @param configBytes       how many bytes of config space were read (0 when none)
  * @param localCpus         the CPUs local to the function ({@code local_cpulist}), null when unknown
+ * @param osDevices         the names the operating system gives it (eth0, mlx5_0, nvme0n1)
+ * @param gpu               what a topology file says about it as a GPU, null when nothing
+ * @param placeholder       whether the function is not real hardware but a placeholder a
+ *                          topology file's author wrote to group devices (NCCL files' virtual
+ *                          switches {@code ffff:ff:NN.0})
  */
 public record PciFunction(PciAddress address, int vendorId, int deviceId, int subsystemVendorId,
         int subsystemDeviceId, int classCode, int revision, int headerType, PortType portType, FunctionRole role,
         boolean roleInferred, @Nullable PciAddress parent, PciBus rootBus, int secondaryBus, int subordinateBus,
         List<Bar> bars, @Nullable PcieLink link, int numaNode, @Nullable Integer iommuGroup, @Nullable String driver,
-        @Nullable Acs acs, List<Capability> capabilities, int configBytes, @Nullable String localCpus) {
+        @Nullable Acs acs, List<Capability> capabilities, int configBytes, @Nullable String localCpus,
+        List<OsDevice> osDevices, @Nullable GpuInfo gpu, boolean placeholder) {
 
     /** The value of {@link #numaNode()} when the source does not know the node. */
     public static final int NUMA_UNKNOWN = Integer.MIN_VALUE;
@@ -54,6 +60,7 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
         Objects.requireNonNull(rootBus);
         bars = List.copyOf(bars);
         capabilities = List.copyOf(capabilities);
+        osDevices = List.copyOf(osDevices);
     }
 
     /** Base class, subclass and interface as lspci prints the class: {@code 0604}. */
@@ -80,7 +87,17 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
     public PciFunction withRole(FunctionRole newRole, boolean inferred) {
         return new PciFunction(address, vendorId, deviceId, subsystemVendorId, subsystemDeviceId, classCode, revision,
                 headerType, portType, newRole, inferred, parent, rootBus, secondaryBus, subordinateBus, bars, link,
-                numaNode, iommuGroup, driver, acs, capabilities, configBytes, localCpus);
+                numaNode, iommuGroup, driver, acs, capabilities, configBytes, localCpus, osDevices, gpu, placeholder);
+    }
+
+    /** A builder holding everything this function has, to make a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(address, rootBus).ids(vendorId, deviceId).subsystem(subsystemVendorId, subsystemDeviceId)
+                .classCode(classCode).revision(revision).headerType(headerType).portType(portType).parent(parent)
+                .busRange(secondaryBus, subordinateBus).bars(bars).link(link).numaNode(numaNode).iommuGroup(iommuGroup)
+                .driver(driver).acs(acs).capabilities(capabilities).configBytes(configBytes).localCpus(localCpus)
+                .osDevices(osDevices).gpu(gpu).placeholder(placeholder);
+        return b;
     }
 
     /** Starts a builder for a function at this address on this root bus. */
@@ -91,7 +108,7 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
     /** Collects what a source learns about a function; the topology assigns the role. */
     public static final class Builder {
         private final PciAddress address;
-        private final PciBus rootBus;
+        private PciBus rootBus;
         private int vendorId;
         private int deviceId;
         private int subsystemVendorId = -1;
@@ -112,6 +129,9 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
         private List<Capability> capabilities = List.of();
         private int configBytes;
         private @Nullable String localCpus;
+        private List<OsDevice> osDevices = List.of();
+        private @Nullable GpuInfo gpu;
+        private boolean placeholder;
 
         private Builder(PciAddress address, PciBus rootBus) {
             this.address = address;
@@ -131,6 +151,12 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
         /** The root bus of the function's hierarchy. */
         public PciBus rootBus() {
             return rootBus;
+        }
+
+        /** Moves the function to another hierarchy's root bus. */
+        public Builder rootBus(PciBus value) {
+            this.rootBus = value;
+            return this;
         }
 
         /** Vendor and device ID. */
@@ -238,6 +264,24 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
             return this;
         }
 
+        /** OS device names. */
+        public Builder osDevices(List<OsDevice> value) {
+            this.osDevices = value;
+            return this;
+        }
+
+        /** GPU details from a topology file. */
+        public Builder gpu(@Nullable GpuInfo value) {
+            this.gpu = value;
+            return this;
+        }
+
+        /** Marks the function as a placeholder written by a topology file's author. */
+        public Builder placeholder(boolean value) {
+            this.placeholder = value;
+            return this;
+        }
+
         /**
          * Fills identity, bus numbers, port type, link, ACS and capabilities from config space.
          * A source that also has the kernel's sysfs attributes applies them afterwards: the
@@ -269,7 +313,8 @@ public record PciFunction(PciAddress address, int vendorId, int deviceId, int su
         public PciFunction build(FunctionRole role, boolean roleInferred) {
             return new PciFunction(address, vendorId, deviceId, subsystemVendorId, subsystemDeviceId, classCode,
                     revision, headerType, portType, role, roleInferred, parent, rootBus, secondaryBus, subordinateBus,
-                    bars, link, numaNode, iommuGroup, driver, acs, capabilities, configBytes, localCpus);
+                    bars, link, numaNode, iommuGroup, driver, acs, capabilities, configBytes, localCpus, osDevices, gpu,
+                    placeholder);
         }
     }
 }

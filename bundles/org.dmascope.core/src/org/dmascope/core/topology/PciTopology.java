@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 import org.eclipse.jdt.annotation.Nullable;
 
@@ -29,14 +30,19 @@ public final class PciTopology {
     private final Map<PciBus, List<PciFunction>> rootFunctions;
     private final List<String> warnings;
     private final boolean parentsObserved;
+    private final CpuInfo cpu;
+    private final List<NumaNode> numaNodes;
+    private final List<NvLink> nvLinks;
 
-    private PciTopology(String source, List<HostBridge> hostBridges, List<PciFunction> functions,
-            List<String> warnings, boolean parentsObserved) {
-        this.source = source;
-        this.parentsObserved = parentsObserved;
-        this.hostBridges = List.copyOf(hostBridges);
+    private PciTopology(Builder b, List<PciFunction> functions) {
+        this.source = b.source;
+        this.parentsObserved = b.parentsObserved;
+        this.cpu = b.cpu;
+        this.numaNodes = List.copyOf(b.numaNodes.values());
+        this.nvLinks = List.copyOf(b.nvLinks);
+        this.hostBridges = List.copyOf(b.hostBridges.values());
         this.functions = List.copyOf(functions);
-        this.warnings = List.copyOf(warnings);
+        this.warnings = List.copyOf(b.warnings);
         Map<PciAddress, PciFunction> index = new HashMap<>();
         Map<PciAddress, List<PciFunction>> kids = new HashMap<>();
         Map<PciBus, List<PciFunction>> roots = new TreeMap<>();
@@ -44,7 +50,7 @@ public final class PciTopology {
             index.put(f.address(), f);
             PciAddress parent = f.parent();
             if (parent == null) {
-                roots.computeIfAbsent(f.rootBus(), b -> new ArrayList<>()).add(f);
+                roots.computeIfAbsent(f.rootBus(), bus -> new ArrayList<>()).add(f);
             } else {
                 kids.computeIfAbsent(parent, p -> new ArrayList<>()).add(f);
             }
@@ -82,6 +88,21 @@ public final class PciTopology {
      */
     public boolean parentsObserved() {
         return parentsObserved;
+    }
+
+    /** The machine's CPUs, as far as the source tells. */
+    public CpuInfo cpu() {
+        return cpu;
+    }
+
+    /** NUMA nodes the source describes (empty when it does not). */
+    public List<NumaNode> numaNodes() {
+        return numaNodes;
+    }
+
+    /** NVLink connections the source describes. */
+    public List<NvLink> nvLinks() {
+        return nvLinks;
     }
 
     /** Things the source noticed while reading (a device that vanished, a file it could not read). */
@@ -134,6 +155,50 @@ public final class PciTopology {
         return upstreamBridges(function).size();
     }
 
+    /**
+     * The same machine with each function changed by the given operation (on a builder holding
+     * all it has): parents and roles are settled again. Host bridges, CPUs, NUMA nodes, NVLinks
+     * and warnings are kept; host bridges for new root buses are added.
+     */
+    public PciTopology rebuild(UnaryOperator<PciFunction.Builder> change) {
+        Builder b = machine(true);
+        for (PciFunction f : functions) {
+            b.function(change.apply(f.toBuilder()));
+        }
+        return b.build();
+    }
+
+    /**
+     * The same machine with a new hierarchy: each function is changed by the operation (which
+     * sets its parent and root bus), and the host bridges are those of the new root buses.
+     */
+    public PciTopology rearrange(UnaryOperator<PciFunction.Builder> change) {
+        Builder b = machine(false);
+        for (PciFunction f : functions) {
+            b.function(change.apply(f.toBuilder()));
+        }
+        return b.build();
+    }
+
+    /** The same topology with one more warning. */
+    public PciTopology withWarning(String warning) {
+        Builder b = machine(true).warn(warning);
+        functions.forEach(f -> b.function(f.toBuilder()));
+        return b.build();
+    }
+
+    // A builder with everything but the functions (and, if asked, the host bridges).
+    private Builder machine(boolean withHostBridges) {
+        Builder b = builder(source).parentsObserved(parentsObserved).cpu(cpu);
+        if (withHostBridges) {
+            hostBridges.forEach(b::hostBridge);
+        }
+        numaNodes.forEach(b::numaNode);
+        nvLinks.forEach(b::nvLink);
+        warnings.forEach(b::warn);
+        return b;
+    }
+
     @Override
     public String toString() {
         return "PciTopology[" + source + ", " + hostBridges.size() + " host bridges, " + functions.size()
@@ -152,6 +217,9 @@ public final class PciTopology {
         private final Map<PciAddress, PciFunction.Builder> functions = new LinkedHashMap<>();
         private final List<String> warnings = new ArrayList<>();
         private boolean parentsObserved = true;
+        private CpuInfo cpu = CpuInfo.UNKNOWN;
+        private final Map<Integer, NumaNode> numaNodes = new TreeMap<>();
+        private final List<NvLink> nvLinks = new ArrayList<>();
 
         private Builder(String source) {
             this.source = source;
@@ -178,6 +246,24 @@ public final class PciTopology {
             if (functions.putIfAbsent(function.address(), function) != null) {
                 throw new IllegalArgumentException("function " + function.address() + " listed twice in " + source);
             }
+            return this;
+        }
+
+        /** The machine's CPUs. */
+        public Builder cpu(CpuInfo value) {
+            this.cpu = value;
+            return this;
+        }
+
+        /** Adds a NUMA node. */
+        public Builder numaNode(NumaNode node) {
+            numaNodes.put(node.id(), node);
+            return this;
+        }
+
+        /** Adds an NVLink connection. */
+        public Builder nvLink(NvLink link) {
+            nvLinks.add(link);
             return this;
         }
 
@@ -229,7 +315,7 @@ public final class PciTopology {
             }
             List<PciFunction> result = new ArrayList<>(done.values());
             result.sort(Comparator.comparing(PciFunction::address));
-            return new PciTopology(source, new ArrayList<>(hostBridges.values()), result, warnings, parentsObserved);
+            return new PciTopology(this, result);
         }
 
         private static int depthOf(PciFunction.Builder b, Map<PciAddress, PciFunction.Builder> all) {
