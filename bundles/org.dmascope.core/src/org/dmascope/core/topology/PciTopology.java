@@ -31,6 +31,7 @@ public final class PciTopology {
     private final List<String> warnings;
     private final boolean parentsObserved;
     private final CpuInfo cpu;
+    private final Hierarchy hierarchy;
     private final List<NumaNode> numaNodes;
     private final List<NvLink> nvLinks;
 
@@ -38,6 +39,7 @@ public final class PciTopology {
         this.source = b.source;
         this.parentsObserved = b.parentsObserved;
         this.cpu = b.cpu;
+        this.hierarchy = b.hierarchy;
         this.numaNodes = List.copyOf(b.numaNodes.values());
         this.nvLinks = List.copyOf(b.nvLinks);
         this.hostBridges = List.copyOf(b.hostBridges.values());
@@ -88,6 +90,22 @@ public final class PciTopology {
      */
     public boolean parentsObserved() {
         return parentsObserved;
+    }
+
+    /** What the bridges of this topology stand for. */
+    public enum Hierarchy {
+        /** Every bridge is a real port function (sysfs, lspci, hwloc): root ports, switch ports. */
+        PORTS,
+        /**
+         * A bridge stands for a whole switch and root ports are left out (NCCL topology files):
+         * devices hang below their switch, switches below the CPU.
+         */
+        SWITCHES
+    }
+
+    /** What the bridges of this topology stand for. */
+    public Hierarchy hierarchy() {
+        return hierarchy;
     }
 
     /** The machine's CPUs, as far as the source tells. */
@@ -189,7 +207,7 @@ public final class PciTopology {
 
     // A builder with everything but the functions (and, if asked, the host bridges).
     private Builder machine(boolean withHostBridges) {
-        Builder b = builder(source).parentsObserved(parentsObserved).cpu(cpu);
+        Builder b = builder(source).parentsObserved(parentsObserved).cpu(cpu).hierarchy(hierarchy);
         if (withHostBridges) {
             hostBridges.forEach(b::hostBridge);
         }
@@ -218,6 +236,7 @@ public final class PciTopology {
         private final List<String> warnings = new ArrayList<>();
         private boolean parentsObserved = true;
         private CpuInfo cpu = CpuInfo.UNKNOWN;
+        private Hierarchy hierarchy = Hierarchy.PORTS;
         private final Map<Integer, NumaNode> numaNodes = new TreeMap<>();
         private final List<NvLink> nvLinks = new ArrayList<>();
 
@@ -246,6 +265,12 @@ public final class PciTopology {
             if (functions.putIfAbsent(function.address(), function) != null) {
                 throw new IllegalArgumentException("function " + function.address() + " listed twice in " + source);
             }
+            return this;
+        }
+
+        /** What the bridges stand for (ports by default). */
+        public Builder hierarchy(Hierarchy value) {
+            this.hierarchy = value;
             return this;
         }
 
@@ -311,7 +336,7 @@ public final class PciTopology {
                 PciFunction raw = b.build(FunctionRole.ENDPOINT, false);
                 PciAddress parentAddress = raw.parent();
                 PciFunction parent = parentAddress == null ? null : done.get(parentAddress);
-                done.put(raw.address(), assignRole(raw, parent));
+                done.put(raw.address(), assignRole(raw, parent, hierarchy));
             }
             List<PciFunction> result = new ArrayList<>(done.values());
             result.sort(Comparator.comparing(PciFunction::address));
@@ -329,7 +354,7 @@ public final class PciTopology {
             return depth;
         }
 
-        private static PciFunction assignRole(PciFunction f, @Nullable PciFunction parent) {
+        private static PciFunction assignRole(PciFunction f, @Nullable PciFunction parent, Hierarchy hierarchy) {
             int base = f.classCode() >> 16 & 0xff;
             int sub = f.classCode() >> 8 & 0xff;
             boolean bridgeHeader = f.headerType() == ConfigSpace.HEADER_BRIDGE
@@ -349,7 +374,9 @@ public final class PciTopology {
                 case DOWNSTREAM_PORT:
                     return f.withRole(FunctionRole.SWITCH_DOWNSTREAM_PORT, false);
                 case UNKNOWN:
-                    return f.withRole(inferBridgeRole(parent), true);
+                    // In a file of switches, an unknown bridge is a switch, seen from its upstream port.
+                    return f.withRole(hierarchy == Hierarchy.SWITCHES ? FunctionRole.SWITCH_UPSTREAM_PORT
+                            : inferBridgeRole(parent), true);
                 default:
                     return f.withRole(FunctionRole.PCI_BRIDGE, false);
             }

@@ -58,6 +58,24 @@ class LiveSysfsTest {
                 topology.hostBridges().size());
     }
 
+    @Test
+    void readsTheCpuAndNumaNodesOfThisMachine() throws Exception {
+        PciTopology topology = TopologySources.builtIn().live(new NullProgressMonitor());
+        String vendorId = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("vendor_id"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+        if (!vendorId.isEmpty()) {
+            assertEquals(vendorId, topology.cpu().vendor().cpuidString());
+        }
+        long nodes;
+        try (var s = Files.list(Path.of("/sys/devices/system/node"))) {
+            nodes = s.filter(p -> p.getFileName().toString().matches("node\\d+")).count();
+        }
+        assertEquals(nodes, topology.numaNodes().size());
+        for (var node : topology.numaNodes()) {
+            assertEquals(read(Path.of("/sys/devices/system/node/node" + node.id()), "cpulist"), node.cpus());
+        }
+    }
+
     private static String read(Path dir, String attribute) throws IOException {
         return Files.readString(dir.resolve(attribute)).trim();
     }

@@ -1,12 +1,14 @@
 package org.dmascope.sources.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.dmascope.core.topology.CpuVendor;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
@@ -59,6 +61,18 @@ class SysfsSnapshotTest {
             }
         }
         assertTrue(topology.warnings().isEmpty(), topology.warnings().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"40intel64-2g2n4c+pcilocality"})
+    void cpuAndNumaNodesOfTheSnapshot(String name) throws Exception {
+        // proc/cpuinfo beside sys/: "GenuineIntel", family 6, model 47 (Xeon E7-4870).
+        PciTopology topology = open(name);
+        assertEquals(CpuVendor.INTEL, topology.cpu().vendor());
+        assertEquals(6, topology.cpu().family());
+        assertEquals(47, topology.cpu().model());
+        assertEquals(4, topology.numaNodes().size());
+        assertFalse(topology.cpu().isAmdZenOrNewer());
     }
 
     private static PciTopology open(String snapshot) throws Exception {

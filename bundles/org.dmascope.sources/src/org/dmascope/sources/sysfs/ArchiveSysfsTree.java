@@ -41,11 +41,16 @@ final class ArchiveSysfsTree implements SysfsTree {
     private record Node(Kind kind, byte @Nullable [] data, @Nullable String target) {
     }
 
+    // Files kept from beside the sys/ folder (the snapshot's proc/).
+    private static final List<String> BESIDE = List.of("proc/cpuinfo");
+
     private final Map<String, Node> nodes;
+    private final Map<String, byte[]> beside;
     private final Map<String, List<String>> children;
 
-    private ArchiveSysfsTree(Map<String, Node> nodes) {
+    private ArchiveSysfsTree(Map<String, Node> nodes, Map<String, byte[]> beside) {
         this.nodes = nodes;
+        this.beside = beside;
         this.children = new HashMap<>();
         for (String path : nodes.keySet()) {
             if (!path.isEmpty()) {
@@ -158,7 +163,15 @@ final class ArchiveSysfsTree implements SysfsTree {
             }
         }
         tree.put("", new Node(Kind.DIRECTORY, null, null));
-        return new ArchiveSysfsTree(tree);
+        String above = prefix.substring(0, prefix.length() - "sys/".length());
+        Map<String, byte[]> besideFiles = new HashMap<>();
+        for (String b : BESIDE) {
+            Node n = all.get(above + b);
+            if (n != null && n.kind() == Kind.FILE && n.data() != null) {
+                besideFiles.put(b, n.data());
+            }
+        }
+        return new ArchiveSysfsTree(tree, besideFiles);
     }
 
     // "./a/b/../c" -> "a/c"; null for names that leave the archive.
@@ -237,6 +250,12 @@ final class ArchiveSysfsTree implements SysfsTree {
         String parent = resolve(SysfsTree.parent(path));
         Node n = parent == null ? null : nodes.get(SysfsTree.child(parent, SysfsTree.name(path)));
         return n != null && n.kind() == Kind.LINK ? n.target() : null;
+    }
+
+    @Override
+    public byte @Nullable [] readBeside(String path) {
+        byte[] data = beside.get(path);
+        return data == null ? null : data.clone();
     }
 
     @Override

@@ -50,6 +50,19 @@ final class DirectorySysfsTree implements SysfsTree {
     }
 
     @Override
+    public byte @Nullable [] readBeside(String path) {
+        Path above = root.toAbsolutePath().getParent();
+        if (above == null) {
+            return null;
+        }
+        try {
+            return Files.readAllBytes(above.resolve(path));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
     public byte @Nullable [] read(String path) {
         try {
             return Files.readAllBytes(at(path));

@@ -30,6 +30,12 @@ interface SysfsTree {
     /** The content of a file, or null when it is not there or cannot be read. */
     byte @Nullable [] read(String path);
 
+    /**
+     * A file beside the sysfs tree, relative to the folder that holds {@code sys/} (for the
+     * live tree, {@code /}): {@code proc/cpuinfo}. Null when it is not there.
+     */
+    byte @Nullable [] readBeside(String path);
+
     /** The parent of a path, "" for a top-level name. */
     static String parent(String path) {
         int slash = path.lastIndexOf('/');

@@ -22,6 +22,7 @@ import org.dmascope.core.topology.Bar;
 import org.dmascope.core.topology.ConfigSpace;
 import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.LinkSpeed;
+import org.dmascope.core.topology.NumaNode;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciBus;
 import org.dmascope.core.topology.PciFunction;
@@ -110,10 +111,13 @@ public final class SysfsTreeImporter implements TopologyImporter {
         } else {
             tree = ArchiveSysfsTree.load(input, name, progress.split(1));
         }
-        return read(tree, name, progress.split(9));
+        boolean live = Files.isDirectory(input) && locate(input).map(p -> p.toAbsolutePath().normalize())
+                .filter(LIVE_ROOT::equals).isPresent();
+        return read(tree, name, live, progress.split(9));
     }
 
-    private static PciTopology read(SysfsTree tree, String name, IProgressMonitor monitor) throws InputException {
+    private static PciTopology read(SysfsTree tree, String name, boolean live, IProgressMonitor monitor)
+            throws InputException {
         List<String> entries;
         try {
             entries = new ArrayList<>(tree.list(DEVICES));
@@ -153,8 +157,37 @@ public final class SysfsTreeImporter implements TopologyImporter {
             }
         }
         rootBusNuma.forEach((bus, numa) -> topology.hostBridge(new HostBridge(bus, numa)));
+        readMachine(tree, live, topology);
         progress.split(1);
         return topology.build();
+    }
+
+    // NUMA nodes from devices/system/node, their sockets from the first CPU's package id, and
+    // the CPU from proc/cpuinfo beside the tree (the architecture only for the live machine).
+    private static void readMachine(SysfsTree tree, boolean live, PciTopology.Builder topology) {
+        String nodes = "devices/system/node";
+        try {
+            for (String n : tree.list(nodes)) {
+                if (!n.matches("node\\d+")) {
+                    continue;
+                }
+                String cpus = readString(tree, SysfsTree.child(SysfsTree.child(nodes, n), "cpulist"));
+                int socket = -1;
+                if (cpus != null && !cpus.isEmpty()) {
+                    String firstCpu = cpus.split("[,-]")[0];
+                    Integer pkg = readInt(tree, "devices/system/cpu/cpu" + firstCpu + "/topology/physical_package_id");
+                    socket = pkg == null ? -1 : pkg;
+                }
+                topology.numaNode(new NumaNode(Integer.parseInt(n.substring(4)), cpus, socket));
+            }
+        } catch (IOException e) {
+            // No NUMA information in this tree (a kernel without CONFIG_NUMA, or a partial copy).
+        }
+        byte[] cpuinfo = tree.readBeside("proc/cpuinfo");
+        if (cpuinfo != null) {
+            String arch = live ? System.getProperty("os.arch", "").replace("amd64", "x86_64") : "";
+            topology.cpu(ProcCpuInfo.parse(new String(cpuinfo, StandardCharsets.UTF_8), arch));
+        }
     }
 
     private static List<PciBus> hostBridgeDirectories(SysfsTree tree) {
