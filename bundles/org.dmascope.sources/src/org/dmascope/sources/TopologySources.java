@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.source.TopologyImporter;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.sources.nccl.NcclTopologyImporter;
 import org.dmascope.sources.sysfs.SysfsTreeImporter;
 import org.eclipse.core.runtime.IProgressMonitor;
 
@@ -31,7 +32,7 @@ public final class TopologySources {
 
     /** The importers that ship with DMA Scope. */
     public static TopologySources builtIn() {
-        return new TopologySources(List.of(new SysfsTreeImporter()));
+        return new TopologySources(List.of(new SysfsTreeImporter(), new NcclTopologyImporter()));
     }
 
     /** All importers. */

@@ -156,6 +156,11 @@ public final class KernelP2pEngine {
                     + String.join(", ", unknownAcs.stream().map(PciAddress::toString).toList())
                     + " (extended config space not read): taken as no redirect"));
         }
+        if (topology.hierarchy() == PciTopology.Hierarchy.SWITCHES) {
+            steps.add(new Step("source", topology.source() + " describes switches, not their ports: the kernel "
+                    + "walks ports, so a real switch adds its downstream port to each side's distance, and ACS "
+                    + "and the host bridge's device are not described"));
+        }
         steps.add(new Step("map type", type.kernelName() + ": " + type.meaning()));
         return new KernelP2pResult(provider.address(), client.address(), type, distance,
                 common == null ? null : common.address(), route,

@@ -53,12 +53,13 @@ public final class SmiClassifier {
             }
         }
         if (common == null) {
-            if (a.rootBus().equals(b.rootBus())) {
-                return new Result(SmiClass.PHB, 0);
-            }
+            // NUMA first: topology files put placeholder switches of every CPU on one made-up bus.
             int na = numa(topology, a);
             int nb = numa(topology, b);
-            return new Result(na >= 0 && nb >= 0 && na != nb ? SmiClass.SYS : SmiClass.NODE, 0);
+            if (na >= 0 && nb >= 0 && na != nb) {
+                return new Result(SmiClass.SYS, 0);
+            }
+            return new Result(a.rootBus().equals(b.rootBus()) ? SmiClass.PHB : SmiClass.NODE, 0);
         }
         // The bridges the path crosses, a switch's ports counted once.
         Set<PciAddress> bridges = new HashSet<>();

@@ -124,16 +124,18 @@ class NcclTopologyInputTest {
         assertEquals(0x19, t.cpu().family(), "familyid may be written in hex");
         assertEquals(17, t.cpu().model());
 
-        // Nesting gives the parents; the model infers the bridges' roles from them.
+        // Nesting gives the parents. In NCCL's files a bridge element stands for a switch.
         PciFunction gpu = fn(t, "0000:03:00.0");
         assertEquals(PciAddress.parse("0000:02:00.0"), gpu.parent());
         assertEquals(PciAddress.parse("0000:01:00.0"), fn(t, "0000:02:00.0").parent());
         assertEquals(PciAddress.parse("0000:00:01.1"), fn(t, "0000:01:00.0").parent());
         assertNull(fn(t, "0000:00:01.1").parent());
         assertEquals(3, t.upstreamBridges(gpu).size());
-        assertEquals(FunctionRole.ROOT_PORT, fn(t, "0000:00:01.1").role());
+        assertEquals(PciTopology.Hierarchy.SWITCHES, t.hierarchy());
+        assertEquals(FunctionRole.SWITCH_UPSTREAM_PORT, fn(t, "0000:00:01.1").role());
         assertEquals(FunctionRole.SWITCH_UPSTREAM_PORT, fn(t, "0000:01:00.0").role());
-        assertEquals(FunctionRole.SWITCH_DOWNSTREAM_PORT, fn(t, "0000:02:00.0").role());
+        assertEquals(FunctionRole.SWITCH_UPSTREAM_PORT, fn(t, "0000:02:00.0").role());
+        assertTrue(fn(t, "0000:02:00.0").roleInferred());
         assertEquals(FunctionRole.ENDPOINT, gpu.role());
         t.functions().forEach(f -> assertEquals("0000:00", f.rootBus().toString(), f.address() + " root bus"));
         assertEquals(1, t.hostBridges().size());

@@ -88,7 +88,8 @@ final class NcclTopologyReader {
         this.xml = xml;
         this.name = name;
         this.progress = progress;
-        this.topology = PciTopology.builder(name).parentsObserved(true);
+        // In NCCL's files a <pci> bridge stands for a whole switch; root ports are left out.
+        this.topology = PciTopology.builder(name).parentsObserved(true).hierarchy(PciTopology.Hierarchy.SWITCHES);
     }
 
     /** Reads the whole document. */
