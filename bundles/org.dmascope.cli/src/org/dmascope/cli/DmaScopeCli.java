@@ -57,6 +57,7 @@ public final class DmaScopeCli {
     CommandLine commandLine() {
         CommandLine cl = new CommandLine(new DmaScopeCommand());
         cl.addSubcommand(new TopoCommand(this));
+        cl.addSubcommand(new PathsCommand(this));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(DmaScopeCli::usageError);
