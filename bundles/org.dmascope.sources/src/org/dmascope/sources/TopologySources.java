@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.source.TopologyImporter;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.sources.hwloc.HwlocXmlImporter;
+import org.dmascope.sources.lspci.LspciDumpImporter;
+import org.dmascope.sources.lspci.LspciTextImporter;
 import org.dmascope.sources.nccl.NcclTopologyImporter;
 import org.dmascope.sources.sysfs.SysfsTreeImporter;
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -32,7 +35,8 @@ public final class TopologySources {
 
     /** The importers that ship with DMA Scope. */
     public static TopologySources builtIn() {
-        return new TopologySources(List.of(new SysfsTreeImporter(), new NcclTopologyImporter()));
+        return new TopologySources(List.of(new SysfsTreeImporter(), new LspciDumpImporter(), new LspciTextImporter(),
+                new HwlocXmlImporter(), new NcclTopologyImporter()));
     }
 
     /** All importers. */
