@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.dmascope.core.peer.KernelP2pEngine;
 import org.dmascope.core.peer.KernelP2pResult;
 import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.peer.NcclPathType;
 import org.dmascope.core.peer.P2pMapType;
 import org.dmascope.core.peer.PathNode;
 import org.dmascope.core.peer.PeerAnalysis;
+import org.dmascope.core.peer.PeerMatrix;
 import org.dmascope.core.peer.PeerPair;
 import org.dmascope.core.peer.SmiClass;
 import org.dmascope.core.pciids.PciNames;
@@ -206,9 +208,10 @@ final class PathsCommand implements Callable<Integer> {
                     + (all ? "" : " (--all includes every endpoint)") + ".");
             return;
         }
-        Map<String, PeerPair> byKey = new HashMap<>();
-        for (PeerPair p : analysis.allPairs()) {
-            byKey.put(p.a().address() + "|" + p.b().address(), p);
+        PeerMatrix m = analysis.matrix();
+        Map<PciAddress, Integer> index = new HashMap<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            index.put(endpoints.get(i).address(), i);
         }
         // nvidia-smi's own matrix: the connection classes, CPU and NUMA affinity of each row.
         out.print(cell(""));
@@ -219,7 +222,7 @@ final class PathsCommand implements Callable<Integer> {
         for (PciFunction row : endpoints) {
             out.print(cell(labels.byAddress.get(row.address())));
             for (PciFunction col : endpoints) {
-                out.print(cell(row == col ? " X " : smi(byKey, row, col)));
+                out.print(cell(row == col ? " X " : m.smi()[index.get(row.address())][index.get(col.address())].label()));
             }
             String cpus = row.localCpus();
             int numa = numa(topology, row);
@@ -245,10 +248,7 @@ final class PathsCommand implements Callable<Integer> {
         out.println();
         out.println("NCCL path types (" + "src/graph/paths.cc; before NCCL's own P2P and GPUDirect RDMA rerouting):");
         out.println();
-        matrix(out, endpoints, labels, (a, b) -> {
-            PeerPair p = find(byKey, a, b);
-            return p.nccl().type().name();
-        });
+        matrix(out, endpoints, labels, (a, b) -> m.nccl()[index.get(a.address())][index.get(b.address())].name());
         out.println();
         out.println("  LOC NVL NVB C2C PIX PXB P2C PXN PHB SYS NET DIS, from closest to farthest; numbered 0..11 "
                 + "since NCCL 2.26 (" + NcclPathType.PIX.name() + " was 3 before).");
@@ -257,7 +257,7 @@ final class PathsCommand implements Callable<Integer> {
                 + "; CPU: " + cpuText(topology) + "):");
         out.println();
         matrix(out, endpoints, labels, (a, b) -> {
-            KernelP2pResult k = directed(byKey, analysis, a, b);
+            KernelP2pEngine.Decision k = m.kernel()[index.get(a.address())][index.get(b.address())];
             return kernelCode(k.mapType()) + k.distance();
         });
         out.println();
@@ -290,23 +290,6 @@ final class PathsCommand implements Callable<Integer> {
     // nvidia-smi pads each cell to a tab stop.
     private static String cell(String text) {
         return String.format(Locale.ROOT, "%-8s", text);
-    }
-
-    private static String smi(Map<String, PeerPair> byKey, PciFunction a, PciFunction b) {
-        return find(byKey, a, b).smi().label();
-    }
-
-    private static PeerPair find(Map<String, PeerPair> byKey, PciFunction a, PciFunction b) {
-        PeerPair p = byKey.get(a.address() + "|" + b.address());
-        return p != null ? p : byKey.get(b.address() + "|" + a.address());
-    }
-
-    // The kernel's decision depends on direction (which side's ACS is checked with the common
-    // device): the matrix's upper triangle has a as provider, the lower computes the reverse.
-    private static KernelP2pResult directed(Map<String, PeerPair> byKey, PeerAnalysis analysis, PciFunction a,
-            PciFunction b) {
-        PeerPair p = byKey.get(a.address() + "|" + b.address());
-        return p != null ? p.kernel() : analysis.pair(a.address(), b.address()).kernel();
     }
 
     private static String kernelCode(P2pMapType type) {

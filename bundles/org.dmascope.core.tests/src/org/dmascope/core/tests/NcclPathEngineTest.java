@@ -9,6 +9,7 @@ import java.util.List;
 import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.peer.NcclPathType;
 import org.dmascope.core.peer.PeerAnalysis;
+import org.dmascope.core.peer.PeerMatrix;
 import org.dmascope.core.peer.PeerPair;
 import org.dmascope.core.peer.SmiClass;
 import org.dmascope.core.topology.CpuInfo;
@@ -195,6 +196,29 @@ class NcclPathEngineTest {
         assertEquals(6.0, p.nccl().bandwidth(), 1e-9, "NCCL's value for 16 GT/s x4: 4 x 120 / 80");
         assertEquals(16.0 * 128 / 130 / 8 * 4, p.nccl().bottleneckGBps(), 1e-9);
         assertTrue(p.nccl().bottleneck().contains("x4"), p.nccl().bottleneck());
+    }
+
+    @Test
+    void theMatrixAgreesWithThePairs() {
+        for (PciTopology t : List.of(portsMachine(), p4dLike(false), p4dLike(true))) {
+            PeerAnalysis analysis = new PeerAnalysis(t, KernelRules.DEFAULT, null, PeerAnalysis.endpoints(t, false));
+            PeerMatrix m = analysis.matrix();
+            List<PciFunction> e = m.endpoints();
+            for (int i = 0; i < e.size(); i++) {
+                for (int j = 0; j < e.size(); j++) {
+                    if (i == j) {
+                        assertEquals(NcclPathType.LOC, m.nccl()[i][j]);
+                        continue;
+                    }
+                    PeerPair p = analysis.pair(e.get(i).address(), e.get(j).address());
+                    assertEquals(p.nccl().type(), m.nccl()[i][j]);
+                    assertEquals(p.nccl().bandwidth(), m.ncclBandwidth()[i][j], 1e-9);
+                    assertEquals(p.smi(), m.smi()[i][j]);
+                    assertEquals(p.kernel().mapType(), m.kernel()[i][j].mapType());
+                    assertEquals(p.kernel().distance(), m.kernel()[i][j].distance());
+                }
+            }
+        }
     }
 
     @Test

@@ -63,33 +63,19 @@ public final class KernelP2pEngine {
         List<String> log = new ArrayList<>();
         List<PciAddress> unknownAcs = new ArrayList<>();
 
-        // Phase 1: walk up from the provider; at each device, look for it among the client's
-        // ancestors. ACS is checked on each provider-side device before the comparison, so the
-        // common device itself is checked too.
         List<PciFunction> providerChain = chain(topology, provider);
         List<PciFunction> clientChain = chain(topology, client);
-        List<PciFunction> culprits = new ArrayList<>();
-        PciFunction common = null;
-        int distA = 0;
-        int distB = 0;
-        for (PciFunction a : providerChain) {
-            checkAcs(a, culprits, unknownAcs);
-            int index = indexOf(clientChain, a);
-            if (index >= 0) {
-                common = a;
-                distB = index;
-                break;
-            }
-            distA++;
-        }
+        Walk w = walk(providerChain, clientChain);
+        List<PciFunction> culprits = new ArrayList<>(w.culprits());
+        unknownAcs.addAll(w.unknownAcs());
+        PciFunction common = w.common();
+        int distA = w.distA();
+        int distB = w.distB();
         P2pMapType type = P2pMapType.THRU_HOST_BRIDGE;
         boolean acsRedirects = false;
         String parameter = null;
         List<PathNode> route = new ArrayList<>();
         if (common == null) {
-            distB = clientChain.size();
-            culprits.clear();
-            unknownAcs.clear();
             steps.add(new Step("common upstream device",
                     "none: the walk up from " + provider.address() + " ends at the root bus without meeting "
                             + client.address() + "'s upstream devices; the traffic must go through the host bridge"
@@ -103,13 +89,6 @@ public final class KernelP2pEngine {
                 route.add(new PathNode.Function(clientChain.get(i).address()));
             }
         } else {
-            // Phase 2: the client side, from the client up to just below the common device.
-            for (PciFunction bb : clientChain) {
-                if (bb == common) {
-                    break;
-                }
-                checkAcs(bb, culprits, unknownAcs);
-            }
             for (int i = 0; i <= distA; i++) {
                 route.add(new PathNode.Function(providerChain.get(i).address()));
             }
@@ -166,6 +145,65 @@ public final class KernelP2pEngine {
                 common == null ? null : common.address(), route,
                 culprits.stream().map(PciFunction::address).toList(), parameter, unknownAcs, check, cpu, cpuAssumed,
                 log, steps, rules);
+    }
+
+    /** The decision alone, without the explanation: for matrices of many pairs. */
+    public record Decision(P2pMapType mapType, int distance) {
+    }
+
+    /**
+     * Decides a transfer as {@link #evaluate} does, without building the explanation.
+     *
+     * @throws IllegalArgumentException when a function is not in the topology
+     */
+    public Decision decide(PciTopology topology, PciAddress providerAddress, PciAddress clientAddress,
+            @Nullable CpuInfo cpuOverride) {
+        PciFunction provider = require(topology, providerAddress);
+        PciFunction client = require(topology, clientAddress);
+        Walk w = walk(chain(topology, provider), chain(topology, client));
+        int distance = w.distA() + w.distB();
+        if (w.common() != null && w.culprits().isEmpty()) {
+            return new Decision(P2pMapType.BUS_ADDR, distance);
+        }
+        CpuInfo cpu = cpuOverride != null ? cpuOverride : topology.cpu();
+        if (cpu.isAmdZenOrNewer()) {
+            return new Decision(P2pMapType.THRU_HOST_BRIDGE, distance);
+        }
+        boolean same = sameHostBridge(provider, client);
+        boolean allowed = lookup(topology, provider.rootBus(), same, false, null).listed()
+                && (same || lookup(topology, client.rootBus(), false, false, null).listed());
+        return new Decision(allowed ? P2pMapType.THRU_HOST_BRIDGE : P2pMapType.NOT_SUPPORTED, distance);
+    }
+
+    /**
+     * The walk of {@code calc_map_type_and_dist()}: up from the provider, looking for each device
+     * among the client's ancestors; ACS is checked on every provider-side device (the common one
+     * included) and, when a common device is found, on the client side below it. Without a
+     * common device the ACS findings are dropped, as the kernel drops them.
+     */
+    private record Walk(@Nullable PciFunction common, int distA, int distB, List<PciFunction> culprits,
+            List<PciAddress> unknownAcs) {
+    }
+
+    private static Walk walk(List<PciFunction> providerChain, List<PciFunction> clientChain) {
+        List<PciFunction> culprits = new ArrayList<>();
+        List<PciAddress> unknown = new ArrayList<>();
+        int distA = 0;
+        for (PciFunction a : providerChain) {
+            checkAcs(a, culprits, unknown);
+            int index = indexOf(clientChain, a);
+            if (index >= 0) {
+                for (PciFunction bb : clientChain) {
+                    if (bb == a) {
+                        break;
+                    }
+                    checkAcs(bb, culprits, unknown);
+                }
+                return new Walk(a, distA, index, culprits, unknown);
+            }
+            distA++;
+        }
+        return new Walk(null, distA, clientChain.size(), List.of(), List.of());
     }
 
     private static PciFunction require(PciTopology topology, PciAddress address) {
@@ -276,7 +314,7 @@ public final class KernelP2pEngine {
     }
 
     private HostBridgeLookup lookup(PciTopology topology, PciBus rootBus, boolean sameHostBridge, boolean warn,
-            List<String> log) {
+            @Nullable List<String> log) {
         Optional<PciFunction> device = hostBridgeDevice(topology, rootBus);
         String name = hostBridgeName(rootBus);
         if (device.isEmpty()) {
@@ -288,7 +326,7 @@ public final class KernelP2pEngine {
         String id = String.format(Locale.ROOT, "%04x:%04x", d.vendorId(), d.deviceId());
         Optional<HostBridgeAllowList.Entry> entry = rules.allowList().match(d.vendorId(), d.deviceId());
         if (entry.isEmpty()) {
-            if (warn) {
+            if (warn && log != null) {
                 log.add(prefix(d) + "Host bridge not in P2PDMA whitelist: " + id);
             }
             return new HostBridgeLookup(rootBus, d.address(), d.vendorId(), d.deviceId(), null, false,

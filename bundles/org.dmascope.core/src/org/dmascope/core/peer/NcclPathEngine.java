@@ -52,11 +52,7 @@ public final class NcclPathEngine {
      * @return the path; type {@link NcclPathType#DIS} when there is none
      */
     public NcclPath path(Node from, Node to) {
-        State[] states = byDestination[to.index()];
-        if (states == null) {
-            states = search(to);
-            byDestination[to.index()] = states;
-        }
+        State[] states = states(to);
         State s = states[from.index()];
         List<Node> route = new ArrayList<>();
         List<Link> links = new ArrayList<>();
@@ -73,6 +69,25 @@ public final class NcclPathEngine {
             route.add(at);
         }
         return NcclPath.of(s.type, s.count, s.bw, route, links);
+    }
+
+    /** The type of the path NCCL finds from one node to another, without the route. */
+    public NcclPathType type(Node from, Node to) {
+        return states(to)[from.index()].type;
+    }
+
+    /** NCCL's bandwidth of the path from one node to another. */
+    public double bandwidth(Node from, Node to) {
+        return states(to)[from.index()].bw;
+    }
+
+    private State[] states(Node to) {
+        State[] states = byDestination[to.index()];
+        if (states == null) {
+            states = search(to);
+            byDestination[to.index()] = states;
+        }
+        return states;
     }
 
     private State[] search(Node base) {

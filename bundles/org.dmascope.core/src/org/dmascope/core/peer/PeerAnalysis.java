@@ -116,6 +116,33 @@ public final class PeerAnalysis {
                 SmiClassifier.classify(topology, fa, fb));
     }
 
+    /**
+     * The classes of every ordered pair of endpoints, without routes and explanations: what a
+     * peer matrix shows. NCCL's search runs once per endpoint.
+     */
+    public PeerMatrix matrix() {
+        int n = endpoints.size();
+        NcclPathType[][] type = new NcclPathType[n][n];
+        double[][] bw = new double[n][n];
+        SmiClassifier.Result[][] smi = new SmiClassifier.Result[n][n];
+        KernelP2pEngine.Decision[][] decisions = new KernelP2pEngine.Decision[n][n];
+        NcclGraph.Node[] nodes = new NcclGraph.Node[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = nccl.graph().node(endpoints.get(i).address());
+        }
+        for (int i = 0; i < n; i++) {
+            PciFunction a = endpoints.get(i);
+            for (int j = 0; j < n; j++) {
+                PciFunction b = endpoints.get(j);
+                type[i][j] = nccl.type(nodes[i], nodes[j]);
+                bw[i][j] = nccl.bandwidth(nodes[i], nodes[j]);
+                smi[i][j] = j < i ? smi[j][i] : SmiClassifier.classify(topology, a, b);
+                decisions[i][j] = kernel.decide(topology, a.address(), b.address(), cpuOverride);
+            }
+        }
+        return new PeerMatrix(endpoints, type, bw, smi, decisions);
+    }
+
     /** Every unordered pair of distinct endpoints, each with the first as provider. */
     public List<PeerPair> allPairs() {
         List<PeerPair> out = new ArrayList<>();
