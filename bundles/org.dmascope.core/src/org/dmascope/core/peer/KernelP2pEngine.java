@@ -1,8 +1,10 @@
 package org.dmascope.core.peer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.dmascope.core.peer.KernelP2pResult.HostBridgeCheck;
@@ -65,9 +67,8 @@ public final class KernelP2pEngine {
 
         List<PciFunction> providerChain = chain(topology, provider);
         List<PciFunction> clientChain = chain(topology, client);
-        Walk w = walk(providerChain, clientChain);
-        List<PciFunction> culprits = new ArrayList<>(w.culprits());
-        unknownAcs.addAll(w.unknownAcs());
+        List<PciFunction> culprits = new ArrayList<>();
+        Walk w = walk(providerChain, clientChain, culprits, unknownAcs);
         PciFunction common = w.common();
         int distA = w.distA();
         int distB = w.distB();
@@ -158,21 +159,51 @@ public final class KernelP2pEngine {
      */
     public Decision decide(PciTopology topology, PciAddress providerAddress, PciAddress clientAddress,
             @Nullable CpuInfo cpuOverride) {
-        PciFunction provider = require(topology, providerAddress);
-        PciFunction client = require(topology, clientAddress);
-        Walk w = walk(chain(topology, provider), chain(topology, client));
-        int distance = w.distA() + w.distB();
-        if (w.common() != null && w.culprits().isEmpty()) {
-            return new Decision(P2pMapType.BUS_ADDR, distance);
+        return context(topology, cpuOverride).decide(require(topology, providerAddress), require(topology, clientAddress));
+    }
+
+    /** Decisions for many pairs of one machine, sharing what does not depend on the pair. */
+    public Context context(PciTopology topology, @Nullable CpuInfo cpuOverride) {
+        return new Context(topology, cpuOverride != null ? cpuOverride : topology.cpu());
+    }
+
+    /**
+     * The decisions of one machine: chains of upstream devices and host bridge lookups are
+     * computed once. Not thread-safe.
+     */
+    public final class Context {
+        private final PciTopology topology;
+        private final boolean amdZen;
+        private final Map<PciAddress, List<PciFunction>> chains = new HashMap<>();
+        private final Map<PciBus, Optional<HostBridgeAllowList.Entry>> entries = new HashMap<>();
+
+        Context(PciTopology topology, CpuInfo cpu) {
+            this.topology = topology;
+            this.amdZen = cpu.isAmdZenOrNewer();
         }
-        CpuInfo cpu = cpuOverride != null ? cpuOverride : topology.cpu();
-        if (cpu.isAmdZenOrNewer()) {
-            return new Decision(P2pMapType.THRU_HOST_BRIDGE, distance);
+
+        /** The decision for a provider and a client of this machine. */
+        public Decision decide(PciFunction provider, PciFunction client) {
+            List<PciFunction> providerChain = chains.computeIfAbsent(provider.address(), a -> chain(topology, provider));
+            List<PciFunction> clientChain = chains.computeIfAbsent(client.address(), a -> chain(topology, client));
+            Walk w = walk(providerChain, clientChain, null, null);
+            int distance = w.distA() + w.distB();
+            if (w.common() != null && w.redirects() == 0) {
+                return new Decision(P2pMapType.BUS_ADDR, distance);
+            }
+            if (amdZen) {
+                return new Decision(P2pMapType.THRU_HOST_BRIDGE, distance);
+            }
+            boolean same = sameHostBridge(provider, client);
+            boolean allowed = listed(provider.rootBus(), same) && (same || listed(client.rootBus(), false));
+            return new Decision(allowed ? P2pMapType.THRU_HOST_BRIDGE : P2pMapType.NOT_SUPPORTED, distance);
         }
-        boolean same = sameHostBridge(provider, client);
-        boolean allowed = lookup(topology, provider.rootBus(), same, false, null).listed()
-                && (same || lookup(topology, client.rootBus(), false, false, null).listed());
-        return new Decision(allowed ? P2pMapType.THRU_HOST_BRIDGE : P2pMapType.NOT_SUPPORTED, distance);
+
+        private boolean listed(PciBus rootBus, boolean sameHostBridge) {
+            Optional<HostBridgeAllowList.Entry> e = entries.computeIfAbsent(rootBus, bus -> hostBridgeDevice(topology, bus)
+                    .flatMap(d -> rules.allowList().match(d.vendorId(), d.deviceId())));
+            return e.isPresent() && (sameHostBridge || !e.get().requireSameHostBridge());
+        }
     }
 
     /**
@@ -180,30 +211,41 @@ public final class KernelP2pEngine {
      * among the client's ancestors; ACS is checked on every provider-side device (the common one
      * included) and, when a common device is found, on the client side below it. Without a
      * common device the ACS findings are dropped, as the kernel drops them.
+     *
+     * @param common    the common upstream device, null when there is none
+     * @param distA     hops from the provider up to it (the chain's length without one)
+     * @param distB     hops from the client up to it (the chain's length without one)
+     * @param redirects how many devices on the path have ACS redirect on
      */
-    private record Walk(@Nullable PciFunction common, int distA, int distB, List<PciFunction> culprits,
-            List<PciAddress> unknownAcs) {
+    private record Walk(@Nullable PciFunction common, int distA, int distB, int redirects) {
     }
 
-    private static Walk walk(List<PciFunction> providerChain, List<PciFunction> clientChain) {
-        List<PciFunction> culprits = new ArrayList<>();
-        List<PciAddress> unknown = new ArrayList<>();
+    // Collects the culprits and the devices of unknown ACS into the lists when they are given.
+    private static Walk walk(List<PciFunction> providerChain, List<PciFunction> clientChain,
+            @Nullable List<PciFunction> culprits, @Nullable List<PciAddress> unknown) {
+        int redirects = 0;
         int distA = 0;
         for (PciFunction a : providerChain) {
-            checkAcs(a, culprits, unknown);
+            redirects += checkAcs(a, culprits, unknown);
             int index = indexOf(clientChain, a);
             if (index >= 0) {
                 for (PciFunction bb : clientChain) {
                     if (bb == a) {
                         break;
                     }
-                    checkAcs(bb, culprits, unknown);
+                    redirects += checkAcs(bb, culprits, unknown);
                 }
-                return new Walk(a, distA, index, culprits, unknown);
+                return new Walk(a, distA, index, redirects);
             }
             distA++;
         }
-        return new Walk(null, distA, clientChain.size(), List.of(), List.of());
+        if (culprits != null) {
+            culprits.clear();
+        }
+        if (unknown != null) {
+            unknown.clear();
+        }
+        return new Walk(null, distA, clientChain.size(), 0);
     }
 
     private static PciFunction require(PciTopology topology, PciAddress address) {
@@ -230,15 +272,20 @@ public final class KernelP2pEngine {
     }
 
     // pci_bridge_has_acs_redir(): called on every device of the path, endpoints included.
-    private static void checkAcs(PciFunction f, List<PciFunction> culprits, List<PciAddress> unknown) {
+    // Returns 1 when the device redirects.
+    private static int checkAcs(PciFunction f, @Nullable List<PciFunction> culprits, @Nullable List<PciAddress> unknown) {
         Acs acs = f.acs();
         if (acs != null) {
             if (acs.redirectsPeerToPeer()) {
-                culprits.add(f);
+                if (culprits != null) {
+                    culprits.add(f);
+                }
+                return 1;
             }
-        } else if (!acsKnownAbsent(f)) {
+        } else if (unknown != null && !acsKnownAbsent(f)) {
             unknown.add(f.address());
         }
+        return 0;
     }
 
     // ACS is an extended capability: known to be absent when extended config space was read,

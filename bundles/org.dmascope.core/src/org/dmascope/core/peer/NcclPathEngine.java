@@ -26,12 +26,12 @@ public final class NcclPathEngine {
 
     private final NcclGraph graph;
     // Per destination node index: the search result for every node, computed on demand.
-    private final State[][] byDestination;
+    private final States[] byDestination;
 
     /** Paths over this graph. */
     public NcclPathEngine(NcclGraph graph) {
         this.graph = graph;
-        this.byDestination = new State[graph.nodes().size()][];
+        this.byDestination = new States[graph.nodes().size()];
     }
 
     /** The graph. */
@@ -39,11 +39,20 @@ public final class NcclPathEngine {
         return graph;
     }
 
-    private static final class State {
-        int count;
-        double bw;
-        NcclPathType type = NcclPathType.DIS;
-        @Nullable Link next; // the first link from this node towards the destination
+    // The search's result for every node, towards one destination, in flat arrays.
+    private static final class States {
+        final int[] count;
+        final double[] bw;
+        final NcclPathType[] type;
+        final @Nullable Link[] next; // the first link from each node towards the destination
+
+        States(int n) {
+            count = new int[n];
+            bw = new double[n];
+            type = new NcclPathType[n];
+            java.util.Arrays.fill(type, NcclPathType.DIS);
+            next = new Link[n];
+        }
     }
 
     /**
@@ -52,15 +61,15 @@ public final class NcclPathEngine {
      * @return the path; type {@link NcclPathType#DIS} when there is none
      */
     public NcclPath path(Node from, Node to) {
-        State[] states = states(to);
-        State s = states[from.index()];
+        States st = states(to);
+        int i = from.index();
         List<Node> route = new ArrayList<>();
         List<Link> links = new ArrayList<>();
         route.add(from);
         Node at = from;
         int guard = graph.nodes().size();
         while (at != to && guard-- > 0) {
-            Link l = states[at.index()].next;
+            Link l = st.next[at.index()];
             if (l == null) {
                 break;
             }
@@ -68,21 +77,21 @@ public final class NcclPathEngine {
             at = l.to();
             route.add(at);
         }
-        return NcclPath.of(s.type, s.count, s.bw, route, links);
+        return NcclPath.of(st.type[i], st.count[i], st.bw[i], route, links);
     }
 
     /** The type of the path NCCL finds from one node to another, without the route. */
     public NcclPathType type(Node from, Node to) {
-        return states(to)[from.index()].type;
+        return states(to).type[from.index()];
     }
 
     /** NCCL's bandwidth of the path from one node to another. */
     public double bandwidth(Node from, Node to) {
-        return states(to)[from.index()].bw;
+        return states(to).bw[from.index()];
     }
 
-    private State[] states(Node to) {
-        State[] states = byDestination[to.index()];
+    private States states(Node to) {
+        States states = byDestination[to.index()];
         if (states == null) {
             states = search(to);
             byDestination[to.index()] = states;
@@ -90,41 +99,39 @@ public final class NcclPathEngine {
         return states;
     }
 
-    private State[] search(Node base) {
-        State[] st = new State[graph.nodes().size()];
-        for (int i = 0; i < st.length; i++) {
-            st[i] = new State();
-        }
-        State b = st[base.index()];
-        b.count = 0;
-        b.bw = NcclGraph.LOC_BW;
-        b.type = NcclPathType.LOC;
+    private States search(Node base) {
+        int n = graph.nodes().size();
+        States st = new States(n);
+        int b = base.index();
+        st.count[b] = 0;
+        st.bw[b] = NcclGraph.LOC_BW;
+        st.type[b] = NcclPathType.LOC;
         List<Node> frontier = List.of(base);
-        boolean[] queued = new boolean[st.length];
+        boolean[] queued = new boolean[n];
         while (!frontier.isEmpty()) {
             List<Node> next = new ArrayList<>();
             Arrays.fill(queued, false);
             for (Node node : frontier) {
-                State p = st[node.index()];
+                int p = node.index();
                 for (Link link : node.links()) {
                     Node r = link.to();
-                    if (transitForbidden(node, link, r, p, base)) {
+                    int ri = r.index();
+                    if (transitForbidden(node, link, r, st.type[p], st.count[p], base)) {
                         continue;
                     }
-                    double bw = Math.min(p.bw, link.bw());
-                    State rp = st[r.index()];
-                    if ((rp.bw == 0 || rp.count > p.count) && rp.bw < bw) {
+                    double bw = Math.min(st.bw[p], link.bw());
+                    if ((st.bw[ri] == 0 || st.count[ri] > st.count[p]) && st.bw[ri] < bw) {
                         Link back = reverse(r, node, link.kind());
                         if (back == null) {
                             continue;
                         }
-                        rp.next = back;
-                        rp.count = p.count + 1;
-                        rp.bw = bw;
-                        NcclPathType hop = hopType(node, link, r, p, rp.count);
-                        rp.type = hop.compareTo(p.type) > 0 ? hop : p.type;
-                        if (!queued[r.index()]) {
-                            queued[r.index()] = true;
+                        st.next[ri] = back;
+                        st.count[ri] = st.count[p] + 1;
+                        st.bw[ri] = bw;
+                        NcclPathType hop = hopType(node, link, r, st.type[p], st.count[ri]);
+                        st.type[ri] = hop.compareTo(st.type[p]) > 0 ? hop : st.type[p];
+                        if (!queued[ri]) {
+                            queued[ri] = true;
                             next.add(r);
                         }
                     }
@@ -137,10 +144,11 @@ public final class NcclPathEngine {
 
     // A GPU other than the destination passes traffic on only over NVLink to another GPU, and
     // only as the destination's direct NVLink neighbour (one relay at most).
-    private static boolean transitForbidden(Node node, Link link, Node remote, State p, Node base) {
+    private static boolean transitForbidden(Node node, Link link, Node remote, NcclPathType pathType, int pathCount,
+            Node base) {
         // NICs, their ports and other endpoints have no link to pass through: nothing to check.
         return node.kind() == NodeKind.GPU && node != base
-                && !(link.kind() == LinkKind.NVL && remote.kind() == NodeKind.GPU && p.count <= 1);
+                && !(link.kind() == LinkKind.NVL && remote.kind() == NodeKind.GPU && pathCount <= 1);
     }
 
     private static @Nullable Link reverse(Node from, Node to, LinkKind kind) {
@@ -152,7 +160,7 @@ public final class NcclPathEngine {
         return null;
     }
 
-    private static NcclPathType hopType(Node node, Link link, Node remote, State p, int newCount) {
+    private static NcclPathType hopType(Node node, Link link, Node remote, NcclPathType pathType, int newCount) {
         NcclPathType t;
         switch (link.kind()) {
             case NVL:
@@ -174,7 +182,7 @@ public final class NcclPathEngine {
         if (link.kind() == LinkKind.PCI && (node.kind() == NodeKind.CPU || remote.kind() == NodeKind.CPU)) {
             t = NcclPathType.PHB;
         }
-        if (node.kind() == NodeKind.GPU && p.type == NcclPathType.NVL && t == NcclPathType.NVL && newCount > 1) {
+        if (node.kind() == NodeKind.GPU && pathType == NcclPathType.NVL && t == NcclPathType.NVL && newCount > 1) {
             t = NcclPathType.NVB;
         }
         return t;

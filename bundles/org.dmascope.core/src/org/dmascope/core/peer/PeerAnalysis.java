@@ -127,17 +127,18 @@ public final class PeerAnalysis {
         SmiClassifier.Result[][] smi = new SmiClassifier.Result[n][n];
         KernelP2pEngine.Decision[][] decisions = new KernelP2pEngine.Decision[n][n];
         NcclGraph.Node[] nodes = new NcclGraph.Node[n];
+        PciFunction[] functions = endpoints.toArray(new PciFunction[0]);
         for (int i = 0; i < n; i++) {
-            nodes[i] = nccl.graph().node(endpoints.get(i).address());
+            nodes[i] = nccl.graph().node(functions[i].address());
         }
+        SmiClassifier classifier = new SmiClassifier(topology);
+        KernelP2pEngine.Context decider = kernel.context(topology, cpuOverride);
         for (int i = 0; i < n; i++) {
-            PciFunction a = endpoints.get(i);
             for (int j = 0; j < n; j++) {
-                PciFunction b = endpoints.get(j);
                 type[i][j] = nccl.type(nodes[i], nodes[j]);
                 bw[i][j] = nccl.bandwidth(nodes[i], nodes[j]);
-                smi[i][j] = j < i ? smi[j][i] : SmiClassifier.classify(topology, a, b);
-                decisions[i][j] = kernel.decide(topology, a.address(), b.address(), cpuOverride);
+                smi[i][j] = j < i ? smi[j][i] : classifier.classify(functions[i], functions[j]);
+                decisions[i][j] = decider.decide(functions[i], functions[j]);
             }
         }
         return new PeerMatrix(endpoints, type, bw, smi, decisions);

@@ -1,6 +1,5 @@
 package org.dmascope.core.topology;
 
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,10 +12,6 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
 
     private static final Pattern FORM = Pattern.compile(
             "(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\\.([0-7])");
-
-    private static final Comparator<PciAddress> ORDER = Comparator.comparingInt(PciAddress::domain)
-            .thenComparingInt(PciAddress::bus).thenComparingInt(PciAddress::device)
-            .thenComparingInt(PciAddress::function);
 
     /** Checks the ranges the PCI specification allows (domain is 32 bits wide in Linux). */
     public PciAddress {
@@ -68,7 +63,11 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
 
     @Override
     public int compareTo(PciAddress o) {
-        return ORDER.compare(this, o);
+        if (domain != o.domain) {
+            return Integer.compare(domain, o.domain);
+        }
+        // bus, device and function fit in 16 bits: compare them as one number.
+        return Integer.compare(bus << 8 | device << 3 | function, o.bus << 8 | o.device << 3 | o.function);
     }
 
     @Override

@@ -329,8 +329,12 @@ public final class PciTopology {
             }
             // Roles need the parent's role first: settle functions in order of depth.
             Map<PciAddress, PciFunction> done = new HashMap<>();
+            Map<PciAddress, Integer> depth = new HashMap<>();
+            for (PciFunction.Builder b : sorted.values()) {
+                depth.put(b.address(), depthOf(b, sorted));
+            }
             List<PciFunction.Builder> order = new ArrayList<>(sorted.values());
-            order.sort(Comparator.comparingInt((PciFunction.Builder b) -> depthOf(b, sorted))
+            order.sort(Comparator.comparingInt((PciFunction.Builder b) -> depth.get(b.address()))
                     .thenComparing(PciFunction.Builder::address));
             for (PciFunction.Builder b : order) {
                 PciFunction raw = b.build(FunctionRole.ENDPOINT, false);

@@ -114,7 +114,7 @@ public final class HwlocXmlImporter implements TopologyImporter {
                 return 0;
             }
             try (InputStream in = new BufferedInputStream(Files.newInputStream(input))) {
-                XMLStreamReader r = SecureXml.inputFactory().createXMLStreamReader(in);
+                XMLStreamReader r = SecureXml.open(in);
                 try {
                     return score(r);
                 } finally {

@@ -91,7 +91,7 @@ final class HwlocXmlReader {
         SubMonitor progress = SubMonitor.convert(monitor, 100);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             long size = Files.size(file);
-            XMLStreamReader r = SecureXml.inputFactory().createXMLStreamReader(in);
+            XMLStreamReader r = SecureXml.open(in);
             try {
                 return new HwlocXmlReader(r, name, size, progress).document();
             } finally {

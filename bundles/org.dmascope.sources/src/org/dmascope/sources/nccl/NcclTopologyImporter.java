@@ -54,7 +54,7 @@ public final class NcclTopologyImporter implements TopologyImporter {
             return 0;
         }
         try (InputStream in = Files.newInputStream(input)) {
-            XMLStreamReader xml = SecureXml.inputFactory().createXMLStreamReader(in);
+            XMLStreamReader xml = SecureXml.open(in);
             try {
                 return score(xml);
             } finally {
@@ -101,7 +101,7 @@ public final class NcclTopologyImporter implements TopologyImporter {
             throw new OperationCanceledException();
         }
         try (InputStream in = Files.newInputStream(input)) {
-            XMLStreamReader xml = SecureXml.inputFactory().createXMLStreamReader(in);
+            XMLStreamReader xml = SecureXml.open(in);
             try {
                 return new NcclTopologyReader(xml, name, progress).read();
             } finally {

@@ -47,6 +47,8 @@ final class ArchiveSysfsTree implements SysfsTree {
     private final Map<String, Node> nodes;
     private final Map<String, byte[]> beside;
     private final Map<String, List<String>> children;
+    // Resolved directories: attributes are read many to a directory.
+    private final Map<String, String> resolvedDirectories = new HashMap<>();
 
     private ArchiveSysfsTree(Map<String, Node> nodes, Map<String, byte[]> beside) {
         this.nodes = nodes;
@@ -104,7 +106,7 @@ final class ArchiveSysfsTree implements SysfsTree {
             throw new InputException(name, null, "cannot read: " + e.getMessage(), e);
         }
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + name, 100);
-        Map<String, Node> all = new TreeMap<>();
+        Map<String, Node> all = new HashMap<>();
         long total = 0;
         String last = null;
         CountingStream counted = null;
@@ -199,8 +201,28 @@ final class ArchiveSysfsTree implements SysfsTree {
         return Optional.ofNullable(best);
     }
 
-    // Follows links in every component, as the kernel's path walk would.
+    // Follows links in every component, as the kernel's path walk would; the directory part
+    // is resolved once and remembered.
     private @Nullable String resolve(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) {
+            return resolveUncached(path);
+        }
+        String dir = path.substring(0, slash);
+        String resolvedDir = resolvedDirectories.get(dir);
+        if (resolvedDir == null) {
+            resolvedDir = resolveUncached(dir);
+            if (resolvedDir == null) {
+                return null;
+            }
+            resolvedDirectories.put(dir, resolvedDir);
+        }
+        String child = SysfsTree.child(resolvedDir, path.substring(slash + 1));
+        Node n = nodes.get(child);
+        return n != null && n.kind() == Kind.LINK ? resolveUncached(child) : child;
+    }
+
+    private @Nullable String resolveUncached(String path) {
         String resolved = "";
         List<String> todo = new ArrayList<>(path.isEmpty() ? List.of() : List.of(path.split("/")));
         int links = 0;

@@ -2,6 +2,10 @@ package org.dmascope.sources.xml;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,6 +37,17 @@ public final class SecureXml {
         return f;
     }
 
+    /**
+     * A reader of an XML stream, decoded as UTF-8 by a strict decoder: bytes that are not UTF-8
+     * (a binary file, an archive) fail as a parse error instead of reaching the parser's own
+     * decoder, which prints "[Fatal Error]" lines on standard error.
+     */
+    public static XMLStreamReader open(InputStream in) throws XMLStreamException {
+        Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        return inputFactory().createXMLStreamReader(text);
+    }
+
     /** "line 12:column 7" for where the reader is. */
     public static String place(XMLStreamReader reader) {
         return place(reader.getLocation());
@@ -62,8 +77,11 @@ public final class SecureXml {
      * the file is not XML or cannot be read. Reads only up to the root element.
      */
     public static String rootElement(Path file) {
+        if (!looksLikeXml(file)) {
+            return "";
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            XMLStreamReader r = inputFactory().createXMLStreamReader(in);
+            XMLStreamReader r = open(in);
             try {
                 while (r.hasNext()) {
                     if (r.next() == XMLStreamConstants.START_ELEMENT) {
@@ -77,5 +95,21 @@ public final class SecureXml {
             return "";
         }
         return "";
+    }
+
+    // Text starting with '<' after an optional UTF-8 byte order mark and blanks.
+    private static boolean looksLikeXml(Path file) {
+        byte[] head = new byte[64];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return false;
+        }
+        int i = n >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf ? 3 : 0;
+        while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+            i++;
+        }
+        return i < n && head[i] == '<';
     }
 }
