@@ -174,35 +174,107 @@ public final class KernelP2pEngine {
     public final class Context {
         private final PciTopology topology;
         private final boolean amdZen;
-        private final Map<PciAddress, List<PciFunction>> chains = new HashMap<>();
+        private final Map<PciAddress, Chain> chains = new HashMap<>();
         private final Map<PciBus, Optional<HostBridgeAllowList.Entry>> entries = new HashMap<>();
+        // Decisions are values: one instance per map type and distance.
+        private final Decision[][] decisions = new Decision[P2pMapType.values().length][64];
 
         Context(PciTopology topology, CpuInfo cpu) {
             this.topology = topology;
             this.amdZen = cpu.isAmdZenOrNewer();
         }
 
+        /**
+         * Looks at these functions' upstream devices and host bridges now. Afterwards, decisions
+         * between them can be asked for from several threads.
+         */
+        public void prepare(List<PciFunction> functions) {
+            for (PciFunction f : functions) {
+                chainOf(f);
+                if (!amdZen) {
+                    listed(f.rootBus(), true);
+                }
+            }
+            for (int distance = 0; distance < decisions[0].length; distance++) {
+                for (P2pMapType type : P2pMapType.values()) {
+                    decision(type, distance);
+                }
+            }
+        }
+
         /** The decision for a provider and a client of this machine. */
         public Decision decide(PciFunction provider, PciFunction client) {
-            List<PciFunction> providerChain = chains.computeIfAbsent(provider.address(), a -> chain(topology, provider));
-            List<PciFunction> clientChain = chains.computeIfAbsent(client.address(), a -> chain(topology, client));
-            Walk w = walk(providerChain, clientChain, null, null);
-            int distance = w.distA() + w.distB();
-            if (w.common() != null && w.redirects() == 0) {
-                return new Decision(P2pMapType.BUS_ADDR, distance);
+            Chain a = chainOf(provider);
+            Chain b = chainOf(client);
+            // The walk of walk(), with the redirecting devices counted once per chain.
+            for (int i = 0; i < a.addresses.length; i++) {
+                for (int j = 0; j < b.addresses.length; j++) {
+                    if (a.addresses[i].equals(b.addresses[j])) {
+                        int redirects = a.redirectsUpTo[i] + (j > 0 ? b.redirectsUpTo[j - 1] : 0);
+                        if (redirects == 0) {
+                            return decision(P2pMapType.BUS_ADDR, i + j);
+                        }
+                        return hostBridge(provider, client, i + j);
+                    }
+                }
             }
+            return hostBridge(provider, client, a.addresses.length + b.addresses.length);
+        }
+
+        private Decision hostBridge(PciFunction provider, PciFunction client, int distance) {
             if (amdZen) {
-                return new Decision(P2pMapType.THRU_HOST_BRIDGE, distance);
+                return decision(P2pMapType.THRU_HOST_BRIDGE, distance);
             }
             boolean same = sameHostBridge(provider, client);
             boolean allowed = listed(provider.rootBus(), same) && (same || listed(client.rootBus(), false));
-            return new Decision(allowed ? P2pMapType.THRU_HOST_BRIDGE : P2pMapType.NOT_SUPPORTED, distance);
+            return decision(allowed ? P2pMapType.THRU_HOST_BRIDGE : P2pMapType.NOT_SUPPORTED, distance);
+        }
+
+        private Decision decision(P2pMapType type, int distance) {
+            if (distance >= decisions[0].length) {
+                return new Decision(type, distance);
+            }
+            Decision d = decisions[type.ordinal()][distance];
+            if (d == null) {
+                d = new Decision(type, distance);
+                decisions[type.ordinal()][distance] = d;
+            }
+            return d;
+        }
+
+        private Chain chainOf(PciFunction f) {
+            Chain c = chains.get(f.address());
+            if (c == null) {
+                c = new Chain(chain(topology, f));
+                chains.put(f.address(), c);
+            }
+            return c;
         }
 
         private boolean listed(PciBus rootBus, boolean sameHostBridge) {
-            Optional<HostBridgeAllowList.Entry> e = entries.computeIfAbsent(rootBus, bus -> hostBridgeDevice(topology, bus)
-                    .flatMap(d -> rules.allowList().match(d.vendorId(), d.deviceId())));
+            Optional<HostBridgeAllowList.Entry> e = entries.get(rootBus);
+            if (e == null) {
+                e = hostBridgeDevice(topology, rootBus).flatMap(d -> rules.allowList().match(d.vendorId(), d.deviceId()));
+                entries.put(rootBus, e);
+            }
             return e.isPresent() && (sameHostBridge || !e.get().requireSameHostBridge());
+        }
+    }
+
+    // A function and its upstream devices, with how many of chain[0..i] redirect.
+    private static final class Chain {
+        final PciAddress[] addresses;
+        final int[] redirectsUpTo;
+
+        Chain(List<PciFunction> chain) {
+            addresses = new PciAddress[chain.size()];
+            redirectsUpTo = new int[chain.size()];
+            int redirects = 0;
+            for (int i = 0; i < addresses.length; i++) {
+                addresses[i] = chain.get(i).address();
+                redirects += checkAcs(chain.get(i), null, null);
+                redirectsUpTo[i] = redirects;
+            }
         }
     }
 

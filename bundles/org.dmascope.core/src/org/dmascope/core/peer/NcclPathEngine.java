@@ -90,6 +90,15 @@ public final class NcclPathEngine {
         return states(to).bw[from.index()];
     }
 
+    /**
+     * Runs the searches towards these destinations now, several at once. Afterwards, paths to
+     * them can be asked for from several threads.
+     */
+    public void prepare(List<Node> destinations) {
+        destinations.parallelStream().filter(d -> byDestination[d.index()] == null)
+                .forEach(d -> byDestination[d.index()] = search(d));
+    }
+
     private States states(Node to) {
         States states = byDestination[to.index()];
         if (states == null) {

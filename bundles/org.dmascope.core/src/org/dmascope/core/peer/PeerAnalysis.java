@@ -1,8 +1,10 @@
 package org.dmascope.core.peer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.dmascope.core.topology.CpuInfo;
 import org.dmascope.core.topology.DeviceKind;
@@ -118,7 +120,8 @@ public final class PeerAnalysis {
 
     /**
      * The classes of every ordered pair of endpoints, without routes and explanations: what a
-     * peer matrix shows. NCCL's search runs once per endpoint.
+     * peer matrix shows. NCCL's search runs once per endpoint; rows are computed on several
+     * threads.
      */
     public PeerMatrix matrix() {
         int n = endpoints.size();
@@ -132,13 +135,25 @@ public final class PeerAnalysis {
             nodes[i] = nccl.graph().node(functions[i].address());
         }
         SmiClassifier classifier = new SmiClassifier(topology);
+        classifier.prepare(endpoints);
         KernelP2pEngine.Context decider = kernel.context(topology, cpuOverride);
-        for (int i = 0; i < n; i++) {
+        decider.prepare(endpoints);
+        nccl.prepare(Arrays.asList(nodes));
+        // Rows are independent once everything shared is prepared: fill them several at once.
+        IntStream.range(0, n).parallel().forEach(i -> {
             for (int j = 0; j < n; j++) {
                 type[i][j] = nccl.type(nodes[i], nodes[j]);
                 bw[i][j] = nccl.bandwidth(nodes[i], nodes[j]);
-                smi[i][j] = j < i ? smi[j][i] : classifier.classify(functions[i], functions[j]);
                 decisions[i][j] = decider.decide(functions[i], functions[j]);
+                if (j >= i) {
+                    smi[i][j] = classifier.classify(functions[i], functions[j]);
+                }
+            }
+        });
+        // nvidia-smi's classes are symmetric.
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                smi[i][j] = smi[j][i];
             }
         }
         return new PeerMatrix(endpoints, type, bw, smi, decisions);

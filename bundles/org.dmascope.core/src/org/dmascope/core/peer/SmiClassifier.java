@@ -11,6 +11,7 @@ import org.dmascope.core.topology.NvLink;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
+import org.eclipse.jdt.annotation.Nullable;
 
 /**
  * The class {@code nvidia-smi topo -m} prints for a pair (NVML's topology levels): NV# for
@@ -32,12 +33,22 @@ public final class SmiClassifier {
         }
     }
 
+    private static final Result X = new Result(SmiClass.X, 0);
+    private static final Result PIX = new Result(SmiClass.PIX, 0);
+    private static final Result PXB = new Result(SmiClass.PXB, 0);
+    private static final Result PHB = new Result(SmiClass.PHB, 0);
+    private static final Result NODE = new Result(SmiClass.NODE, 0);
+    private static final Result SYS = new Result(SmiClass.SYS, 0);
+
     private final PciTopology topology;
-    private final Map<PciAddress, List<PciFunction>> chains = new HashMap<>();
+    private final Map<PciAddress, Chain> chains = new HashMap<>();
     private final Map<PciAddress, Map<PciAddress, Integer>> direct = new HashMap<>();
     private final Map<PciAddress, Integer> toSwitch = new HashMap<>();
 
-    /** A classifier for the pairs of one machine (chains and NVLinks are looked at once). Not thread-safe. */
+    /**
+     * A classifier for the pairs of one machine (chains and NVLinks are looked at once). Not
+     * thread-safe, except for functions {@linkplain #prepare prepared}.
+     */
     public SmiClassifier(PciTopology topology) {
         this.topology = topology;
         for (NvLink l : topology.nvLinks()) {
@@ -50,6 +61,14 @@ public final class SmiClassifier {
         }
     }
 
+    /**
+     * Looks at these functions' upstream devices now. Afterwards, classes between them can be
+     * asked for from several threads.
+     */
+    public void prepare(List<PciFunction> functions) {
+        functions.forEach(this::chain);
+    }
+
     /** The class of the connection between two functions. */
     public static Result classify(PciTopology topology, PciFunction a, PciFunction b) {
         return new SmiClassifier(topology).classify(a, b);
@@ -58,60 +77,85 @@ public final class SmiClassifier {
     /** The class of the connection between two functions of this machine. */
     public Result classify(PciFunction a, PciFunction b) {
         if (a.address().equals(b.address())) {
-            return new Result(SmiClass.X, 0);
+            return X;
         }
-        int links = nvlinks(a.address(), b.address());
-        if (links > 0) {
-            return new Result(SmiClass.NV, links);
+        if (!direct.isEmpty() || !toSwitch.isEmpty()) {
+            int links = nvlinks(a.address(), b.address());
+            if (links > 0) {
+                return new Result(SmiClass.NV, links);
+            }
         }
-        List<PciFunction> chainA = chain(a);
-        List<PciFunction> chainB = chain(b);
-        int commonA = -1;
-        int commonB = -1;
-        for (int i = 0; i < chainA.size() && commonA < 0; i++) {
-            for (int j = 0; j < chainB.size(); j++) {
-                if (chainA.get(i) == chainB.get(j)) {
-                    commonA = i;
-                    commonB = j;
-                    break;
+        Chain chainA = chain(a);
+        Chain chainB = chain(b);
+        for (int i = 0; i < chainA.addresses.length; i++) {
+            for (int j = 0; j < chainB.addresses.length; j++) {
+                if (chainA.addresses[i].equals(chainB.addresses[j])) {
+                    return countSwitches(chainA, i, chainB, j) <= 1 ? PIX : PXB;
                 }
             }
         }
-        if (commonA < 0) {
-            // NUMA first: topology files put placeholder switches of every CPU on one made-up bus.
-            int na = numa(a);
-            int nb = numa(b);
-            if (na >= 0 && nb >= 0 && na != nb) {
-                return new Result(SmiClass.SYS, 0);
-            }
-            return new Result(a.rootBus().equals(b.rootBus()) ? SmiClass.PHB : SmiClass.NODE, 0);
+        // NUMA first: topology files put placeholder switches of every CPU on one made-up bus.
+        int na = numa(a);
+        int nb = numa(b);
+        if (na >= 0 && nb >= 0 && na != nb) {
+            return SYS;
         }
-        // The bridges on the path up to the common device, a switch's ports counted once.
-        List<PciAddress> switches = new ArrayList<>(4);
-        collect(chainA, 1, commonA, switches);
-        collect(chainB, 1, commonB, switches);
-        return new Result(switches.size() <= 1 ? SmiClass.PIX : SmiClass.PXB, 0);
+        return a.rootBus().equals(b.rootBus()) ? PHB : NODE;
     }
 
-    private void collect(List<PciFunction> chain, int from, int to, List<PciAddress> switches) {
-        for (int i = from; i <= to; i++) {
-            PciFunction f = chain.get(i);
-            if (f.isBridge()) {
-                PciAddress s = switchOf(f);
-                if (!switches.contains(s)) {
-                    switches.add(s);
+    // The bridges on the path up to the common device (chain[1..common] of each side), a
+    // switch's ports counted once.
+    private static int countSwitches(Chain a, int commonA, Chain b, int commonB) {
+        PciAddress[] seen = new PciAddress[commonA + commonB];
+        int n = 0;
+        for (int side = 0; side < 2; side++) {
+            Chain c = side == 0 ? a : b;
+            int to = side == 0 ? commonA : commonB;
+            for (int i = 1; i <= to; i++) {
+                PciAddress s = c.switches[i];
+                if (s == null) {
+                    continue;
+                }
+                boolean known = false;
+                for (int k = 0; k < n && !known; k++) {
+                    known = seen[k].equals(s);
+                }
+                if (!known) {
+                    seen[n++] = s;
                 }
             }
         }
+        return n;
     }
 
-    private List<PciFunction> chain(PciFunction f) {
-        return chains.computeIfAbsent(f.address(), a -> {
-            List<PciFunction> out = new ArrayList<>();
-            out.add(f);
-            out.addAll(topology.upstreamBridges(f));
-            return out;
-        });
+    // A function and its upstream devices; for each bridge the switch it belongs to.
+    private static final class Chain {
+        final PciAddress[] addresses;
+        final @Nullable PciAddress[] switches;
+
+        Chain(PciAddress[] addresses, @Nullable PciAddress[] switches) {
+            this.addresses = addresses;
+            this.switches = switches;
+        }
+    }
+
+    private Chain chain(PciFunction f) {
+        Chain c = chains.get(f.address());
+        if (c == null) {
+            List<PciFunction> all = new ArrayList<>();
+            all.add(f);
+            all.addAll(topology.upstreamBridges(f));
+            PciAddress[] addresses = new PciAddress[all.size()];
+            PciAddress[] switches = new PciAddress[all.size()];
+            for (int i = 0; i < addresses.length; i++) {
+                PciFunction g = all.get(i);
+                addresses[i] = g.address();
+                switches[i] = g.isBridge() ? switchOf(g) : null;
+            }
+            c = new Chain(addresses, switches);
+            chains.put(f.address(), c);
+        }
+        return c;
     }
 
     // A switch downstream port belongs to the switch of its upstream port.

@@ -130,7 +130,7 @@ public record Bar(Kind kind, int index, long start, long end, long flags) {
         boolean iov = n == 13 || n == 17;
         List<Bar> bars = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String[] parts = rows.get(i).trim().split("\\s+");
+            String[] parts = words(rows.get(i));
             if (parts.length != 3) {
                 throw new IllegalArgumentException("resource line " + (i + 1) + ": expected 3 numbers, found '"
                         + rows.get(i) + "'");
@@ -167,6 +167,26 @@ public record Bar(Kind kind, int index, long start, long end, long flags) {
             }
         }
         return List.copyOf(bars);
+    }
+
+    // The blank-separated words of a line (a regular expression per line is slow on large trees).
+    private static String[] words(String line) {
+        List<String> out = new ArrayList<>(3);
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(line.substring(start, i));
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     private static String strip0x(String s) {

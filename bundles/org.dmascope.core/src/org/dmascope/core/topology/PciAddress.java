@@ -70,6 +70,14 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         return Integer.compare(bus << 8 | device << 3 | function, o.bus << 8 | o.device << 3 | o.function);
     }
 
+    // The address packed into one number (domain, bus, devfn), spread by a multiplicative hash:
+    // addresses differ in their high bits (bus numbers), and hash tables index by the low ones.
+    @Override
+    public int hashCode() {
+        long packed = (long) domain << 16 | bus << 8 | device << 3 | function;
+        return (int) (packed * 0x9E3779B97F4A7C15L >>> 32);
+    }
+
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%04x:%02x:%02x.%x", domain, bus, device, function);

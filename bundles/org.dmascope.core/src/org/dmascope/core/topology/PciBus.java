@@ -17,6 +17,13 @@ public record PciBus(int domain, int bus) implements Comparable<PciBus> {
         return domain != o.domain ? Integer.compare(domain, o.domain) : Integer.compare(bus, o.bus);
     }
 
+    // Spread as PciAddress spreads: hash tables index by the low bits.
+    @Override
+    public int hashCode() {
+        long packed = (long) domain << 8 | bus;
+        return (int) (packed * 0x9E3779B97F4A7C15L >>> 32);
+    }
+
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%04x:%02x", domain, bus);

@@ -44,6 +44,8 @@ final class ArchiveSysfsTree implements SysfsTree {
     // Files kept from beside the sys/ folder (the snapshot's proc/).
     private static final List<String> BESIDE = List.of("proc/cpuinfo");
 
+    private static final Node DIRECTORY = new Node(Kind.DIRECTORY, null, null);
+
     private final Map<String, Node> nodes;
     private final Map<String, byte[]> beside;
     private final Map<String, List<String>> children;
@@ -158,9 +160,12 @@ final class ArchiveSysfsTree implements SysfsTree {
             if ((path + "/").startsWith(prefix)) {
                 String relative = path.length() <= prefix.length() ? "" : path.substring(prefix.length());
                 tree.put(relative, n.getValue());
-                // Archives may omit directory entries: every parent is a directory.
+                // Archives may omit directory entries: every parent is a directory. A parent
+                // already present has had its own parents added.
                 for (String p = SysfsTree.parent(relative); !p.isEmpty(); p = SysfsTree.parent(p)) {
-                    tree.putIfAbsent(p, new Node(Kind.DIRECTORY, null, null));
+                    if (tree.putIfAbsent(p, DIRECTORY) != null) {
+                        break;
+                    }
                 }
             }
         }
