@@ -2,7 +2,6 @@ package org.dmascope.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,21 +9,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.dmascope.core.peer.EndpointLabels;
 import org.dmascope.core.peer.KernelP2pEngine;
-import org.dmascope.core.peer.KernelP2pResult;
 import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.peer.NcclPathType;
-import org.dmascope.core.peer.P2pMapType;
-import org.dmascope.core.peer.PathNode;
 import org.dmascope.core.peer.PeerAnalysis;
 import org.dmascope.core.peer.PeerMatrix;
 import org.dmascope.core.peer.PeerPair;
+import org.dmascope.core.peer.PeerReport;
 import org.dmascope.core.peer.SmiClass;
 import org.dmascope.core.pciids.PciNames;
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.topology.CpuInfo;
-import org.dmascope.core.topology.CpuVendor;
-import org.dmascope.core.topology.DeviceKind;
 import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.OsDevice;
 import org.dmascope.core.topology.PciAddress;
@@ -112,9 +108,9 @@ final class PathsCommand implements Callable<Integer> {
         } else {
             pairs = analysis.allPairs();
         }
-        Labels labels = new Labels(endpoints);
+        EndpointLabels labels = new EndpointLabels(endpoints);
         if (json) {
-            PathsJson.write(topology, names, labels.byAddress, pairs, pairArgs == null ? endpoints
+            PathsJson.write(topology, names, labels.byAddress(), pairs, pairArgs == null ? endpoints
                     : pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.a(), p.b())).distinct().toList(),
                     rules, cpuOverride, out);
         } else if (pairArgs != null) {
@@ -140,16 +136,8 @@ final class PathsCommand implements Callable<Integer> {
         if (c == null) {
             return null;
         }
-        switch (c.toLowerCase(Locale.ROOT)) {
-            case "amd-zen":
-                return new CpuInfo(CpuVendor.AMD, 0x17, -1, "x86_64");
-            case "intel":
-                return new CpuInfo(CpuVendor.INTEL, 6, -1, "x86_64");
-            case "other":
-                return new CpuInfo(CpuVendor.OTHER, -1, -1, "");
-            default:
-                throw new ParameterException(spec.commandLine(), "--cpu: '" + c + "' is not amd-zen, intel or other");
-        }
+        return CpuInfo.assumed(c).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--cpu: '" + c + "' is not amd-zen, intel or other"));
     }
 
     private PciAddress address(PciTopology topology, String text) {
@@ -165,42 +153,7 @@ final class PathsCommand implements Callable<Integer> {
         return a;
     }
 
-    /** Short names for the matrix: GPU0.., NIC0.., NVME0.., ACC0.., DEV0... */
-    static final class Labels {
-        final Map<PciAddress, String> byAddress = new HashMap<>();
-        final List<String> ordered = new ArrayList<>();
-
-        Labels(List<PciFunction> endpoints) {
-            Map<String, Integer> next = new HashMap<>();
-            for (PciFunction f : endpoints) {
-                String prefix = prefix(f.kind());
-                int n = next.merge(prefix, 1, Integer::sum) - 1;
-                String label = prefix + n;
-                byAddress.put(f.address(), label);
-                ordered.add(label);
-            }
-        }
-
-        private static String prefix(DeviceKind kind) {
-            switch (kind) {
-                case GPU:
-                    return "GPU";
-                case NIC:
-                case INFINIBAND:
-                    return "NIC";
-                case NVME:
-                    return "NVME";
-                case ACCELERATOR:
-                    return "ACC";
-                case STORAGE:
-                    return "STOR";
-                default:
-                    return "DEV";
-            }
-        }
-    }
-
-    private void printMatrices(PrintWriter out, PciTopology topology, PeerAnalysis analysis, Labels labels,
+    private void printMatrices(PrintWriter out, PciTopology topology, PeerAnalysis analysis, EndpointLabels labels,
             PciNames names, KernelRules rules) {
         List<PciFunction> endpoints = analysis.endpoints();
         if (endpoints.isEmpty()) {
@@ -215,12 +168,12 @@ final class PathsCommand implements Callable<Integer> {
         }
         // nvidia-smi's own matrix: the connection classes, CPU and NUMA affinity of each row.
         out.print(cell(""));
-        for (String l : labels.ordered) {
+        for (String l : labels.ordered()) {
             out.print(cell(l));
         }
         out.println("CPU Affinity\tNUMA Affinity");
         for (PciFunction row : endpoints) {
-            out.print(cell(labels.byAddress.get(row.address())));
+            out.print(cell(labels.byAddress().get(row.address())));
             for (PciFunction col : endpoints) {
                 out.print(cell(row == col ? " X " : m.smi()[index.get(row.address())][index.get(col.address())].label()));
             }
@@ -239,7 +192,7 @@ final class PathsCommand implements Callable<Integer> {
         out.println();
         for (PciFunction f : endpoints) {
             String osNames = String.join(", ", f.osDevices().stream().map(OsDevice::name).toList());
-            out.println(String.format(Locale.ROOT, "  %-6s: %s %s%s", labels.byAddress.get(f.address()), f.address(),
+            out.println(String.format(Locale.ROOT, "  %-6s: %s %s%s", labels.byAddress().get(f.address()), f.address(),
                     names.describe(f), osNames.isEmpty() ? "" : " (" + osNames + ")"));
         }
         if (endpoints.size() < 2) {
@@ -258,7 +211,7 @@ final class PathsCommand implements Callable<Integer> {
         out.println();
         matrix(out, endpoints, labels, (a, b) -> {
             KernelP2pEngine.Decision k = m.kernel()[index.get(a.address())][index.get(b.address())];
-            return kernelCode(k.mapType()) + k.distance();
+            return k.mapType().shortName() + k.distance();
         });
         out.println();
         out.println("  BUS = PCI_P2PDMA_MAP_BUS_ADDR (stays below a common switch, no IOMMU), HB = THRU_HOST_BRIDGE "
@@ -272,14 +225,14 @@ final class PathsCommand implements Callable<Integer> {
         String text(PciFunction a, PciFunction b);
     }
 
-    private static void matrix(PrintWriter out, List<PciFunction> endpoints, Labels labels, CellText cells) {
+    private static void matrix(PrintWriter out, List<PciFunction> endpoints, EndpointLabels labels, CellText cells) {
         StringBuilder header = new StringBuilder(cell(""));
-        for (String l : labels.ordered) {
+        for (String l : labels.ordered()) {
             header.append(cell(l));
         }
         out.println(header.toString().stripTrailing());
         for (PciFunction row : endpoints) {
-            StringBuilder line = new StringBuilder(cell(labels.byAddress.get(row.address())));
+            StringBuilder line = new StringBuilder(cell(labels.byAddress().get(row.address())));
             for (PciFunction col : endpoints) {
                 line.append(cell(row == col ? " X " : cells.text(row, col)));
             }
@@ -292,17 +245,6 @@ final class PathsCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%-8s", text);
     }
 
-    private static String kernelCode(P2pMapType type) {
-        switch (type) {
-            case BUS_ADDR:
-                return "BUS";
-            case THRU_HOST_BRIDGE:
-                return "HB";
-            default:
-                return "NO";
-        }
-    }
-
     private String cpuText(PciTopology topology) {
         return cpu != null ? cpu + " (--cpu)" : topology.cpu().isKnown() ? topology.cpu().describe()
                 : "unknown, taken as not AMD Zen (--cpu overrides)";
@@ -313,36 +255,6 @@ final class PathsCommand implements Callable<Integer> {
     }
 
     private static void printPair(PrintWriter out, PeerPair p, PciNames names, KernelRules rules) {
-        out.println(p.a().address() + " " + names.describe(p.a()));
-        out.println(p.b().address() + " " + names.describe(p.b()));
-        out.println();
-        out.println("nvidia-smi:  " + p.smi().label() + " (" + p.smi().smiClass().legend() + ")");
-        out.println(String.format(Locale.ROOT, "NCCL:        %s, %d hop%s, bandwidth %s (NCCL's GB/s)", p.nccl().type(),
-                p.nccl().hops(), p.nccl().hops() == 1 ? "" : "s", p.nccl().bandwidthText()));
-        out.println("  route:     " + String.join(" -> ", p.nccl().route().stream().map(PathNode::id).toList()));
-        for (String hop : p.nccl().hopDetails()) {
-            out.println("             " + hop);
-        }
-        if (p.nccl().bottleneck() != null) {
-            out.println(String.format(Locale.ROOT, "  bottleneck: %.2f GB/s per direction, %s", p.nccl().bottleneckGBps(),
-                    p.nccl().bottleneck()));
-        }
-        KernelP2pResult k = p.kernel();
-        out.println();
-        out.println(String.format(Locale.ROOT, "Linux P2PDMA (v%s rules), %s as provider, %s as client:", rules.version(),
-                k.provider(), k.client()));
-        out.println("  map type:  " + k.mapType().kernelName() + " (" + k.mapType().meaning() + ")");
-        out.println("  distance:  " + k.distance() + (k.mapType() == P2pMapType.NOT_SUPPORTED
-                ? " (pci_p2pdma_distance() returns -1)" : ""));
-        out.println("  route:     " + String.join(" -> ", k.route().stream().map(PathNode::id).toList()));
-        for (KernelP2pResult.Step s : k.steps()) {
-            out.println("  " + s.rule() + ": " + s.finding());
-        }
-        if (!k.kernelLog().isEmpty()) {
-            out.println("  the kernel prints:");
-            for (String line : k.kernelLog()) {
-                out.println("    " + line);
-            }
-        }
+        PeerReport.lines(p, names, rules).forEach(out::println);
     }
 }

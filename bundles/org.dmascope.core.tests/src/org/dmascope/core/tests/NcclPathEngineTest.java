@@ -196,6 +196,11 @@ class NcclPathEngineTest {
         assertEquals(6.0, p.nccl().bandwidth(), 1e-9, "NCCL's value for 16 GT/s x4: 4 x 120 / 80");
         assertEquals(16.0 * 128 / 130 / 8 * 4, p.nccl().bottleneckGBps(), 1e-9);
         assertTrue(p.nccl().bottleneck().contains("x4"), p.nccl().bottleneck());
+        // The ends name the x4 link itself, in the path's direction.
+        List<String> ends = p.nccl().bottleneckEnds();
+        assertEquals(2, ends.size());
+        assertTrue(p.nccl().hopDetails().stream().anyMatch(h -> h.startsWith(ends.get(0) + " -")
+                && h.contains("- " + ends.get(1) + " (") && h.contains("x4")), p.nccl().hopDetails() + " vs " + ends);
     }
 
     @Test

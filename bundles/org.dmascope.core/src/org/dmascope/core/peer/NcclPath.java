@@ -21,14 +21,17 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param hopDetails     each link, in words
  * @param bottleneckGBps the slowest hardware link's bandwidth, -1 when no link's rate is known
  * @param bottleneck     which link that is, in words; null when unknown
+ * @param bottleneckEnds the {@linkplain PathNode#id() ids} of the two nodes that link joins, in
+ *                       the path's direction; empty when unknown
  */
 public record NcclPath(NcclPathType type, int hops, double bandwidth, List<PathNode> route, List<String> hopDetails,
-        double bottleneckGBps, @Nullable String bottleneck) {
+        double bottleneckGBps, @Nullable String bottleneck, List<String> bottleneckEnds) {
 
     /** Copies the lists. */
     public NcclPath {
         route = List.copyOf(route);
         hopDetails = List.copyOf(hopDetails);
+        bottleneckEnds = List.copyOf(bottleneckEnds);
     }
 
     static NcclPath of(NcclPathType type, int hops, double bandwidth, List<Node> nodes, List<Link> links) {
@@ -42,15 +45,17 @@ public record NcclPath(NcclPathType type, int hops, double bandwidth, List<PathN
         List<String> details = new ArrayList<>();
         double slowest = -1;
         String which = null;
+        List<String> ends = List.of();
         for (Link l : links) {
             details.add(String.format(Locale.ROOT, "%s -%s[%.1f]- %s (%s)", l.from().id(), l.kind(), l.bw(), l.to().id(),
                     l.detail()));
             if (l.physical() > 0 && (slowest < 0 || l.physical() < slowest)) {
                 slowest = l.physical();
                 which = l.detail();
+                ends = List.of(l.from().id(), l.to().id());
             }
         }
-        return new NcclPath(type, hops, bandwidth, route, details, slowest, which);
+        return new NcclPath(type, hops, bandwidth, route, details, slowest, which, ends);
     }
 
     private static @Nullable PathNode toPathNode(Node n) {

@@ -26,6 +26,18 @@ public enum P2pMapType {
         return kernelName;
     }
 
+    /** The short form matrices print: BUS, HB or NO. */
+    public String shortName() {
+        switch (this) {
+            case BUS_ADDR:
+                return "BUS";
+            case THRU_HOST_BRIDGE:
+                return "HB";
+            default:
+                return "NO";
+        }
+    }
+
     /** What the type means for the DMA mapping, in words. */
     public String meaning() {
         return meaning;

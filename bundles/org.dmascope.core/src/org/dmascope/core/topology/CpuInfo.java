@@ -1,6 +1,7 @@
 package org.dmascope.core.topology;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The machine's CPUs as far as a source tells: vendor, family and model (x86 CPUID numbers) and
@@ -16,6 +17,28 @@ public record CpuInfo(CpuVendor vendor, int family, int model, String arch) {
 
     /** Nothing known about the CPU (lspci dumps, for example). */
     public static final CpuInfo UNKNOWN = new CpuInfo(CpuVendor.UNKNOWN, -1, -1, "");
+
+    /** The names of the CPUs one can assume instead of the source's: {@code amd-zen}, {@code intel}, {@code other}. */
+    public static final java.util.List<String> ASSUMPTIONS = java.util.List.of("amd-zen", "intel", "other");
+
+    /**
+     * The CPU to assume by name: {@code amd-zen} (AMD family 0x17), {@code intel} or {@code other}
+     * (neither), case-insensitive.
+     *
+     * @return the CPU, empty for a name not in {@link #ASSUMPTIONS}
+     */
+    public static Optional<CpuInfo> assumed(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "amd-zen":
+                return Optional.of(new CpuInfo(CpuVendor.AMD, 0x17, -1, "x86_64"));
+            case "intel":
+                return Optional.of(new CpuInfo(CpuVendor.INTEL, 6, -1, "x86_64"));
+            case "other":
+                return Optional.of(new CpuInfo(CpuVendor.OTHER, -1, -1, ""));
+            default:
+                return Optional.empty();
+        }
+    }
 
     /** Whether anything is known. */
     public boolean isKnown() {
