@@ -170,6 +170,67 @@ def progress_icon():
     return c
 
 
+def magnifier(sign):
+    c = Canvas(16)
+    c.ring(6.5, 6.5, 3.6, 5.2, 0, 359.9, NAVY)
+    c.line(10.2, 10.2, 14.5, 14.5, 2.2, NAVY)
+    c.line(4.3, 6.5, 8.7, 6.5, 1.3, NAVY)
+    if sign == "+":
+        c.line(6.5, 4.3, 6.5, 8.7, 1.3, NAVY)
+    return c
+
+
+def fit_icon():
+    c = Canvas(16)
+    for (x0, y0, dx, dy) in ((1.5, 1.5, 1, 1), (14.5, 1.5, -1, 1), (1.5, 14.5, 1, -1), (14.5, 14.5, -1, -1)):
+        c.line(x0, y0, x0 + 4 * dx, y0, 1.4, NAVY)
+        c.line(x0, y0, x0, y0 + 4 * dy, 1.4, NAVY)
+    c.rounded_rect(5, 5, 11, 11, 1, BLUE)
+    return c
+
+
+def clear_icon():
+    c = Canvas(16)
+    c.line(3.5, 3.5, 12.5, 12.5, 2.2, (200, 50, 50, 255))
+    c.line(12.5, 3.5, 3.5, 12.5, 2.2, (200, 50, 50, 255))
+    return c
+
+
+def swap_icon():
+    c = Canvas(16)
+    c.line(2, 5, 11, 5, 1.5, NAVY)
+    c.polygon([(10, 2), (14.5, 5), (10, 8)], NAVY)
+    c.line(5, 11, 14, 11, 1.5, ORANGE)
+    c.polygon([(6, 8), (1.5, 11), (6, 14)], ORANGE)
+    return c
+
+
+def filter_icon():
+    c = Canvas(16)
+    c.polygon([(1.5, 2.5), (14.5, 2.5), (9.5, 8.5), (9.5, 14), (6.5, 12.5), (6.5, 8.5)], BLUE)
+    return c
+
+
+def matrix_icon():
+    c = Canvas(16)
+    colours = [GREEN, BLUE, ORANGE, BLUE, GREEN, YELLOW, ORANGE, YELLOW, GREEN]
+    for i in range(3):
+        for j in range(3):
+            c.rounded_rect(1 + 5 * j, 1 + 5 * i, 5 + 5 * j, 5 + 5 * i, 0.8, colours[3 * i + j])
+    return c
+
+
+def tree_icon():
+    c = Canvas(16)
+    c.line(3, 3, 3, 13, 1.2, GREY)
+    c.line(3, 8, 7, 8, 1.2, GREY)
+    c.line(3, 13, 7, 13, 1.2, GREY)
+    c.rounded_rect(1, 1, 6, 5, 1, BLUE)
+    c.rounded_rect(7, 6, 14, 10, 1, GREEN)
+    c.rounded_rect(7, 11, 14, 15, 1, ORANGE)
+    return c
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     for size in (16, 32, 48, 64, 128):
@@ -179,6 +240,14 @@ def main(out):
     live_icon().png(os.path.join(out, "live16.png"))
     refresh_icon().png(os.path.join(out, "refresh16.png"))
     progress_icon().png(os.path.join(out, "progress16.png"))
+    magnifier("+").png(os.path.join(out, "zoomin16.png"))
+    magnifier("-").png(os.path.join(out, "zoomout16.png"))
+    fit_icon().png(os.path.join(out, "fit16.png"))
+    clear_icon().png(os.path.join(out, "clear16.png"))
+    swap_icon().png(os.path.join(out, "swap16.png"))
+    filter_icon().png(os.path.join(out, "filter16.png"))
+    matrix_icon().png(os.path.join(out, "matrix16.png"))
+    tree_icon().png(os.path.join(out, "tree16.png"))
 
 
 if __name__ == "__main__":

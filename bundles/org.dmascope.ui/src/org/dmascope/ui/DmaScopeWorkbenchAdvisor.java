@@ -1,14 +1,18 @@
 package org.dmascope.ui;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 
 import org.dmascope.sources.TopologySources;
+import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
+import org.dmascope.ui.model.TopologySnapshot;
 import org.dmascope.ui.preferences.PreferenceConstants;
 import org.eclipse.core.runtime.ILog;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
@@ -31,12 +35,14 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
 
     /**
      * With this system property set to {@code true}, the workbench reports on standard error
-     * how long it took from JVM start to its first painted window, then closes: the probe that
-     * start-up measurements and the product's smoke test use.
+     * how long it took from JVM start to its first painted window, then what its first read
+     * gave, then closes: the probe that start-up measurements and the product's smoke test use.
      */
     public static final String STARTUP_PROBE_PROPERTY = "dmascope.startupProbe";
 
     private TopologySession session;
+    private PeerModel peers;
+    private final @Nullable Path initialSource;
 
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
@@ -51,9 +57,14 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         session = new TopologySession(TopologySources.builtIn(), preferences, Display.getCurrent());
         IEclipseContext context = PlatformUI.getWorkbench().getService(IEclipseContext.class);
         context.set(TopologySession.class, session);
+        peers = new PeerModel(session, Display.getCurrent());
+        context.set(PeerModel.class, peers);
         session.addListener(new TopologySession.Listener() {
             @Override
             public void loadFailed(SourceRef source, String message) {
+                if (Boolean.getBoolean(STARTUP_PROBE_PROPERTY)) {
+                    return; // the probe reports it and closes
+                }
                 Shell shell = Display.getCurrent().getActiveShell();
                 MessageDialog.openError(shell, "Cannot open " + source.name(),
                         message + "\n\nWhat was open before stays open.");
@@ -61,14 +72,29 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         });
     }
 
+    /** A workbench opening the built-in default, the live host. */
+    public DmaScopeWorkbenchAdvisor() {
+        this(null);
+    }
+
+    /**
+     * A workbench opening a source given on the command line ({@code --open PATH}), or the
+     * live host when there is none.
+     */
+    public DmaScopeWorkbenchAdvisor(@Nullable Path initialSource) {
+        this.initialSource = initialSource;
+    }
+
     @Override
     public void postStartup() {
+        Path source = initialSource;
         // The built-in default: this machine's PCI hierarchy.
-        session.open(SourceRef.liveHost());
+        session.open(source == null ? SourceRef.liveHost() : SourceRef.of(source));
     }
 
     @Override
     public boolean preShutdown() {
+        peers.dispose();
         session.dispose();
         return true;
     }
@@ -92,10 +118,28 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         display.asyncExec(() -> {
             display.update();
             long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-            String line = "dmascope: first frame after " + millis + " ms (JVM start to painted window)";
-            System.err.println(line);
-            ILog.of(DmaScopeWorkbenchAdvisor.class).info(line);
-            PlatformUI.getWorkbench().close();
+            report("dmascope: first frame after " + millis + " ms (JVM start to painted window)");
+            // Then the first source's read: what the command line asked to open, or the live host.
+            TopologySession.Listener done = new TopologySession.Listener() {
+                @Override
+                public void topologyChanged(TopologySnapshot snapshot) {
+                    report("dmascope: opened " + snapshot.source().name() + ": " + snapshot.topology().size()
+                            + " functions");
+                    PlatformUI.getWorkbench().close();
+                }
+
+                @Override
+                public void loadFailed(SourceRef source, String message) {
+                    report("dmascope: cannot open " + source.name() + ": " + message);
+                    PlatformUI.getWorkbench().close();
+                }
+            };
+            session.current().ifPresentOrElse(done::topologyChanged, () -> session.addListener(done));
         });
+    }
+
+    private static void report(String line) {
+        System.err.println(line);
+        ILog.of(DmaScopeWorkbenchAdvisor.class).info(line);
     }
 }

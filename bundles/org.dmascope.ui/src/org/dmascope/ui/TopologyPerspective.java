@@ -1,11 +1,16 @@
 package org.dmascope.ui;
 
+import org.dmascope.ui.views.PciTreeView;
+import org.dmascope.ui.views.PeerMatrixView;
 import org.dmascope.ui.views.TopologyView;
 import org.eclipse.ui.IFolderLayout;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 
-/** The Topology perspective: the PCI tree, the Properties of what is selected, and Progress. */
+/**
+ * The Topology perspective: the topology graph in the middle, the PCI tree on the left, the peer
+ * matrix below the graph, the Properties of what is selected on the right, and Progress.
+ */
 public final class TopologyPerspective implements IPerspectiveFactory {
 
     /** Perspective ID. */
@@ -18,12 +23,18 @@ public final class TopologyPerspective implements IPerspectiveFactory {
     public void createInitialLayout(IPageLayout layout) {
         layout.setEditorAreaVisible(false);
         String editor = layout.getEditorArea();
-        layout.addView(TopologyView.ID, IPageLayout.LEFT, 0.62f, editor);
-        IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.62f, TopologyView.ID);
+        layout.addView(TopologyView.ID, IPageLayout.LEFT, 0.72f, editor);
+        IFolderLayout left = layout.createFolder("left", IPageLayout.LEFT, 0.24f, TopologyView.ID);
+        left.addView(PciTreeView.ID);
+        IFolderLayout below = layout.createFolder("below", IPageLayout.BOTTOM, 0.62f, TopologyView.ID);
+        below.addView(PeerMatrixView.ID);
+        IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.70f, TopologyView.ID);
         right.addView(IPageLayout.ID_PROP_SHEET);
-        IFolderLayout bottom = layout.createFolder("bottom", IPageLayout.BOTTOM, 0.78f, "right");
-        bottom.addView(PROGRESS_VIEW_ID);
+        IFolderLayout bottomRight = layout.createFolder("bottomRight", IPageLayout.BOTTOM, 0.75f, "right");
+        bottomRight.addView(PROGRESS_VIEW_ID);
         layout.addShowViewShortcut(TopologyView.ID);
+        layout.addShowViewShortcut(PciTreeView.ID);
+        layout.addShowViewShortcut(PeerMatrixView.ID);
         layout.addShowViewShortcut(IPageLayout.ID_PROP_SHEET);
         layout.addShowViewShortcut(PROGRESS_VIEW_ID);
         layout.addPerspectiveShortcut(ID);

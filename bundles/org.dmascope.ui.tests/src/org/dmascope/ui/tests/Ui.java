@@ -96,6 +96,18 @@ final class Ui {
         settle();
     }
 
+    /** Waits for graph layouts and peer matrices to finish and reach the views. */
+    static void waitForPeerWork() {
+        try {
+            Job.getJobManager().join(org.dmascope.ui.views.TopologyView.LAYOUT_FAMILY, null);
+            Job.getJobManager().join(org.dmascope.ui.model.PeerModel.FAMILY, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for layouts");
+        }
+        settle();
+    }
+
     /** Executes a command the way a menu item does. */
     static void execute(String commandId, String... parameters) throws Exception {
         ICommandService commands = window().getService(ICommandService.class);

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.dmascope.ui.TopologyPerspective;
+import org.dmascope.ui.views.PciTreeView;
+import org.dmascope.ui.views.PeerMatrixView;
+import org.dmascope.ui.views.TopologyView;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Menu;
@@ -28,6 +31,9 @@ class WorkbenchTest {
         assertEquals(TopologyPerspective.ID, page.getPerspective().getId());
         assertNotNull(page.findView(IPageLayout.ID_PROP_SHEET), "Properties view in the perspective");
         assertNotNull(page.findView(TopologyPerspective.PROGRESS_VIEW_ID), "Progress view in the perspective");
+        assertNotNull(page.findView(TopologyView.ID), "Topology (graph) view in the perspective");
+        assertNotNull(page.findView(PciTreeView.ID), "PCI Tree view in the perspective");
+        assertNotNull(page.findView(PeerMatrixView.ID), "Peer Matrix view in the perspective");
 
         Menu bar = shell.getMenuBar();
         List<String> top = new ArrayList<>();
@@ -35,7 +41,7 @@ class WorkbenchTest {
             top.add(plain(item.getText()));
         }
         assertEquals(List.of("File", "Window", "Help"), top);
-        assertTrue(items(bar.getItem(0)).containsAll(List.of("Open...", "Open Live Host", "Refresh", "Exit")),
+        assertTrue(items(bar.getItem(0)).containsAll(List.of("Open...", "Open Folder...", "Open Live Host", "Refresh", "Exit")),
                 items(bar.getItem(0)).toString());
         assertTrue(items(bar.getItem(1)).containsAll(List.of("Open Perspective", "Show View", "Preferences...")),
                 items(bar.getItem(1)).toString());
@@ -54,7 +60,7 @@ class WorkbenchTest {
                     }
                 }
                 if (c instanceof org.eclipse.swt.widgets.Label l) {
-                    labels.add(l.getText());
+                    labels.add(l.getText().replace("&", ""));
                 }
             }
             screenshot(dialog, "preferences");
@@ -62,6 +68,8 @@ class WorkbenchTest {
         assertTrue(shown, "the Preferences dialog opened");
         assertTrue(labels.contains("DMA Scope"), labels.toString());
         assertTrue(labels.stream().anyMatch(l -> l.startsWith("Live host's")), labels.toString());
+        assertTrue(labels.stream().anyMatch(l -> l.startsWith("Kernel rules")), labels.toString());
+        assertTrue(labels.stream().anyMatch(l -> l.startsWith("CPU for the host bridge rule")), labels.toString());
     }
 
     @Test

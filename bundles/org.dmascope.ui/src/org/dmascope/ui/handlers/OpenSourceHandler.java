@@ -7,13 +7,17 @@ import org.dmascope.ui.model.SourceRef;
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.jdt.annotation.Nullable;
-import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.handlers.HandlerUtil;
 
 /**
- * File > Open: reads a topology source chosen by the user (a sysfs tree: a copy of /sys or an
- * unpacked snapshot). With the {@value #PATH_PARAMETER} parameter, opens that path directly.
+ * File > Open: reads a topology file chosen by the user, in any format DMA Scope reads (the
+ * importer is chosen by content): a sysfs snapshot archive (.tar, .tar.gz, .tar.bz2), an
+ * {@code lspci -xxx}/{@code -xxxx} dump or {@code lspci -vvv -nn} text, hwloc XML or an NCCL
+ * topology XML. With the {@value #PATH_PARAMETER} parameter, opens that path (file or folder)
+ * without asking.
  */
 public final class OpenSourceHandler extends AbstractHandler {
 
@@ -22,15 +26,28 @@ public final class OpenSourceHandler extends AbstractHandler {
     /** Optional parameter: the path to open without asking. */
     public static final String PATH_PARAMETER = "org.dmascope.ui.commands.open.path";
 
+    private static final String[] FILTER_NAMES = {
+        "Topology sources (sysfs snapshots, lspci output, hwloc and NCCL XML)",
+        "sysfs snapshots (*.tar, *.tar.gz, *.tgz, *.tar.bz2)",
+        "XML: hwloc, NCCL topology (*.xml)",
+        "lspci output (*.txt, *.lspci, *)",
+        "All files (*)"};
+    private static final String[] FILTER_EXTENSIONS = {
+        "*.tar;*.tar.gz;*.tgz;*.tar.bz2;*.tbz2;*.xml;*.txt;*.lspci;*.dump",
+        "*.tar;*.tar.gz;*.tgz;*.tar.bz2;*.tbz2",
+        "*.xml",
+        "*.txt;*.lspci;*.dump;*",
+        "*"};
+
     @Override
     public @Nullable Object execute(ExecutionEvent event) {
         IWorkbenchWindow window = HandlerUtil.getActiveWorkbenchWindow(event);
         String path = event.getParameter(PATH_PARAMETER);
         if (path == null || path.isBlank()) {
-            DirectoryDialog dialog = new DirectoryDialog(window.getShell());
+            FileDialog dialog = new FileDialog(window.getShell(), SWT.OPEN);
             dialog.setText("Open a topology source");
-            dialog.setMessage("Choose a sysfs tree: a directory holding bus/pci/devices, or an unpacked snapshot "
-                    + "holding sys/.");
+            dialog.setFilterNames(FILTER_NAMES);
+            dialog.setFilterExtensions(FILTER_EXTENSIONS);
             path = dialog.open();
             if (path == null) {
                 return null;

@@ -2,7 +2,9 @@ package org.dmascope.ui.preferences;
 
 import org.dmascope.sources.pciids.PciIdsLocator;
 import org.dmascope.ui.model.Sessions;
+import org.dmascope.core.peer.KernelRules;
 import org.eclipse.jface.preference.BooleanFieldEditor;
+import org.eclipse.jface.preference.ComboFieldEditor;
 import org.eclipse.jface.preference.DirectoryFieldEditor;
 import org.eclipse.jface.preference.FieldEditorPreferencePage;
 import org.eclipse.jface.preference.FileFieldEditor;
@@ -18,7 +20,7 @@ public final class DmaScopePreferencePage extends FieldEditorPreferencePage impl
     /** Lays the fields out in a grid. */
     public DmaScopePreferencePage() {
         super(GRID);
-        setDescription("Where DMA Scope reads the live host, and how it names devices.");
+        setDescription("Where DMA Scope reads the live host, how it names devices, and which kernel it judges peer paths by.");
     }
 
     @Override
@@ -41,6 +43,16 @@ public final class DmaScopePreferencePage extends FieldEditorPreferencePage impl
                 + PciIdsLocator.find().map(Object::toString).orElse("none found; numbers are shown") + ")");
         addField(ids);
         addField(new BooleanFieldEditor(PreferenceConstants.SHOW_NUMERIC_IDS,
-                "Show vendor:device &numbers in the Topology view", getFieldEditorParent()));
+                "Show vendor:device &numbers in the PCI Tree view", getFieldEditorParent()));
+        String[][] kernels = java.util.Arrays.stream(KernelRules.values())
+                .map(r -> new String[] {"Linux " + r.version() + (r == KernelRules.DEFAULT ? " (newest)" : ""), r.version()})
+                .toArray(String[][]::new);
+        addField(new ComboFieldEditor(PreferenceConstants.KERNEL_VERSION, "&Kernel rules for peer-to-peer DMA:",
+                kernels, getFieldEditorParent()));
+        addField(new ComboFieldEditor(PreferenceConstants.CPU_ASSUMPTION, "&CPU for the host bridge rule:",
+                new String[][] {{"As the source says", PreferenceConstants.CPU_AS_READ},
+                        {"AMD Zen or newer (P2P through the host bridge allowed)", "amd-zen"},
+                        {"Intel (the allow list decides)", "intel"}, {"Other (the allow list decides)", "other"}},
+                getFieldEditorParent()));
     }
 }

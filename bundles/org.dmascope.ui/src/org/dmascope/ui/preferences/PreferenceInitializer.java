@@ -1,5 +1,6 @@
 package org.dmascope.ui.preferences;
 
+import org.dmascope.core.peer.KernelRules;
 import org.eclipse.core.runtime.preferences.AbstractPreferenceInitializer;
 import org.eclipse.core.runtime.preferences.DefaultScope;
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
@@ -13,5 +14,7 @@ public final class PreferenceInitializer extends AbstractPreferenceInitializer {
         defaults.put(PreferenceConstants.LIVE_SYSFS_ROOT, "/sys");
         defaults.put(PreferenceConstants.PCI_IDS_FILE, "");
         defaults.putBoolean(PreferenceConstants.SHOW_NUMERIC_IDS, true);
+        defaults.put(PreferenceConstants.KERNEL_VERSION, KernelRules.DEFAULT.version());
+        defaults.put(PreferenceConstants.CPU_ASSUMPTION, PreferenceConstants.CPU_AS_READ);
     }
 }

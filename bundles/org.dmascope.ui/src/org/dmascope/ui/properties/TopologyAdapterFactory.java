@@ -2,6 +2,7 @@ package org.dmascope.ui.properties;
 
 import org.dmascope.core.pciids.PciIds;
 import org.dmascope.core.pciids.PciNames;
+import org.dmascope.core.peer.PeerPair;
 import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.ui.model.Sessions;
@@ -11,7 +12,7 @@ import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.views.properties.IPropertySource;
 
-/** Gives topology elements their Properties view rows. */
+/** Gives topology elements and peer pairs their Properties view rows. */
 public final class TopologyAdapterFactory implements IAdapterFactory {
 
     @Override
@@ -25,6 +26,9 @@ public final class TopologyAdapterFactory implements IAdapterFactory {
         }
         if (adaptable instanceof HostBridge h) {
             return adapterType.cast(new HostBridgePropertySource(h));
+        }
+        if (adaptable instanceof PeerPair p) {
+            return adapterType.cast(new PeerPairPropertySource(p, names));
         }
         return null;
     }

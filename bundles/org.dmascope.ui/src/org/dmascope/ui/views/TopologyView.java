@@ -3,254 +3,427 @@ package org.dmascope.ui.views;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
+import org.dmascope.core.peer.PeerPair;
+import org.dmascope.core.peer.PeerReport;
 import org.dmascope.core.topology.HostBridge;
+import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.ui.graph.GraphCanvas;
+import org.dmascope.ui.graph.GraphLayout;
+import org.dmascope.ui.graph.PathHighlight;
+import org.dmascope.ui.graph.TopologyGraph;
 import org.dmascope.ui.icons.DeviceIcons;
+import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
-import org.dmascope.ui.preferences.PreferenceConstants;
 import org.dmascope.ui.properties.OrderedPropertySheetPage;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.action.IMenuManager;
 import org.eclipse.jface.action.IToolBarManager;
-import org.eclipse.jface.action.MenuManager;
 import org.eclipse.jface.action.Separator;
-import org.eclipse.jface.util.IPropertyChangeListener;
-import org.eclipse.jface.util.PropertyChangeEvent;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.resource.ImageDescriptor;
+import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
-import org.eclipse.jface.viewers.TreeViewer;
-import org.eclipse.jface.viewers.TreeViewerColumn;
+import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.dnd.Clipboard;
-import org.eclipse.swt.dnd.TextTransfer;
-import org.eclipse.swt.dnd.Transfer;
-import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.graphics.Font;
+import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Tree;
-import org.eclipse.swt.widgets.TreeColumn;
-import org.eclipse.ui.IActionBars;
-import org.eclipse.ui.IWorkbenchActionConstants;
-import org.eclipse.ui.actions.ActionFactory;
-import org.eclipse.ui.dialogs.FilteredTree;
-import org.eclipse.ui.dialogs.PatternFilter;
+import org.eclipse.ui.ISelectionListener;
+import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.part.ViewPart;
+import org.eclipse.ui.plugin.AbstractUIPlugin;
 import org.eclipse.ui.views.properties.IPropertySheetPage;
 
 /**
- * The PCI hierarchy of the current source: host bridges, bridges as nested nodes, and every
- * function with its role, class, IDs, link, NUMA node, IOMMU group and driver. The selection
- * feeds the Properties view.
+ * The machine as a graph: CPUs, host bridges, switches and endpoints laid out by the Eclipse
+ * Layout Kernel, NVLinks between GPUs. Select a device to see it in Properties; Ctrl+click a
+ * second one (or click a Peer Matrix cell) and the path between them lights up: the kernel's
+ * route with its map type and distance, the devices whose ACS redirects, NCCL's route where it
+ * differs, and the slowest link. The full explanation is below the graph.
  */
 public final class TopologyView extends ViewPart {
 
     /** View ID. */
     public static final String ID = "org.dmascope.ui.views.topology";
 
-    /** Widget data key under which the tree is tagged, for tests and accessibility tools. */
+    /** Widget data key under which controls are tagged, for tests and accessibility tools. */
     public static final String WIDGET_KEY = "org.dmascope.widget";
 
-    private static final int[] WIDTHS = {430, 170, 170, 80, 190, 50, 90, 100};
-    private static final int IDS_COLUMN = 3;
+    /** The job family of graph layouts, for {@code IJobManager.join}. */
+    public static final Object LAYOUT_FAMILY = new Object();
 
     private TopologySession session;
+    private PeerModel peers;
     private DeviceIcons icons;
-    private FilteredTree filteredTree;
-    private TreeViewer viewer;
+    private GraphCanvas canvas;
+    private StyledText details;
+    private Font monospace;
     private @Nullable TopologySnapshot shown;
+    private @Nullable Job layoutJob;
+    private boolean endpointsOnly;
+    private @Nullable PeerPair pair;
+    private final SimpleSelectionProvider selectionProvider = new SimpleSelectionProvider();
     private final TopologySession.Listener sessionListener = new TopologySession.Listener() {
         @Override
         public void loadStarted(SourceRef source) {
-            if (!viewer.getControl().isDisposed()) {
+            if (!canvas.isDisposed()) {
                 setContentDescription("Reading " + source.name() + "...");
             }
         }
 
         @Override
         public void topologyChanged(TopologySnapshot snapshot) {
-            if (!viewer.getControl().isDisposed()) {
+            if (!canvas.isDisposed()) {
                 show(snapshot);
             }
         }
 
         @Override
         public void loadFailed(SourceRef source, String message) {
-            if (!viewer.getControl().isDisposed()) {
-                describe(shown);
+            if (!canvas.isDisposed()) {
+                describe();
             }
         }
     };
-    private final IPropertyChangeListener preferenceListener = this::preferenceChanged;
+    private final PeerModel.Listener peerListener = new PeerModel.Listener() {
+        @Override
+        public void analysisChanged(PeerModel.Peers p) {
+            // New rules or CPU: the pair shown is asked again.
+            PeerPair old = pair;
+            if (old != null && !canvas.isDisposed()) {
+                showPair(old.a().address(), old.b().address(), false);
+            }
+        }
+    };
+    private final ISelectionListener pageSelectionListener = this::pageSelectionChanged;
 
     @Override
     public void createPartControl(Composite parent) {
         session = Sessions.topology(getSite());
+        peers = Sessions.peers(getSite());
         icons = new DeviceIcons(parent.getDisplay());
-        filteredTree = new FilteredTree(parent, SWT.MULTI | SWT.H_SCROLL | SWT.V_SCROLL | SWT.FULL_SELECTION,
-                new TopologyFilter(), true, true);
-        filteredTree.setInitialText("Filter by address, name, class or driver");
-        viewer = filteredTree.getViewer();
-        Tree tree = viewer.getTree();
-        tree.setData(WIDGET_KEY, "topology.tree");
-        tree.setHeaderVisible(true);
-        tree.setLinesVisible(true);
-        for (int i = 0; i < TopologyLabels.COLUMNS.length; i++) {
-            TreeViewerColumn column = new TreeViewerColumn(viewer, SWT.LEFT);
-            column.getColumn().setText(TopologyLabels.COLUMNS[i]);
-            column.getColumn().setWidth(WIDTHS[i]);
-            column.getColumn().setMoveable(true);
-            column.setLabelProvider(new Column(i));
-        }
-        viewer.setContentProvider(new TopologyContentProvider());
-        viewer.setUseHashlookup(true);
-        getSite().setSelectionProvider(viewer);
-        viewer.addSelectionChangedListener(e -> showInStatusLine());
-        viewer.addDoubleClickListener(e -> {
-            Object first = ((IStructuredSelection) e.getSelection()).getFirstElement();
-            if (first != null) {
-                viewer.setExpandedState(first, !viewer.getExpandedState(first));
-            }
-        });
+        SashForm sash = new SashForm(parent, SWT.VERTICAL);
+        canvas = new GraphCanvas(sash, icons);
+        canvas.setData(WIDGET_KEY, "topology.graph");
+        details = new StyledText(sash, SWT.READ_ONLY | SWT.MULTI | SWT.H_SCROLL | SWT.V_SCROLL | SWT.WRAP);
+        details.setData(WIDGET_KEY, "topology.details");
+        details.setLeftMargin(6);
+        details.setTopMargin(4);
+        monospace = new Font(parent.getDisplay(), "Monospace", Math.max(8, parent.getFont().getFontData()[0].getHeight() - 1),
+                SWT.NORMAL);
+        details.setFont(monospace);
+        sash.setWeights(76, 24);
+        canvas.setTooltips(this::tooltip);
+        canvas.addSelectionListener(this::canvasSelectionChanged);
+        getSite().setSelectionProvider(selectionProvider);
+        getSite().getPage().addSelectionListener(pageSelectionListener);
         createActions();
-        applyColumnPreferences();
         session.addListener(sessionListener);
-        session.preferences().addPropertyChangeListener(preferenceListener);
-        session.current().ifPresentOrElse(this::show, () -> describe(null));
+        peers.addListener(peerListener);
+        session.current().ifPresentOrElse(this::show, this::describe);
     }
 
     private void createActions() {
-        IActionBars bars = getViewSite().getActionBars();
-        Action expand = new Action("Expand All") {
+        IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
+        IMenuManager menu = getViewSite().getActionBars().getMenuManager();
+        Action zoomIn = action("Zoom In", "icons/zoomin16.png", () -> canvas.zoomBy(1.25));
+        Action zoomOut = action("Zoom Out", "icons/zoomout16.png", () -> canvas.zoomBy(1 / 1.25));
+        Action fit = action("Fit to Window", "icons/fit16.png", canvas::fit);
+        Action clear = action("Clear Path", "icons/clear16.png", () -> {
+            pair = null;
+            canvas.setHighlight(null);
+            canvas.select(List.of());
+            publish(StructuredSelection.EMPTY);
+            showDetails();
+        });
+        Action swap = action("Swap Provider and Client", "icons/swap16.png", () -> {
+            PeerPair p = pair;
+            if (p != null) {
+                showPair(p.b().address(), p.a().address(), true);
+            }
+        });
+        Action endpoints = new Action("Show Only DMA Endpoints and Bridges", IAction.AS_CHECK_BOX) {
             @Override
             public void run() {
-                viewer.expandAll();
+                endpointsOnly = isChecked();
+                TopologySnapshot s = shown;
+                if (s != null) {
+                    layout(s);
+                }
             }
         };
-        Action collapse = new Action("Collapse All") {
-            @Override
-            public void run() {
-                viewer.collapseAll();
-            }
-        };
-        Action copy = new Action("Copy") {
-            @Override
-            public void run() {
-                copySelection();
-            }
-        };
-        copy.setActionDefinitionId("org.eclipse.ui.edit.copy");
-        bars.setGlobalActionHandler(ActionFactory.COPY.getId(), copy);
-        IToolBarManager toolBar = bars.getToolBarManager();
+        endpoints.setToolTipText("Leave out functions that are not GPUs, NICs, storage or accelerators (bridges stay)");
+        endpoints.setImageDescriptor(image("icons/filter16.png"));
+        toolBar.add(zoomIn);
+        toolBar.add(zoomOut);
+        toolBar.add(fit);
+        toolBar.add(new Separator());
+        toolBar.add(swap);
+        toolBar.add(clear);
+        toolBar.add(endpoints);
         toolBar.add(new Separator("additions"));
-        IMenuManager menu = bars.getMenuManager();
-        menu.add(expand);
-        menu.add(collapse);
-        MenuManager context = new MenuManager();
-        context.add(copy);
-        context.add(new Separator());
-        context.add(expand);
-        context.add(collapse);
-        context.add(new Separator(IWorkbenchActionConstants.MB_ADDITIONS));
-        viewer.getControl().setMenu(context.createContextMenu(viewer.getControl()));
-        getSite().registerContextMenu(context, viewer);
+        menu.add(endpoints);
+        menu.add(new Separator());
+        menu.add(swap);
+        menu.add(clear);
+        menu.add(new Separator());
+        menu.add(zoomIn);
+        menu.add(zoomOut);
+        menu.add(fit);
     }
 
-    private void copySelection() {
+    private static Action action(String text, String icon, Runnable run) {
+        Action a = new Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+        a.setToolTipText(text);
+        a.setImageDescriptor(image(icon));
+        return a;
+    }
+
+    private static @Nullable ImageDescriptor image(String path) {
+        return AbstractUIPlugin.imageDescriptorFromPlugin("org.dmascope.ui", path);
+    }
+
+    // --- showing a topology ------------------------------------------------------------------
+
+    private void show(TopologySnapshot snapshot) {
+        shown = snapshot;
+        pair = null;
+        layout(snapshot);
+    }
+
+    // Lays the graph out in a Job (large machines take a moment), then shows it.
+    private void layout(TopologySnapshot snapshot) {
+        Job previous = layoutJob;
+        if (previous != null) {
+            previous.cancel();
+        }
+        boolean only = endpointsOnly;
+        setContentDescription("Laying out " + snapshot.topology().source() + "...");
+        Job job = new Job("Laying out the topology graph of " + snapshot.topology().source()) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                GraphLayout.Placed placed;
+                try {
+                    placed = GraphLayout.layout(TopologyGraph.of(snapshot.topology(), snapshot.names(), only));
+                } catch (RuntimeException | LinkageError e) {
+                    // The layout is a library's: say so on the view, keep what was shown.
+                    canvas.getDisplay().asyncExec(() -> {
+                        if (!canvas.isDisposed() && layoutJob == this) {
+                            setContentDescription("Cannot lay out " + snapshot.topology().source() + ": " + e);
+                        }
+                    });
+                    return Status.error("Cannot lay out the topology graph of " + snapshot.topology().source(), e);
+                }
+                if (monitor.isCanceled()) {
+                    return Status.CANCEL_STATUS;
+                }
+                canvas.getDisplay().asyncExec(() -> {
+                    if (!canvas.isDisposed() && layoutJob == this && shown == snapshot) {
+                        PeerPair keep = pair;
+                        canvas.setGraph(placed);
+                        if (keep != null) {
+                            canvas.setHighlight(PathHighlight.of(keep));
+                        }
+                        describe();
+                        showDetails();
+                    }
+                });
+                return Status.OK_STATUS;
+            }
+
+            @Override
+            public boolean belongsTo(Object family) {
+                return family == LAYOUT_FAMILY;
+            }
+        };
+        job.setPriority(Job.LONG);
+        layoutJob = job;
+        job.schedule();
+    }
+
+    private void describe() {
+        TopologySnapshot s = shown;
+        if (s == null) {
+            setContentDescription("No topology read yet.");
+            return;
+        }
+        PciTopology t = s.topology();
+        GraphLayout.Placed placed = canvas.graph();
+        int hidden = placed == null ? 0 : placed.graph().hiddenEndpoints();
+        setContentDescription(String.format(Locale.ROOT, "%s: %d functions below %d host bridge%s%s. "
+                + "Click a device; Ctrl+click a second one for the path between them.", t.source(), t.size(),
+                t.hostBridges().size(), t.hostBridges().size() == 1 ? "" : "s",
+                hidden > 0 ? " (" + hidden + " other functions not shown)" : ""));
+    }
+
+    // --- selection ---------------------------------------------------------------------------
+
+    private void canvasSelectionChanged(List<String> ids) {
         TopologySnapshot s = shown;
         if (s == null) {
             return;
         }
-        List<String> lines = new ArrayList<>();
-        for (Object o : viewer.getStructuredSelection().toList()) {
-            lines.add(TopologyLabels.summary(o, s.names()));
-        }
-        if (lines.isEmpty()) {
-            return;
-        }
-        Clipboard clipboard = new Clipboard(viewer.getControl().getDisplay());
-        try {
-            clipboard.setContents(new Object[] {String.join(System.lineSeparator(), lines)},
-                    new Transfer[] {TextTransfer.getInstance()});
-        } finally {
-            clipboard.dispose();
-        }
-    }
-
-    private void show(TopologySnapshot snapshot) {
-        boolean sameSource = shown != null && shown.source().equals(snapshot.source());
-        Object[] expanded = viewer.getExpandedElements();
-        shown = snapshot;
-        viewer.getTree().setRedraw(false);
-        try {
-            viewer.setInput(snapshot);
-            if (sameSource) {
-                viewer.setExpandedElements(expanded);
-            } else {
-                viewer.expandAll();
+        if (ids.size() == 2) {
+            Optional<PciAddress> a = address(ids.get(0));
+            Optional<PciAddress> b = address(ids.get(1));
+            if (a.isPresent() && b.isPresent()) {
+                showPair(a.get(), b.get(), true);
+                return;
             }
-        } finally {
-            viewer.getTree().setRedraw(true);
         }
-        describe(snapshot);
+        pair = null;
+        canvas.setHighlight(null);
+        List<Object> elements = new ArrayList<>();
+        for (String id : ids) {
+            element(s, id).ifPresent(elements::add);
+        }
+        publish(new StructuredSelection(elements));
+        showDetails();
     }
 
-    private void describe(@Nullable TopologySnapshot snapshot) {
-        if (snapshot == null) {
-            setContentDescription("No topology read yet.");
+    /**
+     * Lights up the path between two functions, the first as the P2P provider, and explains it
+     * below the graph.
+     *
+     * @param publish whether the pair becomes the view's selection (for Properties)
+     */
+    public void showPair(PciAddress a, PciAddress b, boolean publish) {
+        Optional<PeerPair> p = peers.pair(a, b);
+        if (p.isEmpty()) {
             return;
         }
-        PciTopology t = snapshot.topology();
-        String text = String.format(Locale.ROOT, "%s: %d functions below %d host bridge%s, read in %d ms", t.source(),
-                t.size(), t.hostBridges().size(), t.hostBridges().size() == 1 ? "" : "s",
-                snapshot.readTime().toMillis());
-        if (!t.warnings().isEmpty()) {
-            text += "; " + t.warnings().size() + " warning" + (t.warnings().size() == 1 ? "" : "s") + " (hover the title)";
+        pair = p.get();
+        canvas.setHighlight(PathHighlight.of(p.get()));
+        canvas.reveal(a.toString());
+        if (publish) {
+            publish(new StructuredSelection(p.get()));
         }
-        setContentDescription(text);
-        setTitleToolTip(String.join("\n", t.warnings()));
+        showDetails();
     }
 
-    private void showInStatusLine() {
+    private void showDetails() {
         TopologySnapshot s = shown;
-        Object first = viewer.getStructuredSelection().getFirstElement();
-        String text = s == null || first == null ? "" : TopologyLabels.summary(first, s.names());
-        getViewSite().getActionBars().getStatusLineManager().setMessage(text);
+        PeerPair p = pair;
+        if (s == null) {
+            details.setText("");
+            return;
+        }
+        if (p != null) {
+            PeerModel.Peers current = peers.current().orElse(null);
+            List<String> lines = new ArrayList<>(PeerReport.lines(p, s.names(),
+                    current == null ? PeerModel.rules(session.preferences()) : current.rules()));
+            if (current != null && current.cpuAssumed()) {
+                lines.add("  (CPU taken as " + current.cpu().describe() + ": Window > Preferences > DMA Scope)");
+            }
+            details.setText(String.join("\n", lines));
+            return;
+        }
+        List<String> selected = canvas.selection();
+        if (selected.isEmpty()) {
+            details.setText("Select a device to see it here and in Properties. Ctrl+click a second device, or click a "
+                    + "cell of the Peer Matrix, to see the path a peer-to-peer DMA between them takes: the kernel's "
+                    + "decision (drivers/pci/p2pdma.c), NCCL's path type and nvidia-smi's class.");
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        for (String id : selected) {
+            element(s, id).ifPresent(e -> lines.add(TopologyLabels.summary(e, s.names())));
+        }
+        details.setText(String.join("\n", lines));
     }
 
-    private void preferenceChanged(PropertyChangeEvent event) {
-        if (PreferenceConstants.SHOW_NUMERIC_IDS.equals(event.getProperty()) && !viewer.getControl().isDisposed()) {
-            applyColumnPreferences();
+    private String tooltip(TopologyGraph.Node n) {
+        TopologySnapshot s = shown;
+        if (s == null) {
+            return n.title();
+        }
+        Optional<Object> e = element(s, n.id());
+        String text = e.map(o -> TopologyLabels.summary(o, s.names())).orElse(n.title() + ": " + n.subtitle());
+        PciFunction f = n.function();
+        if (f != null && f.link() != null) {
+            text += "\nLink: " + f.link().describe();
+        }
+        if (f != null && f.acs() != null) {
+            text += "\nACSCtl: " + f.acs().describeControl();
+        }
+        return text;
+    }
+
+    private static Optional<PciAddress> address(String id) {
+        return PciAddress.isAddress(id) ? Optional.of(PciAddress.parse(id)) : Optional.empty();
+    }
+
+    private static Optional<Object> element(TopologySnapshot s, String id) {
+        Optional<PciAddress> a = address(id);
+        if (a.isPresent()) {
+            return s.topology().function(a.get()).map(Object.class::cast);
+        }
+        for (HostBridge h : s.topology().hostBridges()) {
+            if (h.sysfsName().equals(id)) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // Pairs from the Peer Matrix; devices from the PCI Tree.
+    private void pageSelectionChanged(IWorkbenchPart part, ISelection selection) {
+        if (part == this || canvas.isDisposed() || !(selection instanceof IStructuredSelection s) || s.isEmpty()) {
+            return;
+        }
+        Object first = s.getFirstElement();
+        if (first instanceof PeerPair p) {
+            showPair(p.a().address(), p.b().address(), false);
+        } else if (first instanceof PciFunction f && pair == null) {
+            canvas.select(List.of(f.address().toString()));
+            showDetails();
         }
     }
 
-    private void applyColumnPreferences() {
-        boolean show = session.preferences().getBoolean(PreferenceConstants.SHOW_NUMERIC_IDS);
-        TreeColumn ids = viewer.getTree().getColumn(IDS_COLUMN);
-        ids.setWidth(show ? WIDTHS[IDS_COLUMN] : 0);
-        ids.setResizable(show);
+    private void publish(ISelection selection) {
+        selectionProvider.setSelection(selection);
     }
 
-    /** The tree viewer (for tests and for views that link to this one). */
-    public TreeViewer viewer() {
-        return viewer;
+    /** The canvas (for tests). */
+    public GraphCanvas canvas() {
+        return canvas;
     }
 
-    /** The snapshot on screen, if any. */
-    public @Nullable TopologySnapshot shown() {
-        return shown;
+    /** The text below the graph (for tests). */
+    public String detailsText() {
+        return details.getText();
+    }
+
+    /** The pair shown, if any. */
+    public @Nullable PeerPair pair() {
+        return pair;
     }
 
     @Override
     public void setFocus() {
-        viewer.getControl().setFocus();
+        canvas.setFocus();
     }
 
-    /** Properties keep the order the property sources give (General first), not alphabetical order. */
+    /** Properties keep the order the property sources give, not alphabetical order. */
     @Override
     public <T> @Nullable T getAdapter(Class<T> adapter) {
         if (adapter == IPropertySheetPage.class) {
@@ -261,61 +434,15 @@ public final class TopologyView extends ViewPart {
 
     @Override
     public void dispose() {
+        getSite().getPage().removeSelectionListener(pageSelectionListener);
         session.removeListener(sessionListener);
-        session.preferences().removePropertyChangeListener(preferenceListener);
+        peers.removeListener(peerListener);
+        Job job = layoutJob;
+        if (job != null) {
+            job.cancel();
+        }
         icons.dispose();
+        monospace.dispose();
         super.dispose();
-    }
-
-    private final class Column extends ColumnLabelProvider {
-        private final int index;
-
-        Column(int index) {
-            this.index = index;
-        }
-
-        @Override
-        public String getText(Object element) {
-            TopologySnapshot s = shown;
-            return s == null ? "" : TopologyLabels.text(element, index, s.names());
-        }
-
-        @Override
-        public @Nullable Image getImage(Object element) {
-            if (index != 0) {
-                return null;
-            }
-            if (element instanceof HostBridge) {
-                return icons.image(DeviceIcons.Glyph.HOST_BRIDGE);
-            }
-            return element instanceof PciFunction f ? icons.image(f) : null;
-        }
-
-        @Override
-        public @Nullable String getToolTipText(Object element) {
-            TopologySnapshot s = shown;
-            return s == null ? null : TopologyLabels.summary(element, s.names());
-        }
-    }
-
-    /** Matches a row when any of its column texts contains the filter text. */
-    private final class TopologyFilter extends PatternFilter {
-        TopologyFilter() {
-            setIncludeLeadingWildcard(true);
-        }
-
-        @Override
-        protected boolean isLeafMatch(org.eclipse.jface.viewers.Viewer v, Object element) {
-            TopologySnapshot s = shown;
-            if (s == null) {
-                return false;
-            }
-            for (int i = 0; i < TopologyLabels.COLUMNS.length; i++) {
-                if (wordMatches(TopologyLabels.text(element, i, s.names()))) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ./dmascope opens the workbench of the built product: with a display it reaches its first
- * painted frame (the start-up probe reports the time and closes it); without one it says so
- * and how to proceed.
+ * painted frame and reads the live host (the start-up probe reports both and closes it);
+ * {@code ./dmascope open SOURCE} reads SOURCE instead; without a display it says so and how to
+ * proceed.
  */
 class WorkbenchStartTest {
 
@@ -48,5 +49,48 @@ class WorkbenchStartTest {
         Files.writeString(report, "first frame after " + millis + " ms (JVM start to painted window); script to exit "
                 + r.millis() + " ms\n");
         assertTrue(millis > 0);
+        long functions;
+        try (var entries = Files.list(Path.of("/sys/bus/pci/devices"))) {
+            functions = entries.count();
+        }
+        assertTrue(r.err().contains("dmascope: opened this machine: " + functions + " functions"),
+                "the live host by default: " + r.err());
+    }
+
+    @Test
+    void openOnTheCommandLineReadsThatSource() throws Exception {
+        Path file = Script.root().resolve("testdata/nccl-topo/azure-ndv4-topo.xml");
+        Script.Result r = probe("open", file.toString());
+        assertEquals(0, r.status(), r.err());
+        // The NDv4 file: 4 switches (made up by NCCL's file) with 8 GPUs and 8 HCAs.
+        assertTrue(r.err().contains("dmascope: opened " + file + ": 20 functions"), r.err());
+    }
+
+    @Test
+    void openReportsBadInputAndAMissingFile() throws Exception {
+        Path bad = Files.createTempFile("dmascope-bad", ".xml");
+        Files.writeString(bad, "<system version=\"1\"><cpu numaid=\"0\"><pci busid=\"zz\"/></cpu></system>");
+        Script.Result r = probe("open", bad.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("dmascope: cannot open " + bad + ": " + bad), r.err());
+        Script.Result missing = Script.run(Map.of(), List.of(), 60, "open", "/no/such/topology.xml");
+        assertEquals(2, missing.status(), missing.err());
+        assertTrue(missing.err().contains("/no/such/topology.xml: no such file or directory"), missing.err());
+    }
+
+    // The workbench with the start-up probe, on the test's display or on Xvfb.
+    private static Script.Result probe(String... args) throws Exception {
+        String display = System.getenv("DISPLAY");
+        Path workspace = Files.createTempDirectory("dmascope-workspace");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("DMASCOPE_VMARGS", "-Ddmascope.startupProbe=true",
+                "DMASCOPE_WORKSPACE", workspace.toString()));
+        if (display != null) {
+            env.put("DISPLAY", display);
+            return Script.run(env, List.of(), 300, args);
+        }
+        String[] withXvfb = new String[args.length + 1];
+        withXvfb[0] = "--xvfb";
+        System.arraycopy(args, 0, withXvfb, 1, args.length);
+        return Script.run(env, List.of(), 300, withXvfb);
     }
 }
