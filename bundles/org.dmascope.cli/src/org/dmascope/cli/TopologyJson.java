@@ -8,8 +8,13 @@ import java.util.Locale;
 import org.dmascope.core.pciids.PciNames;
 import org.dmascope.core.topology.Acs;
 import org.dmascope.core.topology.Bar;
+import org.dmascope.core.topology.CpuInfo;
+import org.dmascope.core.topology.GpuInfo;
 import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.LinkSpeed;
+import org.dmascope.core.topology.NumaNode;
+import org.dmascope.core.topology.NvLink;
+import org.dmascope.core.topology.OsDevice;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
@@ -20,7 +25,8 @@ import com.google.gson.stream.JsonWriter;
 /**
  * The JSON form of a topology that {@code topo --json} prints. Identifiers are written as sysfs
  * writes them ({@code "0x8086"}, class {@code "0x060400"}), addresses as hexadecimal strings
- * (64-bit values do not fit JSON numbers), link speed as a number of GT/s.
+ * (64-bit values do not fit JSON numbers), link speed as a number of GT/s. A value the source
+ * does not know is {@code null}. Keys are only ever added, never renamed: scripts rely on them.
  */
 public final class TopologyJson {
 
@@ -35,6 +41,18 @@ public final class TopologyJson {
             w.setSerializeNulls(true);
             w.beginObject();
             w.name("source").value(topology.source());
+            w.name("hierarchy").value(topology.hierarchy().name().toLowerCase(Locale.ROOT));
+            writeCpu(w, topology.cpu());
+            w.name("numaNodes").beginArray();
+            for (NumaNode n : topology.numaNodes()) {
+                w.beginObject();
+                w.name("id").value(n.id());
+                w.name("cpus").value(n.cpus());
+                w.name("socket");
+                nullableInt(w, n.socket());
+                w.endObject();
+            }
+            w.endArray();
             w.name("hostBridges").beginArray();
             for (HostBridge h : topology.hostBridges()) {
                 w.beginObject();
@@ -48,6 +66,11 @@ public final class TopologyJson {
             w.name("devices").beginArray();
             for (PciFunction f : topology.functions()) {
                 writeFunction(w, f, topology, names);
+            }
+            w.endArray();
+            w.name("nvLinks").beginArray();
+            for (NvLink link : topology.nvLinks()) {
+                writeNvLink(w, link);
             }
             w.endArray();
             w.name("warnings").beginArray();
@@ -120,8 +143,41 @@ public final class TopologyJson {
                 w.value(c);
             }
             w.endArray();
+            // The register bits as lspci -vvv prints them on its ACSCap: and ACSCtl: lines.
+            w.name("acsCap").value(acs.describeCapability());
+            w.name("acsCtl").value(acs.describeControl());
             w.endObject();
         }
+        w.name("localCpus").value(f.localCpus());
+        w.name("osDevices").beginArray();
+        for (OsDevice d : f.osDevices()) {
+            w.beginObject();
+            w.name("name").value(d.name());
+            w.name("kind").value(d.kind().name().toLowerCase(Locale.ROOT));
+            w.name("speedMbps");
+            nullableInt(w, d.speedMbps());
+            w.name("port");
+            nullableInt(w, d.port());
+            w.name("guid").value(d.guid());
+            w.endObject();
+        }
+        w.endArray();
+        GpuInfo gpu = f.gpu();
+        w.name("gpu");
+        if (gpu == null) {
+            w.nullValue();
+        } else {
+            w.beginObject();
+            w.name("index");
+            nullableInt(w, gpu.index());
+            w.name("sm");
+            nullableInt(w, gpu.sm());
+            w.name("rank");
+            nullableInt(w, gpu.rank());
+            w.name("gdr").value(gpu.gdr());
+            w.endObject();
+        }
+        w.name("placeholder").value(f.placeholder());
         w.name("bars").beginArray();
         for (Bar bar : f.bars()) {
             w.beginObject();
@@ -136,6 +192,37 @@ public final class TopologyJson {
             w.endObject();
         }
         w.endArray();
+        w.endObject();
+    }
+
+    // Vendor as a lower-case word ("intel", "amd", ..., "unknown"); numbers the source does not give are null.
+    private static void writeCpu(JsonWriter w, CpuInfo cpu) throws IOException {
+        w.name("cpu").beginObject();
+        w.name("vendor").value(cpu.vendor().name().toLowerCase(Locale.ROOT));
+        w.name("family");
+        nullableInt(w, cpu.family());
+        w.name("model");
+        nullableInt(w, cpu.model());
+        w.name("arch").value(cpu.arch().isEmpty() ? null : cpu.arch());
+        w.name("description").value(cpu.describe());
+        w.endObject();
+    }
+
+    // NCCL files state how many links are bonded, hwloc the bandwidth: each leaves the other null.
+    private static void writeNvLink(JsonWriter w, NvLink link) throws IOException {
+        w.beginObject();
+        w.name("from").value(link.from().toString());
+        PciAddress to = link.to();
+        w.name("to").value(to == null ? null : to.toString());
+        w.name("target").value(link.target().name().toLowerCase(Locale.ROOT));
+        w.name("count");
+        nullableInt(w, link.count() > 0 ? link.count() : -1);
+        w.name("bandwidthGBps");
+        if (link.bandwidthGBps() > 0) {
+            w.value(link.bandwidthGBps());
+        } else {
+            w.nullValue();
+        }
         w.endObject();
     }
 
