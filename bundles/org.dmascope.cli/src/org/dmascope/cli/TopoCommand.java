@@ -23,11 +23,17 @@ import picocli.CommandLine.Spec;
 /** {@code dmascope topo [SOURCE] [--json]}: the PCI tree of a machine. */
 @Command(name = "topo", mixinStandardHelpOptions = true,
         description = {"Print the PCI tree of SOURCE in the style of lspci -tv, or as JSON.",
-            "SOURCE is a sysfs tree: a directory holding bus/pci/devices, or a root holding sys/ "
-                    + "(an unpacked snapshot). Default: this machine's /sys."},
-        footer = {"", "JSON: {\"source\", \"hostBridges\":[...], \"devices\":[{\"bdf\", \"vendor\", \"device\", "
-                + "\"class\", \"name\", \"parent\", \"secondaryBus\", \"subordinateBus\", \"linkSpeed\" (GT/s), "
-                + "\"linkWidth\", \"numaNode\", \"iommuGroup\", \"bars\":[...], ...}], \"warnings\":[...]}"})
+            "SOURCE is any topology DMA Scope reads, chosen by content: a sysfs tree (a directory holding "
+                    + "bus/pci/devices such as /sys, a root holding sys/, or a .tar, .tar.gz or .tar.bz2 snapshot), "
+                    + "an lspci hex dump (lspci -xxx or -xxxx, the input of lspci -F), lspci -vvv -nn text, hwloc "
+                    + "XML (2.x or 3.0) or an NCCL topology file. Default: this machine's /sys.",
+            "An NCCL topology file, whose bridges stand for whole switches, is printed as it nests: NUMA node, "
+                    + "switch, devices, then its NVLinks."},
+        footer = {"", "JSON: {\"source\", \"hierarchy\", \"cpu\":{...}, \"numaNodes\":[...], \"hostBridges\":[...], "
+                + "\"devices\":[{\"bdf\", \"vendor\", \"device\", \"class\", \"name\", \"kind\", \"role\", "
+                + "\"parent\", \"secondaryBus\", \"subordinateBus\", \"linkSpeed\" (GT/s), \"linkWidth\", "
+                + "\"numaNode\", \"iommuGroup\", \"driver\", \"acs\", \"bars\":[...], \"osDevices\":[...], "
+                + "\"gpu\", \"placeholder\", ...}], \"nvLinks\":[...], \"warnings\":[...]}; unknown values are null."})
 final class TopoCommand implements Callable<Integer> {
 
     private final DmaScopeCli cli;
@@ -71,7 +77,11 @@ final class TopoCommand implements Callable<Integer> {
             TopologyJson.write(topology, names, out);
         } else {
             PciNames.Mode mode = numeric ? PciNames.Mode.NUMERIC : mixed ? PciNames.Mode.MIXED : PciNames.Mode.NAMES;
-            out.print(LspciTree.format(topology, names, true, mode, topology.parentsObserved()));
+            if (topology.hierarchy() == PciTopology.Hierarchy.SWITCHES) {
+                out.print(SwitchTree.format(topology, names, mode));
+            } else {
+                out.print(LspciTree.format(topology, names, true, mode, topology.parentsObserved()));
+            }
         }
         out.flush();
         return DmaScopeCli.EXIT_OK;
