@@ -98,6 +98,15 @@ class TopologyGraphTest {
                 assertTrue(apart, nodes.get(i).id() + " overlaps " + nodes.get(j).id());
             }
         }
+        // Siblings left to right in address order, as lspci and the PCI Tree list them.
+        for (PciFunction f : t.functions()) {
+            List<PciFunction> children = t.children(f.address());
+            for (int i = 0; i + 1 < children.size(); i++) {
+                double[] left = placed.boxes().get(children.get(i).address().toString());
+                double[] right = placed.boxes().get(children.get(i + 1).address().toString());
+                assertTrue(left[0] < right[0], children.get(i).address() + " left of " + children.get(i + 1).address());
+            }
+        }
         // A parent is drawn above its children.
         for (TopologyGraph.Edge e : g.edges()) {
             if (e.kind() == TopologyGraph.EdgeKind.PCI) {
@@ -144,6 +153,7 @@ class TopologyGraphTest {
         assertTrue(details.contains("PCI_P2PDMA_MAP_BUS_ADDR"), details);
         IStructuredSelection selection = (IStructuredSelection) view.getSite().getSelectionProvider().getSelection();
         assertEquals(pair, selection.getFirstElement(), "the pair is the view's selection, for Properties");
+        view.canvas().zoomBy(1 / view.canvas().zoom());
         view.canvas().reveal(gpu);
         Ui.screenshot(Ui.window().getShell(), "topology-graph-path");
     }

@@ -1,8 +1,10 @@
 package org.dmascope.ui.graph;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -44,6 +46,7 @@ public final class GraphCanvas extends Canvas {
     public static final double MAX_ZOOM = 4;
     /** The smallest zoom at which a box's text can be read; a new graph starts at least this large. */
     public static final double READABLE_ZOOM = 0.6;
+    private static final double TEXT_ZOOM = 0.25;
 
     private static final RGB KERNEL_ROUTE = new RGB(235, 120, 20);
     private static final RGB NCCL_ROUTE = new RGB(20, 150, 150);
@@ -60,6 +63,7 @@ public final class GraphCanvas extends Canvas {
     private @Nullable Placed placed;
     private @Nullable PathHighlight highlight;
     private final List<String> selection = new ArrayList<>();
+    private final Map<String, String> fittedTexts = new HashMap<>();
     private double zoom = 1;
     private double originX;
     private double originY;
@@ -105,6 +109,7 @@ public final class GraphCanvas extends Canvas {
         placed = graph;
         highlight = null;
         selection.clear();
+        fittedTexts.clear();
         fit();
         if (graph != null && zoom < READABLE_ZOOM) {
             zoom = READABLE_ZOOM;
@@ -538,6 +543,8 @@ public final class GraphCanvas extends Canvas {
         }
         Color box = new Color(BOX);
         Color boxLine = new Color(BOX_LINE);
+        // Below this zoom the letters would be a pixel high: boxes and colours only.
+        boolean text = zoom >= TEXT_ZOOM;
         for (Node n : p.graph().nodes()) {
             double[] b = p.boxes().get(n.id());
             if (b == null || b[0] > vx + vw || b[0] + b[2] < vx || b[1] > vy + vh || b[1] + b[3] < vy) {
@@ -553,16 +560,18 @@ public final class GraphCanvas extends Canvas {
             gc.setBackground(new Color(glyphColour));
             gc.fillRoundRectangle(x, y, 26, ht, 8, 8);
             gc.fillRectangle(x + 18, y, 8, ht);
-            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
-            gc.setFont(titleFont);
-            String glyph = glyph(n);
-            Point ge = gc.textExtent(glyph);
-            gc.drawText(glyph, x + 13 - ge.x / 2, y + ht / 2 - ge.y / 2, true);
-            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
-            gc.drawText(fit(gc, n.title(), w - 34), x + 30, y + 4, true);
-            gc.setFont(smallFont);
-            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
-            gc.drawText(fit(gc, n.subtitle(), w - 34), x + 30, y + ht / 2 + 2, true);
+            if (text) {
+                gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
+                gc.setFont(titleFont);
+                String glyph = glyph(n);
+                Point ge = gc.textExtent(glyph);
+                gc.drawText(glyph, x + 13 - ge.x / 2, y + ht / 2 - ge.y / 2, true);
+                gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
+                gc.drawText(fitted(gc, n.id() + "\u0000t", n.title(), w - 34), x + 30, y + 4, true);
+                gc.setFont(smallFont);
+                gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+                gc.drawText(fitted(gc, n.id() + "\u0000s", n.subtitle(), w - 34), x + 30, y + ht / 2 + 2, true);
+            }
             // Outline: culprits red, the pair and the route orange, the selection blue.
             RGB outline = null;
             int width = 1;
@@ -631,11 +640,19 @@ public final class GraphCanvas extends Canvas {
     }
 
     private int legend(GC gc, RGB rgb, String text, int y) {
+        Point e = gc.textExtent(text);
+        gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
+        gc.fillRectangle(8, y, e.x + 34, e.y + 2);
         gc.setBackground(new Color(rgb));
         gc.fillRectangle(12, y + 5, 18, 5);
         gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
         gc.drawText(text, 36, y, true);
-        return y + gc.textExtent(text).y + 2;
+        return y + e.y + 2;
+    }
+
+    // Text cut to a box's width, remembered: the boxes do not change size with the zoom.
+    private String fitted(GC gc, String key, String text, int width) {
+        return fittedTexts.computeIfAbsent(key, k -> fit(gc, text, width));
     }
 
     private static String fit(GC gc, String text, int width) {

@@ -9,9 +9,9 @@ import org.dmascope.core.peer.PathNode;
 import org.dmascope.ui.graph.TopologyGraph.Edge;
 import org.dmascope.ui.graph.TopologyGraph.EdgeKind;
 import org.dmascope.ui.graph.TopologyGraph.Node;
+import org.eclipse.elk.alg.layered.options.CrossingMinimizationStrategy;
 import org.eclipse.elk.alg.layered.options.LayeredMetaDataProvider;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
-import org.eclipse.elk.alg.layered.options.OrderingStrategy;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
 import org.eclipse.elk.core.data.LayoutMetaDataService;
 import org.eclipse.elk.core.math.ElkPadding;
@@ -90,9 +90,10 @@ public final class GraphLayout {
         root.setProperty(LayeredOptions.SPACING_NODE_NODE, 18.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
-        // Keep siblings in address order, as lspci and the PCI Tree list them.
-        root.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, OrderingStrategy.NODES_AND_EDGES);
-        root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_FORCE_NODE_MODEL_ORDER, true);
+        // Nodes come depth first in address order, so each layer is already in the order lspci
+        // and the PCI Tree list it and a tree has no crossings: no crossing minimisation. (Its
+        // model-order options keep the order too, but take 20 s instead of 0.3 s for 2,400 nodes.)
+        root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_STRATEGY, CrossingMinimizationStrategy.NONE);
         root.setProperty(LayeredOptions.SEPARATE_CONNECTED_COMPONENTS, false);
 
         Map<String, ElkNode> elkNodes = new HashMap<>();

@@ -75,6 +75,7 @@ public final class TopologyView extends ViewPart {
     private @Nullable TopologySnapshot shown;
     private @Nullable Job layoutJob;
     private boolean endpointsOnly;
+    private long layoutMillis;
     private @Nullable PeerPair pair;
     private final SimpleSelectionProvider selectionProvider = new SimpleSelectionProvider();
     private final TopologySession.Listener sessionListener = new TopologySession.Listener() {
@@ -222,6 +223,7 @@ public final class TopologyView extends ViewPart {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 GraphLayout.Placed placed;
+                long start = System.nanoTime();
                 try {
                     placed = GraphLayout.layout(TopologyGraph.of(snapshot.topology(), snapshot.names(), only));
                 } catch (RuntimeException | LinkageError e) {
@@ -236,8 +238,10 @@ public final class TopologyView extends ViewPart {
                 if (monitor.isCanceled()) {
                     return Status.CANCEL_STATUS;
                 }
+                long millis = (System.nanoTime() - start) / 1_000_000;
                 canvas.getDisplay().asyncExec(() -> {
                     if (!canvas.isDisposed() && layoutJob == this && shown == snapshot) {
+                        layoutMillis = millis;
                         PeerPair keep = pair;
                         canvas.setGraph(placed);
                         if (keep != null) {
@@ -269,10 +273,10 @@ public final class TopologyView extends ViewPart {
         PciTopology t = s.topology();
         GraphLayout.Placed placed = canvas.graph();
         int hidden = placed == null ? 0 : placed.graph().hiddenEndpoints();
-        setContentDescription(String.format(Locale.ROOT, "%s: %d functions below %d host bridge%s%s. "
+        setContentDescription(String.format(Locale.ROOT, "%s: %d functions below %d host bridge%s%s, laid out in %d ms. "
                 + "Click a device; Ctrl+click a second one for the path between them.", t.source(), t.size(),
                 t.hostBridges().size(), t.hostBridges().size() == 1 ? "" : "s",
-                hidden > 0 ? " (" + hidden + " other functions not shown)" : ""));
+                hidden > 0 ? " (" + hidden + " other functions not shown)" : "", layoutMillis));
     }
 
     // --- selection ---------------------------------------------------------------------------
