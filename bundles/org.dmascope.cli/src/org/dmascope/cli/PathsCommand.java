@@ -211,12 +211,12 @@ final class PathsCommand implements Callable<Integer> {
         out.println();
         matrix(out, endpoints, labels, (a, b) -> {
             KernelP2pEngine.Decision k = m.kernel()[index.get(a.address())][index.get(b.address())];
-            return k.mapType().shortName() + k.distance();
+            return k.label("");
         });
         out.println();
         out.println("  BUS = PCI_P2PDMA_MAP_BUS_ADDR (stays below a common switch, no IOMMU), HB = THRU_HOST_BRIDGE "
-                + "(through the root complex and the IOMMU), NO = NOT_SUPPORTED (-EREMOTEIO); the number is the "
-                + "kernel's distance.");
+                + "(through the root complex and the IOMMU), NO = NOT_SUPPORTED (-EREMOTEIO, "
+                + "distance -1); the number is the kernel's distance.");
         out.println("  ./dmascope paths --pair BDF BDF explains one pair: the rules that applied and the lines the "
                 + "kernel prints.");
     }

@@ -150,6 +150,14 @@ public final class KernelP2pEngine {
 
     /** The decision alone, without the explanation: for matrices of many pairs. */
     public record Decision(P2pMapType mapType, int distance) {
+        /**
+         * As a matrix cell: the map type's short name and the distance ("BUS" sep "2"); "NO" alone
+         * when not supported, where {@code pci_p2pdma_distance()} returns -1.
+         */
+        public String label(String separator) {
+            return mapType == P2pMapType.NOT_SUPPORTED ? mapType.shortName()
+                    : mapType.shortName() + separator + distance;
+        }
     }
 
     /**

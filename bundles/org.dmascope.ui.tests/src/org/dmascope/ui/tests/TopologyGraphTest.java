@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +25,9 @@ import org.dmascope.testing.TestData;
 import org.dmascope.ui.graph.GraphLayout;
 import org.dmascope.ui.graph.PathHighlight;
 import org.dmascope.ui.graph.TopologyGraph;
+import org.dmascope.ui.handlers.OpenLiveHostHandler;
 import org.dmascope.ui.handlers.OpenSourceHandler;
+import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.views.PeerMatrixCanvas;
 import org.dmascope.ui.views.PeerMatrixView;
@@ -114,6 +118,29 @@ class TopologyGraphTest {
             }
         }
         Ui.screenshot(Ui.window().getShell(), "topology-graph-snapshot");
+    }
+
+    @Test
+    void theLiveHostsGraphHasExactlyTheFunctionsInSysfs() throws Exception {
+        IWorkbenchPage page = Ui.window().getActivePage();
+        TopologyView view = (TopologyView) page.showView(TopologyView.ID);
+        Ui.execute(OpenLiveHostHandler.COMMAND_ID);
+        Ui.waitForTopologyReads();
+        Ui.waitUntil("the live host's graph", () -> view.canvas().graph() != null
+                && Ui.session().current().map(s -> s.source().kind() == SourceRef.Kind.LIVE).orElse(false)
+                && sameTopology(view));
+        Set<String> functions = new HashSet<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/sys/bus/pci/devices"))) {
+            dir.forEach(e -> functions.add(e.getFileName().toString()));
+        }
+        Set<String> shown = new HashSet<>();
+        for (TopologyGraph.Node n : view.canvas().graph().graph().nodes()) {
+            if (n.kind() == TopologyGraph.NodeKind.FUNCTION) {
+                shown.add(n.id());
+            }
+        }
+        assertEquals(functions, shown);
+        Ui.screenshot(Ui.window().getShell(), "topology-graph-live");
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
 import org.dmascope.ui.preferences.PreferenceConstants;
-import org.dmascope.ui.properties.OrderedPropertySheetPage;
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IMenuManager;
@@ -39,15 +38,13 @@ import org.eclipse.ui.IWorkbenchActionConstants;
 import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.dialogs.FilteredTree;
 import org.eclipse.ui.dialogs.PatternFilter;
-import org.eclipse.ui.part.ViewPart;
-import org.eclipse.ui.views.properties.IPropertySheetPage;
 
 /**
  * The PCI hierarchy of the current source as a tree: host bridges, bridges as nested nodes, and every
  * function with its role, class, IDs, link, NUMA node, IOMMU group and driver. The selection
  * feeds the Properties view.
  */
-public final class PciTreeView extends ViewPart {
+public final class PciTreeView extends OrderedPropertiesView {
 
     /** View ID. */
     public static final String ID = "org.dmascope.ui.views.pciTree";
@@ -250,14 +247,6 @@ public final class PciTreeView extends ViewPart {
         viewer.getControl().setFocus();
     }
 
-    /** Properties keep the order the property sources give (General first), not alphabetical order. */
-    @Override
-    public <T> @Nullable T getAdapter(Class<T> adapter) {
-        if (adapter == IPropertySheetPage.class) {
-            return adapter.cast(new OrderedPropertySheetPage());
-        }
-        return super.getAdapter(adapter);
-    }
 
     @Override
     public void dispose() {

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.function.BiConsumer;
 
 import org.dmascope.core.peer.EndpointLabels;
-import org.dmascope.core.peer.KernelP2pEngine;
 import org.dmascope.core.peer.NcclPathType;
 import org.dmascope.core.peer.P2pMapType;
 import org.dmascope.core.peer.PeerMatrix;
@@ -139,8 +138,7 @@ public final class PeerMatrixCanvas extends Canvas {
             case NCCL:
                 return m.nccl()[row][column].name();
             case KERNEL:
-                KernelP2pEngine.Decision d = m.kernel()[row][column];
-                return d.mapType().shortName() + " " + d.distance();
+                return m.kernel()[row][column].label(" ");
             default:
                 return row == column ? "X" : m.smi()[row][column].label();
         }

@@ -12,7 +12,6 @@ import org.dmascope.core.peer.PeerPair;
 import org.dmascope.core.peer.SmiClass;
 import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.Sessions;
-import org.dmascope.ui.properties.OrderedPropertySheetPage;
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IAction;
@@ -27,15 +26,13 @@ import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.part.ViewPart;
-import org.eclipse.ui.views.properties.IPropertySheetPage;
 
 /**
  * Every pair of endpoints at a glance, like {@code nvidia-smi topo -m}: nvidia-smi's classes,
  * NCCL's path types or the kernel's P2PDMA decision, colour-coded from close to far. A click on
  * a cell selects that pair: the Topology view lights up its path and Properties explains it.
  */
-public final class PeerMatrixView extends ViewPart {
+public final class PeerMatrixView extends OrderedPropertiesView {
 
     /** View ID. */
     public static final String ID = "org.dmascope.ui.views.peerMatrix";
@@ -151,7 +148,9 @@ public final class PeerMatrixView extends ViewPart {
                 break;
             case KERNEL:
                 for (P2pMapType t : List.of(P2pMapType.BUS_ADDR, P2pMapType.THRU_HOST_BRIDGE, P2pMapType.NOT_SUPPORTED)) {
-                    chip(t.shortName() + " n", PeerMatrixCanvas.kernelColour(t), t.meaning() + "; n: the kernel's distance");
+                    chip(t == P2pMapType.NOT_SUPPORTED ? t.shortName() : t.shortName() + " n", PeerMatrixCanvas.kernelColour(t),
+                            t.meaning() + (t == P2pMapType.NOT_SUPPORTED ? "; the kernel reports distance -1"
+                                    : "; n: the kernel's distance"));
                 }
                 break;
             default:
@@ -206,14 +205,6 @@ public final class PeerMatrixView extends ViewPart {
         canvas.setFocus();
     }
 
-    /** Properties keep the order the property sources give, not alphabetical order. */
-    @Override
-    public <T> @Nullable T getAdapter(Class<T> adapter) {
-        if (adapter == IPropertySheetPage.class) {
-            return adapter.cast(new OrderedPropertySheetPage());
-        }
-        return super.getAdapter(adapter);
-    }
 
     @Override
     public void dispose() {

@@ -21,7 +21,6 @@ import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
-import org.dmascope.ui.properties.OrderedPropertySheetPage;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
@@ -44,9 +43,7 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 import org.eclipse.ui.plugin.AbstractUIPlugin;
-import org.eclipse.ui.views.properties.IPropertySheetPage;
 
 /**
  * The machine as a graph: CPUs, host bridges, switches and endpoints laid out by the Eclipse
@@ -55,7 +52,7 @@ import org.eclipse.ui.views.properties.IPropertySheetPage;
  * route with its map type and distance, the devices whose ACS redirects, NCCL's route where it
  * differs, and the slowest link. The full explanation is below the graph.
  */
-public final class TopologyView extends ViewPart {
+public final class TopologyView extends OrderedPropertiesView {
 
     /** View ID. */
     public static final String ID = "org.dmascope.ui.views.topology";
@@ -427,14 +424,6 @@ public final class TopologyView extends ViewPart {
         canvas.setFocus();
     }
 
-    /** Properties keep the order the property sources give, not alphabetical order. */
-    @Override
-    public <T> @Nullable T getAdapter(Class<T> adapter) {
-        if (adapter == IPropertySheetPage.class) {
-            return adapter.cast(new OrderedPropertySheetPage());
-        }
-        return super.getAdapter(adapter);
-    }
 
     @Override
     public void dispose() {
