@@ -8,6 +8,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
@@ -72,29 +75,52 @@ public final class SecureXml {
         return new InputException(input, place(e.getLocation()), "malformed XML: " + message.strip(), e);
     }
 
+    /** A document's root element: its name and attributes, as its start tag gives them. */
+    public record Root(String name, Map<String, String> attributes) {
+
+        /** Copies the attributes. */
+        public Root {
+            attributes = Map.copyOf(attributes);
+        }
+
+        /** An attribute's value, or null when the start tag has none of that name. */
+        public @Nullable String attribute(String attribute) {
+            return attributes.get(attribute);
+        }
+    }
+
     /**
-     * The name of the document's root element, for recognising a file by its content; "" when
-     * the file is not XML or cannot be read. Reads only up to the root element.
+     * The document's root element, for recognising a file by its content; empty when the file
+     * is not XML, cannot be read, or is malformed before the end of the root's start tag.
+     * Reads no further than that start tag, so that a file whose root says what it is can be
+     * claimed, and its later errors reported with their line and column when it is read.
+     * Bytes that are not UTF-8 are replaced here: reading the file reports them.
      */
-    public static String rootElement(Path file) {
+    public static Optional<Root> root(Path file) {
         if (!looksLikeXml(file)) {
-            return "";
+            return Optional.empty();
         }
         try (InputStream in = Files.newInputStream(file)) {
-            XMLStreamReader r = open(in);
+            Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+            XMLStreamReader r = inputFactory().createXMLStreamReader(text);
             try {
                 while (r.hasNext()) {
                     if (r.next() == XMLStreamConstants.START_ELEMENT) {
-                        return r.getLocalName();
+                        Map<String, String> attributes = new HashMap<>();
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            attributes.putIfAbsent(r.getAttributeLocalName(i), r.getAttributeValue(i));
+                        }
+                        return Optional.of(new Root(r.getLocalName(), attributes));
                     }
                 }
             } finally {
                 r.close();
             }
         } catch (IOException | XMLStreamException | RuntimeException e) {
-            return "";
+            return Optional.empty();
         }
-        return "";
+        return Optional.empty();
     }
 
     // Text starting with '<' after an optional UTF-8 byte order mark and blanks.
