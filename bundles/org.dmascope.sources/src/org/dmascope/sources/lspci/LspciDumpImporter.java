@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.source.TopologyImporter;
+import org.dmascope.core.topology.Acs;
 import org.dmascope.core.topology.ConfigSpace;
 import org.dmascope.core.topology.LspciTree;
 import org.dmascope.core.topology.PciAddress;
@@ -30,7 +31,8 @@ import org.eclipse.jdt.annotation.Nullable;
  * after the last byte written;</li>
  * <li>an empty line ends the function; any other line is passed over, except that the
  * {@code Kernel driver in use:}, {@code NUMA node:} and {@code IOMMU group:} lines of
- * {@code lspci -vvv} text interleaved with the hex are kept.</li>
+ * {@code lspci -vvv} text interleaved with the hex are kept, and its {@code ACSCap:} and
+ * {@code ACSCtl:} lines when the hex stops before the extended capabilities ({@code -xxx}).</li>
  * </ul>
  * Stricter than lspci: offsets must ascend within a function, and a function whose hex is cut
  * short is refused, naming the line and column where it stops: its last line holds fewer than
@@ -244,12 +246,17 @@ public final class LspciDumpImporter implements TopologyImporter {
                     + ConfigSpace.HEADER_SIZE + " are needed; left out");
             return false;
         }
-        PciFunction.Builder f = PciFunction.builder(p.address, p.address.pciBus())
-                .config(ConfigSpace.of(Arrays.copyOf(p.data, p.length)));
-        // -vvv text above the hex tells what config space cannot: the kernel's view.
+        ConfigSpace config = ConfigSpace.of(Arrays.copyOf(p.data, p.length));
+        PciFunction.Builder f = PciFunction.builder(p.address, p.address.pciBus()).config(config);
+        // -vvv text above the hex tells what config space cannot: the kernel's view, and the
+        // extended capabilities when the hex stops at 256 bytes (-xxx).
         f.driver(p.text.driver());
         f.numaNode(p.text.numaNode());
         f.iommuGroup(p.text.iommuGroup());
+        Acs acs = p.text.acs();
+        if (acs != null && config.acs().isEmpty() && p.length < ConfigSpace.EXTENDED_SIZE) {
+            f.acs(acs);
+        }
         flat.function(f);
         return true;
     }
