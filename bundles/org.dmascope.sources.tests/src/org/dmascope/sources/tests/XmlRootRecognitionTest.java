@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.sources.TopologySources;
+import org.dmascope.testing.TestData;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +104,49 @@ class XmlRootRecognitionTest {
         // Without the DTD the entity is undeclared.
         assertTrue(e.place() != null && e.place().startsWith("line 4:column "), e.getMessage());
         assertFalse(e.getMessage().contains("TOP-SECRET"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"nccl-topo/aws-p4d-24xl-topo.xml, 3000", "nccl-topo/azure-ncv4-topo.xml, 700",
+        "hwloc-xml/nvidiaDGX2.xml, 5000", "sysfs/expected-hwloc2/fakepcilocalities.xml, 4000"})
+    void aFileCutShortNamesWhereItEnds(String file, int bytes) throws Exception {
+        byte[] cut = Arrays.copyOf(Files.readAllBytes(TestData.path(file)), bytes);
+        String text = new String(cut, StandardCharsets.UTF_8);
+        int line = (int) text.chars().filter(c -> c == '\n').count() + 1;
+        int column = text.length() - text.lastIndexOf('\n');
+        InputException e = refused(Files.write(temp.resolve("cut.xml"), cut));
+        assertEquals("line " + line + ":column " + column, e.place());
+        assertTrue(e.problem().startsWith("malformed XML: "), e.getMessage());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedByLineAndColumn() throws Exception {
+        // The recogniser looks past them; reading names where they are, not "start of file".
+        Path hwloc = Files.write(temp.resolve("latin1.xml"), ("<topology version=\"2.0\">\n"
+                + "  <object type=\"Machine\" name=\"caf\u00e9\"/>\n</topology>\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        // The JDK parser prints "[Fatal Error]" lines for decoding errors it reports itself.
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream before = System.err;
+        InputException e;
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            e = refused(hwloc);
+        } finally {
+            System.setErr(before);
+        }
+        assertEquals("latin1.xml: line 2:column 35: not UTF-8 text: byte 0xe9 is not UTF-8", e.getMessage());
+        assertEquals("", stderr.toString(StandardCharsets.UTF_8));
+        // Far below the root, after CR LF line ends.
+        StringBuilder nccl = new StringBuilder("<system version=\"1\">\r\n  <cpu numaid=\"0\">\r\n");
+        for (int i = 0; i < 400; i++) {
+            nccl.append("    <pci busid=\"0000:").append(String.format("%02x", i % 256)).append(":00.0\"/>\r\n");
+        }
+        byte[] bytes = (nccl + "    <nic name=\"x\"/>\r\n  </cpu>\r\n</system>\r\n").getBytes(StandardCharsets.US_ASCII);
+        bytes[bytes.length - 27] = (byte) 0xc3; // the 'x', now a lead byte before '"'
+        e = refused(Files.write(temp.resolve("nccl.xml"), bytes));
+        assertEquals("line 403:column 16", e.place());
+        assertEquals("not UTF-8 text: byte 0xc3 is not UTF-8", e.problem());
     }
 
     @Test

@@ -43,12 +43,11 @@ public final class SecureXml {
     /**
      * A reader of an XML stream, decoded as UTF-8 by a strict decoder: bytes that are not UTF-8
      * (a binary file, an archive) fail as a parse error instead of reaching the parser's own
-     * decoder, which prints "[Fatal Error]" lines on standard error.
+     * decoder, which prints "[Fatal Error]" lines on standard error; {@link #malformed} names
+     * their line and column.
      */
     public static XMLStreamReader open(InputStream in) throws XMLStreamException {
-        Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-        return inputFactory().createXMLStreamReader(text);
+        return inputFactory().createXMLStreamReader(new LocatingUtf8Reader(in));
     }
 
     /** "line 12:column 7" for where the reader is. */
@@ -66,6 +65,12 @@ public final class SecureXml {
 
     /** The input error for a parse error, with its line and column and without the parser's own location prefix. */
     public static InputException malformed(String input, XMLStreamException e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof LocatingUtf8Reader.NotUtf8Exception bad) {
+                return new InputException(input, "line " + bad.line() + ":column " + bad.column(),
+                        "not UTF-8 text: " + bad.getMessage(), e);
+            }
+        }
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         // The JDK parser prefixes "ParseError at [row,col]:[12,7]\nMessage: "; keep the message.
         int at = message.indexOf("Message: ");
@@ -87,6 +92,14 @@ public final class SecureXml {
         public @Nullable String attribute(String attribute) {
             return attributes.get(attribute);
         }
+    }
+
+    // The parser keeps the reader's error as its nested exception, not always as the cause.
+    private static @Nullable Throwable next(Throwable t) {
+        if (t instanceof XMLStreamException x && x.getNestedException() != null && x.getNestedException() != t) {
+            return x.getNestedException();
+        }
+        return t.getCause() == t ? null : t.getCause();
     }
 
     /**
