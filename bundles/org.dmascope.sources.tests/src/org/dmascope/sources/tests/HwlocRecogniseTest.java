@@ -3,6 +3,7 @@ package org.dmascope.sources.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.dmascope.core.source.InputException;
 import org.dmascope.core.source.TopologyImporter;
 import org.dmascope.core.topology.PciTopology;
 import org.dmascope.sources.TopologySources;
@@ -56,8 +58,20 @@ class HwlocRecogniseTest {
         assertEquals(0, importer.recognise(dir.resolve("missing.xml")));
         assertEquals(0, importer.recognise(Files.createFile(dir.resolve("empty.xml"))));
         assertEquals(0, importer.recognise(Files.write(dir.resolve("noise.xml"), new byte[] {0, (byte) 0xff, 3, '<'})));
-        assertEquals(0, importer.recognise(Files.writeString(dir.resolve("other.xml"),
-                "<?xml version=\"1.0\"?><topology version=\"2.0\"><node/></topology>")));
+    }
+
+    @Test
+    void theRootAloneTellsAnHwlocFile(@TempDir Path dir) throws Exception {
+        // What lies below the root is the reader's business: it names the place of what is wrong.
+        Path odd = Files.writeString(dir.resolve("odd.xml"),
+                "<?xml version=\"1.0\"?>\n<topology version=\"2.0\"><node/></topology>");
+        assertEquals(100, importer.recognise(odd));
+        InputException e = assertThrows(InputException.class,
+                () -> TopologySources.builtIn().open(odd, "odd.xml", new NullProgressMonitor()));
+        assertEquals("odd.xml: line 2:column 25: the topology has no root <object>", e.getMessage());
+        Path v1 = Files.writeString(dir.resolve("v1.xml"), "<topology>\n<object type=\"Machine\" <info/>");
+        assertEquals(60, importer.recognise(v1));
+        assertEquals(0, importer.recognise(Files.writeString(dir.resolve("system.xml"), "<system version=\"1\"/>")));
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 
 import org.dmascope.core.source.InputException;
@@ -21,6 +23,8 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Damaged and foreign input for both lspci importers: each refusal names the line and column. */
 class LspciBadInputTest {
@@ -84,18 +88,87 @@ class LspciBadInputTest {
     }
 
     @Test
-    void aTruncatedFunctionIsLeftOutWithAWarning() throws Exception {
+    void aFunctionCutAtALineIsRefused() throws Exception {
         String truncated = "00:1c.0 PCI bridge: x\n" + HEADER.lines().limit(2).map(l -> l + "\n")
                 .reduce("", String::concat) + "\n";
-        PciTopology t = new LspciDumpImporter().read(write(truncated + "00:1c.1 PCI bridge: x\n" + HEADER), "in",
-                new NullProgressMonitor());
-        assertEquals(List.of(PciAddress.parse("00:1c.1")), t.functions().stream().map(PciFunction::address).toList());
-        assertEquals(List.of("line 1: 0000:00:1c.0 has 32 bytes of config space in the dump, 64 are needed; left out"),
-                t.warnings());
+        InputException e = refusedDump(write(truncated + "00:1c.1 PCI bridge: x\n" + HEADER));
+        assertEquals("line 3:column 52", e.place());
+        assertEquals("0000:00:1c.0 (from line 1): its hex dump stops after 32 bytes (0x20), where lspci writes 64,"
+                + " 256 or 4096 (128 for a CardBus bridge): the dump is cut short", e.problem());
+        // The same function after a whole one.
+        e = refusedDump(write("00:1c.1 PCI bridge: x\n" + HEADER + "\n" + truncated));
+        assertEquals("line 9:column 52", e.place());
+        assertTrue(e.problem().startsWith("0000:00:1c.0 (from line 7): "), e.getMessage());
         // With nothing else in the file, nothing could be read.
-        InputException e = refusedDump(write(truncated));
+        e = refusedDump(write(truncated));
         assertEquals("line 1", e.place());
         assertTrue(e.problem().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void aFunctionCutInsideALineIsRefused() throws Exception {
+        // The first 1,990 bytes of asus end "240: 00 00 00 00", without a newline; lspci -F refuses
+        // that ("dump: line too long or unterminated") and reads it with the newline added.
+        byte[] asus = Files.readAllBytes(LspciOracles.dump("tree-asus-p6t6"));
+        Path cut = Files.write(temp.resolve("asus-1990"), Arrays.copyOf(asus, 1990));
+        InputException e = refusedDump(cut);
+        assertEquals("line 38:column 17", e.place());
+        assertEquals("0000:00:00.0 (from line 1): its hex dump stops after 4 bytes of the line at offset 240,"
+                + " where lspci writes 16: the dump is cut short", e.problem());
+        Files.writeString(cut, "\n", StandardOpenOption.APPEND);
+        assertEquals("line 38:column 17", refusedDump(cut).place());
+        // Cut inside the header of a function that follows whole ones.
+        e = refusedDump(write("00:1c.1 PCI bridge: x\n" + HEADER + "\n00:1c.0 PCI bridge: x\n"
+                + HEADER.substring(0, HEADER.indexOf("20: ") + 12)));
+        assertEquals("line 10:column 13", e.place());
+        assertTrue(e.problem().startsWith("0000:00:1c.0 (from line 7): its hex dump stops after 3 bytes of the line"
+                + " at offset 20"), e.getMessage());
+    }
+
+    @Test
+    void everySizeLspciWritesIsRead() throws Exception {
+        // -x: the 64-byte header (also what -xxx gives without root).
+        String header = "00:1c.1 PCI bridge: x\n" + HEADER;
+        assertEquals(64, new LspciDumpImporter().read(write(header), "in", new NullProgressMonitor())
+                .functions().get(0).configBytes());
+        // A CardBus bridge (header type 2): lspci -x reads 128 bytes.
+        String cardBus = "02:01.0 CardBus bridge: x\n"
+                + "00: 80 11 76 14 07 00 10 02 00 00 07 06 10 a8 82 00\n"
+                + "10: 00 00 00 00 a0 00 00 02 02 03 04 b0 00 00 00 00\n"
+                + "20: 00 f0 ff ff 00 00 00 00 00 f0 ff ff 00 00 00 00\n"
+                + "30: fc ff 00 00 00 00 00 00 fc ff 00 00 0b 01 c0 05\n"
+                + "40: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+                + "50: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+                + "60: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+                + "70: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n";
+        assertEquals(128, new LspciDumpImporter().read(write(cardBus), "in", new NullProgressMonitor())
+                .functions().get(0).configBytes());
+        // 128 bytes of another function are a cut dump.
+        String notCardBus = header + HEADER.replace("00: ", "40: ").replace("10: ", "50: ").replace("20: ", "60: ")
+                .replace("30: ", "70: ");
+        InputException e = refusedDump(write(notCardBus));
+        assertEquals("line 9:column 52", e.place());
+        assertTrue(e.problem().contains("stops after 128 bytes (0x80)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PCI-X-bridges-and-domains", "cap-aer-root", "cap-dpc", "cap-exp-dev2", "cap-exp-lnkcap2",
+        "cap-ide", "cap-pcie-1", "tree-asus-p6t6", "tree-fsl-p2020", "tree-fujitsu-p8010"})
+    void everyRealDumpIsWhole(String name) throws Exception {
+        // 256 bytes (-xxx) and 4096 (-xxxx) a function, in lines of 16.
+        PciTopology t = new LspciDumpImporter().read(LspciOracles.dump(name), name, new NullProgressMonitor());
+        assertTrue(t.size() > 0, name);
+        assertEquals(List.of(), t.warnings(), name);
+    }
+
+    @Test
+    void aFunctionWithoutHexIsLeftOutWithAWarning() throws Exception {
+        // lspci prints no hex for a function whose config space it cannot read.
+        PciTopology t = new LspciDumpImporter().read(write("00:1c.0 PCI bridge: x\n\n00:1c.1 PCI bridge: x\n"
+                + HEADER), "in", new NullProgressMonitor());
+        assertEquals(List.of(PciAddress.parse("00:1c.1")), t.functions().stream().map(PciFunction::address).toList());
+        assertEquals(List.of("line 1: 0000:00:1c.0 has 0 bytes of config space in the dump, 64 are needed; left out"),
+                t.warnings());
     }
 
     @Test

@@ -62,13 +62,13 @@ class LspciCapDumpsTest {
                     .filter(c -> !c.extended() || f.configBytes() == ConfigSpace.EXTENDED_SIZE).toList();
             assertEquals(f.capabilities().stream().map(LspciCapDumpsTest::place).toList(),
                     textCaps.stream().map(LspciCapDumpsTest::place).toList(), where + " capabilities");
+            Acs acs = f.acs();
             if (f.configBytes() == ConfigSpace.EXTENDED_SIZE) {
-                Acs acs = f.acs();
                 assertEquals(acs == null ? null : new Acs(acs.offset(), acs.capability() & 0x7f, acs.control() & 0x7f),
                         t.acs(), where + " ACS");
             } else {
-                // The hex stops at 256 bytes: only the text knows the extended capabilities.
-                assertNull(f.acs(), where);
+                // The hex stops at 256 bytes: ACS comes from the text above it.
+                assertEquals(t.acs(), acs, where + " ACS from the text");
             }
         }
     }
@@ -136,6 +136,19 @@ class LspciCapDumpsTest {
         PciFunction other = dump("cap-aer-root").functions().get(0);
         assertNull(other.driver());
         assertEquals(PciFunction.NUMA_UNKNOWN, other.numaNode());
+    }
+
+    @Test
+    void acsOfADumpThatStopsAt256BytesComesFromTheText() throws Exception {
+        // cap-dpc is lspci -vvv -xxx: "[f24 v1] Access Control Services" is in the text only.
+        PciFunction port = dump("cap-dpc").functions().get(0);
+        assertEquals(ConfigSpace.CONVENTIONAL_SIZE, port.configBytes());
+        Acs acs = port.acs();
+        assertNotNull(acs);
+        assertEquals(0xf24, acs.offset());
+        assertEquals("SrcValid- TransBlk- ReqRedir- CmpltRedir- UpstreamFwd- EgressCtrl- DirectTrans-",
+                acs.describeControl());
+        assertFalse(acs.redirectsPeerToPeer());
     }
 
     @Test

@@ -412,7 +412,8 @@ class NcclTopologyInputTest {
         assertEquals(0, importer.recognise(write("graph.xml", "<graphs version=\"1\"><graph id=\"0\"/></graphs>")));
         assertEquals(0, importer.recognise(write("empty.xml", "")));
         assertEquals(0, importer.recognise(write("text.txt", "00:00.0 Host bridge: Intel Corporation\n")));
-        assertEquals(90, importer.recognise(write("nocpu.xml", "<system version=\"1\"></system>")));
+        // The root alone tells an NCCL file, whatever comes first inside it.
+        assertEquals(100, importer.recognise(write("nocpu.xml", "<system version=\"1\"></system>")));
         InputException missing = assertThrows(InputException.class,
                 () -> importer.read(temp.resolve("nope.xml"), "nope.xml", new NullProgressMonitor()));
         assertEquals("nope.xml: no such file or directory", missing.getMessage());

@@ -1,8 +1,5 @@
 package org.dmascope.sources.hwloc;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.source.TopologyImporter;
@@ -103,49 +96,23 @@ public final class HwlocXmlImporter implements TopologyImporter {
     }
 
     /**
-     * 100 for {@code <topology version="2.x"|"3.x">} starting with an {@code <object>}; 60 for an
-     * hwloc file of another version (1.x has no version attribute), so that reading it explains
-     * what to do; 0 for anything else.
+     * 100 for a root {@code <topology version="2.x"|"3.x">}; 60 for a {@code <topology>} of
+     * another version (1.x has no version attribute), so that reading it explains what to do;
+     * 0 for anything else. Looks at the root's start tag only: a file that says it is an hwloc
+     * topology is claimed, and reading it names the line and column of what is wrong below.
      */
     @Override
     public int recognise(Path input) {
-        try {
-            if (!Files.isRegularFile(input) || !"topology".equals(SecureXml.rootElement(input))) {
-                return 0;
-            }
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(input))) {
-                XMLStreamReader r = SecureXml.open(in);
-                try {
-                    return score(r);
-                } finally {
-                    r.close();
-                }
-            }
-        } catch (IOException | XMLStreamException | RuntimeException e) {
+        if (!Files.isRegularFile(input)) {
             return 0;
         }
-    }
-
-    // Looks at the root element's version and the first element inside it.
-    private static int score(XMLStreamReader r) throws XMLStreamException {
-        String version = null;
-        boolean inRoot = false;
-        while (r.hasNext()) {
-            if (r.next() != XMLStreamConstants.START_ELEMENT) {
-                continue;
-            }
-            if (!inRoot) {
-                version = r.getAttributeValue(null, "version");
-                inRoot = true;
-                continue;
-            }
-            if (!r.getLocalName().equals("object") || r.getAttributeValue(null, "type") == null) {
-                return 0;
-            }
-            boolean known = version != null && (version.startsWith("2.") || version.startsWith("3."));
-            return known ? 100 : 60;
+        SecureXml.Root root = SecureXml.root(input).orElse(null);
+        if (root == null || !root.name().equals("topology")) {
+            return 0;
         }
-        return 0;
+        String version = root.attribute("version");
+        boolean known = version != null && (version.trim().startsWith("2.") || version.trim().startsWith("3."));
+        return known ? 100 : 60;
     }
 
     @Override

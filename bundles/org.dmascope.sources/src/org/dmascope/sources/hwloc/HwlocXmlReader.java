@@ -59,6 +59,7 @@ final class HwlocXmlReader {
     private int major = -1;
     private int minor = -1;
     private @Nullable HwlocObject root;
+    private @Nullable String rootPlace;
     private @Nullable Matrix matrix;
 
     /** A distances matrix being read. */
@@ -122,7 +123,7 @@ final class HwlocXmlReader {
             throw new InputException(name, null, "not an hwloc topology: the file has no elements");
         }
         if (top == null) {
-            throw new InputException(name, null, "the topology has no root <object>");
+            throw new InputException(name, rootPlace, "the topology has no root <object>");
         }
         return new HwlocDocument(major, minor, top, topologyInfos, nvLinks, byGpIndex, numaNodes, warnings);
     }
@@ -146,6 +147,7 @@ final class HwlocXmlReader {
         String tag = reader.getLocalName();
         String place = SecureXml.place(reader);
         if (elements.isEmpty()) {
+            rootPlace = place;
             topology(tag, place);
             elements.push(tag);
             return;

@@ -378,6 +378,12 @@ final class DeviceTextParser {
         return driver;
     }
 
+    /** The ACS capability the text gives ({@code ACSCap} and {@code ACSCtl} lines), if any. */
+    @Nullable
+    Acs acs() {
+        return acsSeen ? new Acs(acsOffset, acsCapability, acsControl) : null;
+    }
+
     /** The NUMA node the text gives, or {@link PciFunction#NUMA_UNKNOWN}. */
     int numaNode() {
         return numaNode;
@@ -413,7 +419,7 @@ final class DeviceTextParser {
             link = new PcieLink(speed == null ? LinkSpeed.UNKNOWN : speed, Math.max(width, 0),
                     maxSpeed == null ? LinkSpeed.UNKNOWN : maxSpeed, Math.max(maxWidth, 0));
         }
-        Acs acs = acsSeen ? new Acs(acsOffset, acsCapability, acsControl) : null;
+        Acs acs = acs();
         return new LspciTextDevice(line, address, classCode, vendorId, deviceId, revision, subsystemVendorId,
                 subsystemDeviceId, headerType, secondaryBus, subordinateBus, portType, capabilities, link, acs, bars,
                 numaNode, iommuGroup, driver);

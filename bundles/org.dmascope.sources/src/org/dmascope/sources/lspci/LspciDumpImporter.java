@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.source.TopologyImporter;
+import org.dmascope.core.topology.Acs;
 import org.dmascope.core.topology.ConfigSpace;
 import org.dmascope.core.topology.LspciTree;
 import org.dmascope.core.topology.PciAddress;
@@ -30,17 +31,25 @@ import org.eclipse.jdt.annotation.Nullable;
  * after the last byte written;</li>
  * <li>an empty line ends the function; any other line is passed over, except that the
  * {@code Kernel driver in use:}, {@code NUMA node:} and {@code IOMMU group:} lines of
- * {@code lspci -vvv} text interleaved with the hex are kept.</li>
+ * {@code lspci -vvv} text interleaved with the hex are kept, and its {@code ACSCap:} and
+ * {@code ACSCtl:} lines when the hex stops before the extended capabilities ({@code -xxx}).</li>
  * </ul>
- * Stricter than lspci: offsets must ascend within a function, and a function with fewer than
- * 64 bytes is left out with a warning. The dump carries no hierarchy: functions are placed by
- * bus numbers, as lspci places them ({@link LspciTree#placeByBusNumbers}).
+ * Stricter than lspci: offsets must ascend within a function, and a function whose hex is cut
+ * short is refused, naming the line and column where it stops: its last line holds fewer than
+ * 16 bytes, or it holds a number of bytes lspci never writes (64, 128 for a CardBus bridge,
+ * 256 and 4096 are what it writes). lspci 3.9 {@code -F} reads such a function as far as its
+ * bytes go, and refuses only a last line without its newline ("dump: line too long or
+ * unterminated"). A function without hex (lspci could not read its config space) is left out
+ * with a warning. The dump carries no hierarchy: functions are placed by bus numbers, as lspci
+ * places them ({@link LspciTree#placeByBusNumbers}).
  */
 public final class LspciDumpImporter implements TopologyImporter {
 
     private static final Pattern DEVICE = Pattern.compile(
             "^(?:([0-9a-fA-F]{4,5}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-9a-fA-F]) ");
     private static final Pattern HEX = Pattern.compile("^([0-9a-fA-F]{2,8}): ");
+    private static final int PCI_HEADER_TYPE = 0x0e;
+    private static final int CARDBUS_HEADER = 2;
     private static final Pattern HEX_BYTES = Pattern.compile("^[0-9a-fA-F]{2,8}:(?: [0-9a-fA-F]{2})+\\s*$");
 
     @Override
@@ -76,9 +85,8 @@ public final class LspciDumpImporter implements TopologyImporter {
     @Override
     public PciTopology read(Path input, String name, IProgressMonitor monitor) throws InputException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading lspci dump " + name, 100);
-        PciTopology.Builder flat = PciTopology.builder(name).parentsObserved(false);
+        Blocks blocks = new Blocks(name);
         Map<PciAddress, Integer> firstLine = new HashMap<>();
-        int functions = 0;
         int firstDeviceLine = 0;
         int firstContentLine = 0;
         boolean anyHex = false;
@@ -91,7 +99,7 @@ public final class LspciDumpImporter implements TopologyImporter {
                 }
                 Matcher device = DEVICE.matcher(line);
                 if (device.lookingAt()) {
-                    functions += finish(current, flat, name) ? 1 : 0;
+                    blocks.finish(current);
                     PciAddress address = address(device, name, number);
                     Integer before = firstLine.putIfAbsent(address, number);
                     if (before != null) {
@@ -101,7 +109,7 @@ public final class LspciDumpImporter implements TopologyImporter {
                     current = new Pending(address, number);
                     firstDeviceLine = firstDeviceLine == 0 ? number : firstDeviceLine;
                 } else if (line.isEmpty()) {
-                    functions += finish(current, flat, name) ? 1 : 0;
+                    blocks.finish(current);
                     current = null;
                 } else if (current != null) {
                     Matcher hex = HEX.matcher(line);
@@ -113,14 +121,86 @@ public final class LspciDumpImporter implements TopologyImporter {
                     }
                 }
             }
-            functions += finish(current, flat, name) ? 1 : 0;
+            blocks.finish(current);
+        } catch (InputException e) {
+            // The first damage in the file is the one to name.
+            throw blocks.firstCut != null ? blocks.firstCut : e;
         }
-        if (functions == 0) {
+        if (blocks.functions == 0) {
             throw nothingRead(name, firstContentLine, firstDeviceLine, anyHex);
         }
-        PciTopology placed = LspciTree.placeByBusNumbers(flat.build());
+        if (blocks.firstCut != null) {
+            throw blocks.firstCut;
+        }
+        PciTopology placed = LspciTree.placeByBusNumbers(blocks.flat.build());
         progress.split(10);
         return placed;
+    }
+
+    /**
+     * The functions read so far. A function whose hex is cut short is damage, named with the
+     * line and column where its hex stops; when it is the first function and too short for a
+     * config header, naming it waits until the end of the file, so that a file holding no
+     * whole function says so instead.
+     */
+    private static final class Blocks {
+        final String name;
+        final PciTopology.Builder flat;
+        int functions;
+        @Nullable
+        InputException firstCut;
+
+        Blocks(String name) {
+            this.name = name;
+            this.flat = PciTopology.builder(name).parentsObserved(false);
+        }
+
+        void finish(@Nullable Pending p) throws InputException {
+            if (p == null) {
+                return;
+            }
+            InputException cut = cutShort(p, name);
+            if (cut == null) {
+                functions += LspciDumpImporter.finish(p, flat) ? 1 : 0;
+            } else if (functions == 0 && p.length < ConfigSpace.HEADER_SIZE) {
+                if (firstCut == null) {
+                    firstCut = cut;
+                }
+            } else {
+                throw firstCut != null ? firstCut : cut;
+            }
+        }
+    }
+
+    /**
+     * The damage of a function whose hex dump is cut short, or null. lspci prints whole lines of
+     * 16 bytes ({@code show_hex_dump} in lspci.c), and as many bytes as it could read: 64 (the
+     * header, {@code -x}, or {@code -xxx} without root), 128 for a CardBus bridge's longer
+     * header, 256 ({@code -xxx}, or {@code -xxxx} for a function without extended config space)
+     * or 4096 ({@code -xxxx}). A function with no hex at all (lspci could not read its config
+     * space) is not damage: it is left out with a warning.
+     */
+    private static @Nullable InputException cutShort(Pending p, String name) {
+        if (p.length == 0) {
+            return null;
+        }
+        boolean wholeLine = p.lastLineBytes >= 16;
+        boolean cardBus = p.length == 128 && (p.data[PCI_HEADER_TYPE] & 0x7f) == CARDBUS_HEADER;
+        boolean lspciSize = p.length == ConfigSpace.HEADER_SIZE || p.length == ConfigSpace.CONVENTIONAL_SIZE
+                || p.length == ConfigSpace.EXTENDED_SIZE || cardBus;
+        if (wholeLine && lspciSize) {
+            return null;
+        }
+        String place = "line " + p.lastLine + ":column " + p.lastLineEnd;
+        String function = p.address + " (from line " + p.line + ")";
+        if (!wholeLine) {
+            return new InputException(name, place, function + ": its hex dump stops after " + p.lastLineBytes
+                    + " bytes of the line at offset " + Integer.toHexString(p.lastLineOffset)
+                    + ", where lspci writes 16: the dump is cut short");
+        }
+        return new InputException(name, place, function + ": its hex dump stops after " + p.length + " bytes (0x"
+                + Integer.toHexString(p.length) + "), where lspci writes 64, 256 or 4096 (128 for a CardBus bridge):"
+                + " the dump is cut short");
     }
 
     private static InputException nothingRead(String name, int firstContentLine, int firstDeviceLine, boolean anyHex) {
@@ -158,23 +238,25 @@ public final class LspciDumpImporter implements TopologyImporter {
                 device, function);
     }
 
-    // A function whose config space has 64 bytes or more joins the topology; a shorter one is
-    // left out with a warning. Says whether it joined.
-    private static boolean finish(@Nullable Pending p, PciTopology.Builder flat, String name) {
-        if (p == null) {
-            return false;
-        }
+    // A function with config space joins the topology; one without (lspci could not read it)
+    // is left out with a warning. Says whether it joined.
+    private static boolean finish(Pending p, PciTopology.Builder flat) {
         if (p.length < ConfigSpace.HEADER_SIZE) {
             flat.warn("line " + p.line + ": " + p.address + " has " + p.length + " bytes of config space in the dump, "
                     + ConfigSpace.HEADER_SIZE + " are needed; left out");
             return false;
         }
-        PciFunction.Builder f = PciFunction.builder(p.address, p.address.pciBus())
-                .config(ConfigSpace.of(Arrays.copyOf(p.data, p.length)));
-        // -vvv text above the hex tells what config space cannot: the kernel's view.
+        ConfigSpace config = ConfigSpace.of(Arrays.copyOf(p.data, p.length));
+        PciFunction.Builder f = PciFunction.builder(p.address, p.address.pciBus()).config(config);
+        // -vvv text above the hex tells what config space cannot: the kernel's view, and the
+        // extended capabilities when the hex stops at 256 bytes (-xxx).
         f.driver(p.text.driver());
         f.numaNode(p.text.numaNode());
         f.iommuGroup(p.text.iommuGroup());
+        Acs acs = p.text.acs();
+        if (acs != null && config.acs().isEmpty() && p.length < ConfigSpace.EXTENDED_SIZE) {
+            f.acs(acs);
+        }
         flat.function(f);
         return true;
     }
@@ -186,6 +268,11 @@ public final class LspciDumpImporter implements TopologyImporter {
         final DeviceTextParser text;
         final byte[] data = new byte[ConfigSpace.EXTENDED_SIZE];
         int length;
+        // The last hex line: its number, offset, how many bytes it gave, the column after them.
+        int lastLine;
+        int lastLineOffset;
+        int lastLineBytes;
+        int lastLineEnd;
 
         Pending(PciAddress address, int line) {
             this.address = address;
@@ -229,6 +316,13 @@ public final class LspciDumpImporter implements TopologyImporter {
                 }
                 data[at++] = (byte) Integer.parseInt(token, 16);
                 i = end;
+                lastLineEnd = end + 1;
+            }
+            lastLine = number;
+            lastLineOffset = (int) offset;
+            lastLineBytes = at - (int) offset;
+            if (lastLineBytes == 0) {
+                lastLineEnd = hex.end() + 1;
             }
             length = Math.max(length, at);
         }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
@@ -44,48 +43,21 @@ public final class NcclTopologyImporter implements TopologyImporter {
     }
 
     /**
-     * 100 for {@code <system version="1">} whose first element is a {@code <cpu>}, 90 for such a
-     * {@code <system>} that starts otherwise, 50 for another {@code <system>}; 0 for anything
-     * else. Reads no further than the root's first child.
+     * 100 for a root {@code <system version="1">}, 50 for another {@code <system>}; 0 for
+     * anything else. Looks at the root's start tag only: a file that says it is an NCCL topology
+     * is claimed, and reading it names the line and column of what is wrong below.
      */
     @Override
     public int recognise(Path input) {
         if (!Files.isRegularFile(input)) {
             return 0;
         }
-        try (InputStream in = Files.newInputStream(input)) {
-            XMLStreamReader xml = SecureXml.open(in);
-            try {
-                return score(xml);
-            } finally {
-                xml.close();
-            }
-        } catch (IOException | XMLStreamException | RuntimeException e) {
+        SecureXml.Root root = SecureXml.root(input).orElse(null);
+        if (root == null || !root.name().equals("system")) {
             return 0;
         }
-    }
-
-    private static int score(XMLStreamReader xml) throws XMLStreamException {
-        while (xml.hasNext() && xml.next() != XMLStreamConstants.START_ELEMENT) {
-            // Up to the root element: prolog, comments.
-        }
-        if (!xml.isStartElement() || !xml.getLocalName().equals("system")) {
-            return 0;
-        }
-        String version = xml.getAttributeValue(null, "version");
-        if (version == null || !version.trim().equals("1")) {
-            return 50;
-        }
-        while (xml.hasNext()) {
-            int event = xml.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                return xml.getLocalName().equals("cpu") ? 100 : 90;
-            }
-            if (event == XMLStreamConstants.END_ELEMENT) {
-                break;
-            }
-        }
-        return 90;
+        String version = root.attribute("version");
+        return version != null && version.trim().equals("1") ? 100 : 50;
     }
 
     @Override

@@ -1,16 +1,18 @@
 package org.dmascope.sources.sysfs;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -33,6 +35,11 @@ final class ArchiveSysfsTree implements SysfsTree {
     private static final long MAX_FILE = 1 << 20;
     private static final long MAX_TOTAL = 512L << 20;
     private static final int MAX_LINK_DEPTH = 40;
+    // What is read after the end-of-archive marker to reach the compressed stream's end: GNU
+    // tar pads to its record size (10 KiB by default, 1 MiB at most with -b 2048).
+    private static final long MAX_TRAILER = 16L << 20;
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+    private static final byte[] BZIP2_MAGIC = {'B', 'Z', 'h'};
 
     private enum Kind {
         DIRECTORY, FILE, LINK
@@ -49,12 +56,14 @@ final class ArchiveSysfsTree implements SysfsTree {
     private final Map<String, Node> nodes;
     private final Map<String, byte[]> beside;
     private final Map<String, List<String>> children;
+    private final List<String> warnings;
     // Resolved directories: attributes are read many to a directory.
     private final Map<String, String> resolvedDirectories = new HashMap<>();
 
-    private ArchiveSysfsTree(Map<String, Node> nodes, Map<String, byte[]> beside) {
+    private ArchiveSysfsTree(Map<String, Node> nodes, Map<String, byte[]> beside, List<String> warnings) {
         this.nodes = nodes;
         this.beside = beside;
+        this.warnings = List.copyOf(warnings);
         this.children = new HashMap<>();
         for (String path : nodes.keySet()) {
             if (!path.isEmpty()) {
@@ -66,6 +75,11 @@ final class ArchiveSysfsTree implements SysfsTree {
     /** The kind of file an input is, by its first bytes. */
     enum Format {
         GZIP, BZIP2, TAR, OTHER
+    }
+
+    /** What the archive said about itself while it was read: the end-of-archive warning. */
+    List<String> warnings() {
+        return warnings;
     }
 
     /** Looks at the first bytes of a file. */
@@ -93,8 +107,19 @@ final class ArchiveSysfsTree implements SysfsTree {
     /**
      * Reads the sysfs tree out of an archive.
      *
-     * @throws InputException naming the archive and the byte offset where it is damaged, or
-     *                        saying that it holds no sysfs tree
+     * <p>A tar archive ends with an end-of-archive marker, two 512-byte blocks of zeros (GNU tar
+     * and commons-compress write them, then pad to the record size). An archive without it was
+     * cut short: commons-compress, like GNU tar 1.34, takes a stream that stops at or inside a
+     * header for the end and would give a tree with the rest missing, so here it is refused as a
+     * truncated archive. A single zero block (GNU tar: "A lone zero block") is read as the end,
+     * with a warning, as GNU tar does. A compressed archive is decompressed to its end after the
+     * marker, so that a gzip or bzip2 stream missing its last bytes (its checksum) is refused too;
+     * bytes after the last whole gzip member or bzip2 stream are left, with a warning.
+     *
+     * @throws InputException naming the archive and the byte offset where it is damaged (of the
+     *                        file for damaged compressed data, of the decompressed tar stream
+     *                        for a damaged or truncated tar), or saying that it holds no sysfs
+     *                        tree
      */
     static ArchiveSysfsTree load(Path archive, String name, IProgressMonitor monitor) throws InputException {
         Format format = sniff(archive);
@@ -109,17 +134,21 @@ final class ArchiveSysfsTree implements SysfsTree {
         }
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + name, 100);
         Map<String, Node> all = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
         long total = 0;
         String last = null;
         CountingStream counted = null;
+        CountingStream tarBytes = null;
+        String ofTar = format == Format.TAR ? "" : " of the decompressed tar stream";
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive))) {
             counted = new CountingStream(raw);
-            InputStream body = switch (format) {
-                case GZIP -> new GzipCompressorInputStream(counted, true);
-                case BZIP2 -> new BZip2CompressorInputStream(counted, true);
-                default -> counted;
+            Members members = switch (format) {
+                case GZIP -> new Members(counted, GZIP_MAGIC, GzipCompressorInputStream::new);
+                case BZIP2 -> new Members(counted, BZIP2_MAGIC, BZip2CompressorInputStream::new);
+                default -> null;
             };
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(body)) {
+            tarBytes = new CountingStream(members == null ? counted : members);
+            try (EndCheckingTarStream tar = new EndCheckingTarStream(tarBytes)) {
                 TarArchiveEntry e;
                 int reported = 0;
                 while ((e = tar.getNextEntry()) != null) {
@@ -147,10 +176,40 @@ final class ArchiveSysfsTree implements SysfsTree {
                         all.put(path, new Node(Kind.FILE, data, null));
                     }
                 }
+                String after = after(last);
+                switch (tar.end()) {
+                    case MARKER -> {
+                        // The archive is whole.
+                    }
+                    case LONE_ZERO_BLOCK -> warnings.add("byte " + tar.endAt() + ofTar + after
+                            + ": the archive ends with one 512-byte zero block instead of two; read up to it,"
+                            + " as GNU tar does ('A lone zero block')");
+                    case CUT -> throw new InputException(name, "byte " + tarBytes.count + ofTar + after,
+                            "truncated archive: the data stops " + (tar.endAt() < tarBytes.count
+                                    ? "inside a 512-byte header block"
+                                    : last == null ? "before the first entry" : "after this entry")
+                                    + ", without the end-of-archive marker (two 512-byte zero blocks)");
+                }
+                if (members != null) {
+                    drain(tarBytes);
+                    if (members.trailing) {
+                        warnings.add("the compressed data is followed by bytes that are not part of it (padding"
+                                + " or garbage); they are not read, as gzip and bzip2 leave them");
+                    }
+                }
             }
         } catch (IOException e) {
-            String place = "byte " + (counted == null ? 0 : counted.count) + (last == null ? "" : " (after entry " + last + ")");
-            throw new InputException(name, place, "damaged or truncated archive: " + e.getMessage(), e);
+            if (tarBytes != null && tarBytes.failure == null) {
+                // The file and its compression were read without fault: the tar is damaged.
+                if (tarBytes.ended && last != null) {
+                    throw new InputException(name, "byte " + tarBytes.count + ofTar + " (in entry " + last + ")",
+                            "truncated archive: the data stops inside this entry", e);
+                }
+                throw new InputException(name, "byte " + tarBytes.count + ofTar + after(last),
+                        "damaged archive: " + describe(e), e);
+            }
+            throw new InputException(name, "byte " + (counted == null ? 0 : counted.count) + after(last),
+                    "damaged or truncated archive: " + describe(e), e);
         }
         String prefix = sysPrefix(all).orElseThrow(() -> new InputException(name, null,
                 "the archive holds no sysfs tree (no entry below */" + DEVICES_MARK + ")"));
@@ -178,7 +237,36 @@ final class ArchiveSysfsTree implements SysfsTree {
                 besideFiles.put(b, n.data());
             }
         }
-        return new ArchiveSysfsTree(tree, besideFiles);
+        return new ArchiveSysfsTree(tree, besideFiles, warnings);
+    }
+
+    private static String after(@Nullable String entry) {
+        return entry == null ? "" : " (after entry " + entry + ")";
+    }
+
+    /** What went wrong reading an archive, in words: never "null". */
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        if (e instanceof EOFException) {
+            return "unexpected end of compressed data";
+        }
+        // "ZipException" -> "zip exception"
+        return e.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
+    }
+
+    // Reads what follows the end-of-archive marker (record padding) to the end of the compressed
+    // data, so that the decompressor checks its trailer. Bounded: data that goes on further is
+    // left unread.
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[8192];
+        long left = MAX_TRAILER;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+            left -= n;
+        }
     }
 
     // "./a/b/../c" -> "a/c"; null for names that leave the archive.
@@ -292,9 +380,134 @@ final class ArchiveSysfsTree implements SysfsTree {
         return n != null && n.kind() == Kind.FILE && n.data() != null ? n.data().clone() : null;
     }
 
-    /** Counts the compressed bytes read, to say where an archive is damaged. */
+    /** How a tar stream ended. */
+    private enum End {
+        /** Two zero blocks, as tar writes them. */
+        MARKER,
+        /** One zero block, then the end of the data or something else. */
+        LONE_ZERO_BLOCK,
+        /** No end-of-archive marker: the stream stops at or inside a header block. */
+        CUT
+    }
+
+    /**
+     * commons-compress's tar reader, watching the header records it reads: it takes a missing
+     * or short header record for the end of the archive, which is how a truncated archive looks.
+     */
+    private static final class EndCheckingTarStream extends TarArchiveInputStream {
+        private final CountingStream in;
+        private int zeroRecords;
+        private long endAt = -1;
+
+        EndCheckingTarStream(CountingStream in) {
+            super(in);
+            this.in = in;
+        }
+
+        @Override
+        protected byte[] readRecord() throws IOException {
+            long before = in.count;
+            byte[] record = super.readRecord();
+            // After the first zero block the reader reads one more record, to consume the
+            // second, and stops whatever it holds.
+            if (record == null) {
+                if (zeroRecords == 0) {
+                    endAt = before;
+                }
+            } else if (isEOFRecord(record) && zeroRecords++ == 0) {
+                endAt = before;
+            }
+            return record;
+        }
+
+        /** How the archive ended; asked once the last entry has been read. */
+        End end() {
+            if (zeroRecords >= 2) {
+                return End.MARKER;
+            }
+            return zeroRecords == 1 ? End.LONE_ZERO_BLOCK : End.CUT;
+        }
+
+        /** Where the end-of-archive marker, or the incomplete header record, starts in the tar stream. */
+        long endAt() {
+            return endAt;
+        }
+    }
+
+    /** Opens a decompressor on the compressed data. */
+    private interface Decompressor {
+        InputStream open(InputStream compressed) throws IOException;
+    }
+
+    /**
+     * The decompressed data of gzip members or bzip2 streams one after another, as gzip and
+     * bzip2 read a file. Each ends with its checksum, which its decompressor checks; a file cut
+     * short fails there. What follows a whole member and is not another one (zeros a tape or
+     * a tool padded with, garbage) ends the data: gzip ignores trailing zeros, and GNU tar
+     * reads a .tar.bz2 followed by them. commons-compress's own concatenation refuses such bytes,
+     * and loses the data decompressed in the same read.
+     */
+    private static final class Members extends InputStream {
+        private final InputStream compressed;
+        private final byte[] magic;
+        private final Decompressor decompressor;
+        private @Nullable InputStream member;
+        /** Whether bytes that are not a member follow the last one. */
+        boolean trailing;
+
+        // The decompressors read a member to its end and no further from a stream that can be
+        // reset (gzip rewinds what it read ahead, bzip2 reads bit by bit).
+        Members(InputStream compressed, byte[] magic, Decompressor decompressor) throws IOException {
+            this.compressed = compressed;
+            this.magic = magic;
+            this.decompressor = decompressor;
+            this.member = decompressor.open(compressed);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                InputStream m = member;
+                if (m == null) {
+                    return -1;
+                }
+                int n = m.read(b, off, len);
+                if (n != -1) {
+                    return n;
+                }
+                member = null;
+                compressed.mark(magic.length);
+                byte[] next = compressed.readNBytes(magic.length);
+                compressed.reset();
+                if (next.length == 0) {
+                    return -1;
+                }
+                if (!Arrays.equals(next, magic)) {
+                    trailing = true;
+                    return -1;
+                }
+                member = decompressor.open(compressed);
+            }
+        }
+    }
+
+    /**
+     * Counts the bytes read through it, to say where an archive is damaged, and remembers
+     * whether the stream below ended or failed. A reset goes back to the count at the mark.
+     */
     private static final class CountingStream extends java.io.FilterInputStream {
         long count;
+        private long marked;
+        boolean ended;
+        @Nullable
+        IOException failure;
 
         CountingStream(InputStream in) {
             super(in);
@@ -302,27 +515,62 @@ final class ArchiveSysfsTree implements SysfsTree {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
             if (b >= 0) {
                 count++;
+            } else {
+                ended = true;
             }
             return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
             if (n > 0) {
                 count += n;
+            } else if (n < 0) {
+                ended = true;
             }
             return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            long s = super.skip(n);
+            long s;
+            try {
+                s = super.skip(n);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
             count += s;
             return s;
+        }
+
+        @Override
+        public synchronized void mark(int readlimit) {
+            super.mark(readlimit);
+            marked = count;
+        }
+
+        @Override
+        public synchronized void reset() throws IOException {
+            super.reset();
+            count = marked;
+            ended = false;
         }
     }
 }

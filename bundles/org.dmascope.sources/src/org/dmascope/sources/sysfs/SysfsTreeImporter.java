@@ -103,21 +103,24 @@ public final class SysfsTreeImporter implements TopologyImporter {
         }
         SubMonitor progress = SubMonitor.convert(monitor, "Reading PCI devices of " + name, 10);
         SysfsTree tree;
+        List<String> notes = List.of();
         if (Files.isDirectory(input)) {
             Path sys = locate(input).orElseThrow(() -> new InputException(name, null,
                     "not a sysfs tree: found no " + DEVICES + " below it"));
             tree = new DirectorySysfsTree(sys);
             progress.split(1);
         } else {
-            tree = ArchiveSysfsTree.load(input, name, progress.split(1));
+            ArchiveSysfsTree archive = ArchiveSysfsTree.load(input, name, progress.split(1));
+            notes = archive.warnings();
+            tree = archive;
         }
         boolean live = Files.isDirectory(input) && locate(input).map(p -> p.toAbsolutePath().normalize())
                 .filter(LIVE_ROOT::equals).isPresent();
-        return read(tree, name, live, progress.split(9));
+        return read(tree, name, live, notes, progress.split(9));
     }
 
-    private static PciTopology read(SysfsTree tree, String name, boolean live, IProgressMonitor monitor)
-            throws InputException {
+    private static PciTopology read(SysfsTree tree, String name, boolean live, List<String> notes,
+            IProgressMonitor monitor) throws InputException {
         List<String> entries;
         try {
             entries = new ArrayList<>(tree.list(DEVICES));
@@ -129,6 +132,7 @@ public final class SysfsTreeImporter implements TopologyImporter {
         entries.sort(null);
         SubMonitor progress = SubMonitor.convert(monitor, "Reading PCI devices of " + name, entries.size() + 1);
         PciTopology.Builder topology = PciTopology.builder(name).parentsObserved(true);
+        notes.forEach(topology::warn);
         Map<PciBus, Integer> rootBusNuma = new TreeMap<>();
         for (PciBus bus : hostBridgeDirectories(tree)) {
             rootBusNuma.put(bus, -1);

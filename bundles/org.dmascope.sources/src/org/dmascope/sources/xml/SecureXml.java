@@ -8,6 +8,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
@@ -40,12 +43,11 @@ public final class SecureXml {
     /**
      * A reader of an XML stream, decoded as UTF-8 by a strict decoder: bytes that are not UTF-8
      * (a binary file, an archive) fail as a parse error instead of reaching the parser's own
-     * decoder, which prints "[Fatal Error]" lines on standard error.
+     * decoder, which prints "[Fatal Error]" lines on standard error; {@link #malformed} names
+     * their line and column.
      */
     public static XMLStreamReader open(InputStream in) throws XMLStreamException {
-        Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-        return inputFactory().createXMLStreamReader(text);
+        return inputFactory().createXMLStreamReader(new LocatingUtf8Reader(in));
     }
 
     /** "line 12:column 7" for where the reader is. */
@@ -63,6 +65,12 @@ public final class SecureXml {
 
     /** The input error for a parse error, with its line and column and without the parser's own location prefix. */
     public static InputException malformed(String input, XMLStreamException e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof LocatingUtf8Reader.NotUtf8Exception bad) {
+                return new InputException(input, "line " + bad.line() + ":column " + bad.column(),
+                        "not UTF-8 text: " + bad.getMessage(), e);
+            }
+        }
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         // The JDK parser prefixes "ParseError at [row,col]:[12,7]\nMessage: "; keep the message.
         int at = message.indexOf("Message: ");
@@ -72,29 +80,60 @@ public final class SecureXml {
         return new InputException(input, place(e.getLocation()), "malformed XML: " + message.strip(), e);
     }
 
+    /** A document's root element: its name and attributes, as its start tag gives them. */
+    public record Root(String name, Map<String, String> attributes) {
+
+        /** Copies the attributes. */
+        public Root {
+            attributes = Map.copyOf(attributes);
+        }
+
+        /** An attribute's value, or null when the start tag has none of that name. */
+        public @Nullable String attribute(String attribute) {
+            return attributes.get(attribute);
+        }
+    }
+
+    // The parser keeps the reader's error as its nested exception, not always as the cause.
+    private static @Nullable Throwable next(Throwable t) {
+        if (t instanceof XMLStreamException x && x.getNestedException() != null && x.getNestedException() != t) {
+            return x.getNestedException();
+        }
+        return t.getCause() == t ? null : t.getCause();
+    }
+
     /**
-     * The name of the document's root element, for recognising a file by its content; "" when
-     * the file is not XML or cannot be read. Reads only up to the root element.
+     * The document's root element, for recognising a file by its content; empty when the file
+     * is not XML, cannot be read, or is malformed before the end of the root's start tag.
+     * Reads no further than that start tag, so that a file whose root says what it is can be
+     * claimed, and its later errors reported with their line and column when it is read.
+     * Bytes that are not UTF-8 are replaced here: reading the file reports them.
      */
-    public static String rootElement(Path file) {
+    public static Optional<Root> root(Path file) {
         if (!looksLikeXml(file)) {
-            return "";
+            return Optional.empty();
         }
         try (InputStream in = Files.newInputStream(file)) {
-            XMLStreamReader r = open(in);
+            Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+            XMLStreamReader r = inputFactory().createXMLStreamReader(text);
             try {
                 while (r.hasNext()) {
                     if (r.next() == XMLStreamConstants.START_ELEMENT) {
-                        return r.getLocalName();
+                        Map<String, String> attributes = new HashMap<>();
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            attributes.putIfAbsent(r.getAttributeLocalName(i), r.getAttributeValue(i));
+                        }
+                        return Optional.of(new Root(r.getLocalName(), attributes));
                     }
                 }
             } finally {
                 r.close();
             }
         } catch (IOException | XMLStreamException | RuntimeException e) {
-            return "";
+            return Optional.empty();
         }
-        return "";
+        return Optional.empty();
     }
 
     // Text starting with '<' after an optional UTF-8 byte order mark and blanks.
