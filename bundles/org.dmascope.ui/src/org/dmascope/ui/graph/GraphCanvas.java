@@ -41,7 +41,7 @@ import org.eclipse.swt.widgets.ScrollBar;
 public final class GraphCanvas extends Canvas {
 
     /** The smallest and largest zoom. */
-    public static final double MIN_ZOOM = 0.05;
+    public static final double MIN_ZOOM = 0.01;
     /** The largest zoom. */
     public static final double MAX_ZOOM = 4;
     /** The smallest zoom at which a box's text can be read; a new graph starts at least this large. */
