@@ -1,0 +1,41 @@
+package org.dmascope.core.backend;
+
+import org.dmascope.core.memory.AddressSpace;
+import org.dmascope.core.memory.MemoryReadException;
+import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.RunSink;
+import org.dmascope.core.memory.Vma;
+
+/**
+ * One kind of memory behind VMAs. Contributed as an OSGi service; the chain resolver asks every
+ * backend how well it handles a VMA and uses the best.
+ */
+public interface MemoryBackend {
+
+    /** A stable identifier ("structpage", "hmm", "gpudirect"). */
+    String id();
+
+    /** How views draw this memory. */
+    BackendStyle style();
+
+    /** What pinning, faulting, migration and invalidation mean for this memory. */
+    BackendSemantics semantics();
+
+    /**
+     * How well this backend handles a VMA: 0 not at all; higher wins. A backend for a special
+     * kind of memory answers above the struct page backend's 10 for the VMAs that are its own.
+     */
+    int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical);
+
+    /**
+     * Pins [start, end) of a VMA for long-term DMA, as the kernel would for an RDMA memory
+     * region, and reports the pinned pages in address order.
+     *
+     * @param write whether the pages are pinned for writing by the device (FOLL_WRITE)
+     * @return what pinning did, or why it was refused (then the sink may have received the
+     *         pages before the refusal)
+     * @throws MemoryReadException when the process's memory cannot be read
+     */
+    PinResult pin(AddressSpace space, Vma vma, long start, long end, boolean write, PhysicalMemoryMap physical,
+            RunSink sink) throws MemoryReadException;
+}

@@ -1,0 +1,17 @@
+package org.dmascope.core.memory;
+
+/**
+ * What a process's page table maps, read as runs: a live process's pagemap, a recording, or a
+ * scenario. Implementations decide how much they keep in memory.
+ */
+public interface PageTable {
+
+    /**
+     * Reports the runs covering [start, end) in address order, pages that are not mapped
+     * included (without {@link PageFlags#PRESENT}).
+     *
+     * @throws MemoryReadException when the page table cannot be read (a process that exited, no
+     *                             permission)
+     */
+    void walk(long start, long end, RunSink sink) throws MemoryReadException;
+}
