@@ -1,0 +1,98 @@
+package org.dmascope.core.tests.chain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.dmascope.core.chain.ScatterList;
+import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.RunSink;
+import org.junit.jupiter.api.Test;
+
+/** sg_alloc_append_table_from_pages() (lib/scatterlist.c): what merges, where entries split. */
+class ScatterListTest {
+
+    private static final int P = PageFlags.PRESENT;
+    private static final long VA = 0x7f0000000000L;
+
+    private static ScatterList build(long maxSeg, long totalPages, long[]... runs) {
+        ScatterList sg = new ScatterList(maxSeg, 0, totalPages << 12);
+        long va = VA;
+        for (long[] r : runs) {
+            sg.run(va, r[0], r[1], P, 12, r.length > 2 ? (int) r[2] : -1);
+            va += r[1] << 12;
+        }
+        return sg;
+    }
+
+    @Test
+    void contiguousPagesMergeUpToMaxSegment() {
+        ScatterList sg = build(0x10000, 17, new long[] {0x1000, 17});
+        assertEquals(2, sg.size());
+        assertEquals(0x10000, sg.length(0));
+        assertEquals(0x1000, sg.length(1));
+        assertEquals(0x1010L << 12, sg.phys(1));
+        assertEquals(1, sg.breaksAtMaxSegment());
+        assertEquals(0, sg.breaksAtPfn());
+    }
+
+    @Test
+    void exactlyOneMaxSegmentIsOneEntry() {
+        ScatterList sg = build(0x10000, 16, new long[] {0x1000, 16});
+        assertEquals(1, sg.size());
+        assertEquals(0, sg.breaksAtMaxSegment());
+    }
+
+    @Test
+    void aPfnGapStartsAnEntry() {
+        ScatterList sg = build(0x80000000L, 8, new long[] {0x1000, 4}, new long[] {0x2000, 4});
+        assertEquals(2, sg.size());
+        assertEquals(1, sg.breaksAtPfn());
+        assertEquals(0x2000L << 12, sg.phys(1));
+    }
+
+    @Test
+    void runsThatContinueThePfnsMergeAcrossAppends() {
+        ScatterList sg = build(0x80000000L, 8, new long[] {0x1000, 4}, new long[] {0x1004, 4});
+        assertEquals(1, sg.size());
+        assertEquals(0x8000, sg.length(0));
+    }
+
+    @Test
+    void differentPgmapsDoNotMergeEvenWhenPfnsFollow() {
+        ScatterList sg = build(0x80000000L, 4, new long[] {0x1000, 2, -1}, new long[] {0x1002, 2, 3});
+        assertEquals(2, sg.size());
+        assertEquals(1, sg.breaksAtPgmap());
+        assertEquals(3, sg.pgmap(1));
+    }
+
+    @Test
+    void maxSegmentIsAlignedDownToAPage() {
+        ScatterList sg = build(0x1fff, 3, new long[] {0x1000, 3});
+        assertEquals(0x1000, sg.maxSegment());
+        assertEquals(3, sg.size());
+        assertThrows(IllegalArgumentException.class, () -> new ScatterList(0xfff, 0, 4096));
+    }
+
+    @Test
+    void unknownPfnsFormEntriesOfTheirOwn() {
+        ScatterList sg = new ScatterList(0x80000000L, 0, 6L << 12);
+        sg.run(VA, 0x1000, 2, P, 12, -1);
+        sg.run(VA + 0x2000, RunSink.NO_PFN, 2, P | PageFlags.PFN_UNKNOWN, 12, -1);
+        sg.run(VA + 0x4000, 0x1002, 2, P, 12, -1);
+        assertEquals(3, sg.size());
+        assertEquals(-1, sg.phys(1));
+        assertEquals(2, sg.unknownPages());
+    }
+
+    @Test
+    void theFirstEntryCarriesTheOffsetAndTheLastIsCutToTheTotal() {
+        ScatterList sg = new ScatterList(0x80000000L, 0x100, 0x1800);
+        sg.run(VA, 0x1000, 1, P, 12, -1);
+        sg.run(VA + 0x1000, 0x3000, 1, P, 12, -1);
+        assertEquals(0x100, sg.offset(0));
+        assertEquals(0, sg.offset(1));
+        assertEquals(0xf00, sg.length(0));
+        assertEquals(0x900, sg.length(1));
+        assertEquals((0x1000L << 12) + 0x100, sg.phys(0));
+    }
+}

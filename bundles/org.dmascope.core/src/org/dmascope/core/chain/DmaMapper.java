@@ -1,0 +1,214 @@
+package org.dmascope.core.chain;
+
+import java.util.Locale;
+
+import org.dmascope.core.peer.P2pMapType;
+import org.eclipse.jdt.annotation.Nullable;
+
+/**
+ * Maps a scatter list for a device as {@code dma_map_sgtable()} does: through dma-direct
+ * ({@code dma_direct_map_sg()}, kernel/dma/direct.c) or through the IOMMU
+ * ({@code iommu_dma_map_sg()} and {@code __finalise_sg()}, drivers/iommu/dma-iommu.c), with
+ * P2PDMA entries handled as {@code pci_p2pdma_state()} classifies them.
+ */
+public final class DmaMapper {
+
+    /**
+     * The outcome.
+     *
+     * @param error    the errno ("EREMOTEIO", "ENOMEM", "EIO"), null on success
+     * @param segments the DMA segments (empty on error)
+     * @param iova     the IOVA allocation's start, 0 for dma-direct or when nothing needed one
+     * @param iovaLength the bytes of IOVA space taken, padding included
+     * @param why      one line: which rules applied
+     */
+    public record Result(@Nullable String error, DmaSegments segments, long iova, long iovaLength, String why) {
+    }
+
+    private DmaMapper() {
+    }
+
+    /** Maps every entry of the list. */
+    public static Result map(ScatterList sg, DmaDevice device, PeerMapping peers) {
+        return device.iommu() ? viaIommu(sg, device, peers) : direct(sg, device, peers);
+    }
+
+    private static Result direct(ScatterList sg, DmaDevice device, PeerMapping peers) {
+        boolean anyPeer = false;
+        for (int i = 0; i < sg.size() && !anyPeer; i++) {
+            anyPeer = sg.pgmap(i) >= 0 && peers.route(sg.pgmap(i)) != null;
+        }
+        long bus = 0;
+        long bypass = 0;
+        DmaSegments.Mapped mapped = anyPeer ? new DmaSegments.Mapped() : null;
+        for (int i = 0; i < sg.size(); i++) {
+            PeerMapping.Route route = sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
+            long phys = sg.phys(i);
+            long len = sg.length(i);
+            if (route != null && route.type() == P2pMapType.NOT_SUPPORTED) {
+                return refused("EREMOTEIO", String.format(Locale.ROOT,
+                        "dma_direct_map_sg: entry %d is P2PDMA memory the device cannot reach (%s): -EREMOTEIO", i,
+                        route.why()));
+            }
+            if (route != null && route.type() == P2pMapType.BUS_ADDR) {
+                mapped.add(phys < 0 ? -1 : phys + route.busOffset(), len, i, true);
+                bus++;
+                continue;
+            }
+            long dma = phys < 0 ? -1 : phys + device.directOffset();
+            if (dma >= 0 && Long.compareUnsigned(dma + len - 1, device.dmaMask()) > 0) {
+                return refused("EIO", String.format(Locale.ROOT,
+                        "dma_direct_map_phys: entry %d ends at DMA address %#x, beyond the device's DMA mask %#x:"
+                                + " dma_capable() fails; without an active swiotlb the mapping fails with -EIO (with"
+                                + " swiotlb the entry is bounced through a buffer below the mask)",
+                        i, dma + len - 1, device.dmaMask()));
+            }
+            if (route != null) {
+                bypass++;
+            }
+            if (mapped != null) {
+                mapped.add(dma, len, i, false);
+            }
+        }
+        String why = String.format(Locale.ROOT, "dma_direct_map_sg: no IOMMU, one DMA segment per entry, DMA address ="
+                + " physical address%s; nothing merges", device.directOffset() == 0 ? "" : String.format(Locale.ROOT,
+                        " + %#x (dma_range_map)", device.directOffset()));
+        if (bus > 0) {
+            why += String.format(Locale.ROOT, "; %d P2PDMA entries get PCI bus addresses (PCI_P2PDMA_MAP_BUS_ADDR)", bus);
+        }
+        if (bypass > 0) {
+            why += String.format(Locale.ROOT, "; %d P2PDMA entries go through the host bridge at their CPU physical"
+                    + " address (PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)", bypass);
+        }
+        return new Result(null, mapped != null ? mapped : DmaSegments.direct(sg, device.directOffset()), 0, 0, why);
+    }
+
+    private static Result viaIommu(ScatterList sg, DmaDevice device, PeerMapping peers) {
+        long granule = 1L << device.granuleShift();
+        long mask = device.segmentBoundaryMask();
+        // Pass 1, as iommu_dma_map_sg() lays the list out: granule-aligned lengths, and padding
+        // so that no segment crosses the boundary (the allocation is aligned to its size).
+        long iovaLen = 0;
+        long pads = 0;
+        long bus = 0;
+        long thru = 0;
+        for (int i = 0; i < sg.size(); i++) {
+            PeerMapping.Route route = sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
+            if (route != null) {
+                switch (route.type()) {
+                    case BUS_ADDR:
+                        bus++;
+                        continue;
+                    case THRU_HOST_BRIDGE:
+                        thru++;
+                        break;
+                    default:
+                        return refused("EREMOTEIO", String.format(Locale.ROOT,
+                                "iommu_dma_map_sg: entry %d is P2PDMA memory the device cannot reach (%s): -EREMOTEIO",
+                                i, route.why()));
+                }
+            }
+            long off = sg.offset(i) & (granule - 1);
+            long aligned = alignUp(sg.length(i) + off, granule);
+            long pad = (mask - iovaLen + 1) & mask;
+            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
+                iovaLen += pad;
+                pads++;
+            }
+            iovaLen += aligned;
+        }
+        long iova = 0;
+        String allocWhy = "no entry needs IOVA space";
+        if (iovaLen != 0) {
+            IovaAllocator.Allocation a = IovaAllocator.allocate(iovaLen, device);
+            if (a.iova() == 0) {
+                return refused("ENOMEM", "iommu_dma_alloc_iova: " + a.why());
+            }
+            iova = a.iova();
+            allocWhy = "iommu_dma_alloc_iova: one allocation for the whole list, " + a.why();
+        }
+        // Pass 2, __finalise_sg(): concatenate entries into DMA segments.
+        DmaSegments.Mapped out = new DmaSegments.Mapped();
+        long maxLen = device.maxSegmentSize();
+        long dma = iova;
+        long pos = 0;
+        long curLen = 0;
+        long splitAtBoundary = 0;
+        long splitAtMax = 0;
+        long splitAtOffset = 0;
+        for (int i = 0; i < sg.size(); i++) {
+            long len = sg.length(i);
+            PeerMapping.Route route = sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
+            if (route != null && route.type() == P2pMapType.BUS_ADDR) {
+                long phys = sg.phys(i);
+                // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
+                out.add(phys < 0 ? -1 : phys + route.busOffset(), sg.length(0), i, true);
+                curLen = 0;
+                continue;
+            }
+            long off = sg.offset(i) & (granule - 1);
+            long aligned = alignUp(len + off, granule);
+            long pad = (mask - pos + 1) & mask;
+            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
+                // The entry before was padded up to the boundary: it no longer ends where this begins.
+                dma += pad;
+                pos += pad;
+                curLen = 0;
+                splitAtBoundary++;
+            }
+            if (curLen != 0 && off == 0 && (dma & mask) != 0 && maxLen - curLen >= len) {
+                curLen += len;
+                out.extendLast(len);
+            } else {
+                if (curLen != 0) {
+                    if (off != 0) {
+                        splitAtOffset++;
+                    } else if ((dma & mask) == 0) {
+                        splitAtBoundary++;
+                    } else {
+                        splitAtMax++;
+                    }
+                }
+                curLen = len;
+                out.add(dma + off, len, i, false);
+            }
+            dma += aligned;
+            pos += aligned;
+            if (len + off < aligned) {
+                curLen = 0;
+            }
+        }
+        StringBuilder why = new StringBuilder(allocWhy);
+        why.append(String.format(Locale.ROOT, "; __finalise_sg: %d entries → %d DMA segments: an entry joins the"
+                + " segment before when it starts on an IOVA granule, the segment does not sit on a segment boundary"
+                + " (mask %s) and stays within the maximum segment size %#x", sg.size(), out.size(),
+                mask == -1 ? "none" : String.format(Locale.ROOT, "%#x", mask), maxLen));
+        if (splitAtMax > 0) {
+            why.append(String.format(Locale.ROOT, "; %d splits at the maximum segment size", splitAtMax));
+        }
+        if (splitAtBoundary > 0) {
+            why.append(String.format(Locale.ROOT, "; %d splits at a segment boundary (%d paddings)", splitAtBoundary, pads));
+        }
+        if (splitAtOffset > 0) {
+            why.append(String.format(Locale.ROOT, "; %d splits where an entry starts inside a granule", splitAtOffset));
+        }
+        if (bus > 0) {
+            why.append(String.format(Locale.ROOT, "; %d P2PDMA entries get PCI bus addresses and segments of their own,"
+                    + " bypassing the IOMMU (PCI_P2PDMA_MAP_BUS_ADDR; the kernel gives them the first entry's length)",
+                    bus));
+        }
+        if (thru > 0) {
+            why.append(String.format(Locale.ROOT, "; %d P2PDMA entries are mapped through the IOMMU like memory"
+                    + " (PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)", thru));
+        }
+        return new Result(null, out, iova, iovaLen, why.toString());
+    }
+
+    private static Result refused(String errno, String why) {
+        return new Result(errno, new DmaSegments.Mapped(), 0, 0, why);
+    }
+
+    private static long alignUp(long value, long align) {
+        return (value + align - 1) & -align;
+    }
+}
