@@ -15,15 +15,19 @@ import org.dmascope.backend.structpage.StructPageBackend;
 import org.dmascope.core.backend.MemoryBackend;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * The Declarative Services component the bundle declares, read from the bundle as SCR reads it:
- * the manifest's Service-Component header, the XML it names, the service and class in it.
+ * The Declarative Services component the bundle declares: read from the bundle as SCR reads it
+ * (the manifest's Service-Component header, the XML it names, the service and class in it), and
+ * registered by Felix SCR, which Tycho starts in the test runtime.
  */
 class ComponentTest {
 
@@ -62,6 +66,9 @@ class ComponentTest {
         assertEquals("component", root.getLocalName());
         assertEquals("org.dmascope.backend.structpage", root.getAttribute("name"));
         assertEquals(MemoryBackend.class.getName(), only(only(root, "service"), "provide").getAttribute("interface"));
+        Element property = only(root, "property");
+        assertEquals("dmascope.backend.id", property.getAttribute("name"));
+        assertEquals("structpage", property.getAttribute("value"));
         String implementation = only(root, "implementation").getAttribute("class");
         assertEquals(StructPageBackend.class.getName(), implementation);
 
@@ -70,5 +77,32 @@ class ComponentTest {
         assertTrue(MemoryBackend.class.isAssignableFrom(type));
         MemoryBackend backend = (MemoryBackend) type.getConstructor().newInstance();
         assertEquals("structpage", backend.id());
+    }
+
+    @Test
+    void scrRegistersTheBackendAsAService() throws InterruptedException {
+        Bundle tests = FrameworkUtil.getBundle(ComponentTest.class);
+        assertNotNull(tests);
+        BundleContext context = tests.getBundleContext();
+        assertNotNull(context, "the test bundle is started");
+        ServiceTracker<MemoryBackend, MemoryBackend> tracker = new ServiceTracker<>(context, MemoryBackend.class, null);
+        tracker.open();
+        try {
+            MemoryBackend found = null;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (found == null && System.nanoTime() < deadline) {
+                tracker.waitForService(100);
+                ServiceReference<MemoryBackend>[] refs = tracker.getServiceReferences();
+                for (int i = 0; refs != null && i < refs.length; i++) {
+                    if ("structpage".equals(refs[i].getProperty("dmascope.backend.id"))) {
+                        found = tracker.getService(refs[i]);
+                    }
+                }
+            }
+            assertNotNull(found, "Felix SCR registered the component's MemoryBackend service");
+            assertEquals(StructPageBackend.class, found.getClass());
+        } finally {
+            tracker.close();
+        }
     }
 }
