@@ -43,6 +43,11 @@ final class LongTermPin implements RunSink {
     /** Flags of a page the pin itself brings in: exclusive anonymous in a COW mapping, else a file or shmem page. */
     private final int newPageFlags;
 
+    // The stretch of PFNs last looked up in the physical memory map, [kindFrom, kindEnd), and its range.
+    private long kindFrom;
+    private long kindEnd;
+    private PhysicalMemoryMap.@Nullable Range kindRange;
+
     private long pages;
     private long faulted;
     private long swappedIn;
@@ -85,8 +90,13 @@ final class LongTermPin implements RunSink {
         long p = pfn;
         long left = count;
         while (left > 0) {
-            long n = Math.min(left, physical.sameKindEnd(p) - p);
-            chunk(at, p, n, flags, pageShift, pgmap, physical.rangeOf(p).orElse(null));
+            if (p < kindFrom || p >= kindEnd) {
+                kindRange = physical.rangeOf(p).orElse(null);
+                kindFrom = kindRange == null ? p : kindRange.firstPfn();
+                kindEnd = physical.sameKindEnd(p);
+            }
+            long n = Math.min(left, kindEnd - p);
+            chunk(at, p, n, flags, pageShift, pgmap, kindRange);
             at += n << PAGE_SHIFT;
             p += n;
             left -= n;
