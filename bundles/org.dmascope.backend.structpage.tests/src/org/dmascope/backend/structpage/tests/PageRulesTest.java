@@ -275,12 +275,14 @@ class PageRulesTest {
         PageRuns table = new PageRuns();
         table.run(BASE, 100, 1, ANON, 12, -1);
         table.run(at(1), 0x3000000, 2, ANON | ZONE_DEVICE, 12, 6);
+        table.run(at(3), 0x2fffff0, 1, ANON, 12, -1); // back below the device's range: RAM again
         Recorder sink = new Recorder();
-        PinResult r = pin(table, anon(3, "rw-p"), false, DEVICES, sink);
+        PinResult r = pin(table, anon(4, "rw-p"), false, DEVICES, sink);
         assertNull(r.error(), r.why());
         assertEquals(List.of(new Run(BASE, 100, 1, ANON, 12, -1), new Run(at(1), NO_PFN, 2,
-                PRESENT | PFN_UNKNOWN | EXCLUSIVE | StructPageBackend.MIGRATED, 12, -1)), sink.runs);
-        assertCounts(r, 3, 0, 0, 2);
+                PRESENT | PFN_UNKNOWN | EXCLUSIVE | StructPageBackend.MIGRATED, 12, -1),
+                new Run(at(3), 0x2fffff0, 1, ANON, 12, -1)), sink.runs);
+        assertCounts(r, 4, 0, 0, 2);
         assertTrue(noteWith(r, "folio_is_longterm_pinnable"), r.notes().toString());
     }
 
