@@ -1,0 +1,274 @@
+package org.dmascope.backend.structpage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.dmascope.core.backend.PinResult;
+import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.PhysicalMemoryMap.Kind;
+import org.dmascope.core.memory.RunSink;
+import org.dmascope.core.memory.Vma;
+import org.eclipse.jdt.annotation.Nullable;
+
+/**
+ * One long-term pin of a range of a VMA, fed the page table's runs in address order: what
+ * {@code __get_user_pages()} (follow_page_mask, faultin_page) and then
+ * {@code check_and_migrate_movable_pages()} make of each page. Works on runs, never on single
+ * pages: a run's pages share one state, and a run is cut only where the physical memory map
+ * changes kind.
+ */
+final class LongTermPin implements RunSink {
+
+    private static final int PAGE_SHIFT = 12;
+
+    /** Stops the page table walk at a page the kernel refuses. */
+    static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stop() {
+            super("pinning stopped", null, false, false);
+        }
+    }
+
+    private final boolean write;
+    private final PhysicalMemoryMap physical;
+    private final boolean checkKinds;
+    private final RunCoalescer out;
+    private final boolean cow;
+    private final boolean hugetlb;
+    private final boolean anonymous;
+    private final int vmaShift;
+    /** Flags of a page the pin itself brings in: exclusive anonymous in a COW mapping, else a file or shmem page. */
+    private final int newPageFlags;
+
+    // The stretch of PFNs last looked up in the physical memory map, [kindFrom, kindEnd), and its range.
+    private long kindFrom;
+    private long kindEnd;
+    private PhysicalMemoryMap.@Nullable Range kindRange;
+
+    private long pages;
+    private long faulted;
+    private long swappedIn;
+    private long cowBroken;
+    private long thpSplit;
+    private long devicePrivate;
+    private long deviceCoherent;
+    private long inPlace;
+    private long hidden;
+    private boolean zeroPageUnshared;
+    private boolean pageCacheUnshared;
+    private @Nullable String error;
+    private String why = "";
+
+    LongTermPin(Vma vma, boolean write, PhysicalMemoryMap physical, RunSink sink) {
+        this.write = write;
+        this.physical = physical;
+        this.checkKinds = !physical.ranges().isEmpty();
+        this.out = new RunCoalescer(sink);
+        this.cow = GupRules.isCowMapping(vma);
+        this.hugetlb = GupRules.isHugetlb(vma);
+        this.anonymous = vma.isAnonymous();
+        this.vmaShift = GupRules.pageShift(vma);
+        this.newPageFlags = PageFlags.PRESENT | PageFlags.PFN_UNKNOWN
+                | (cow ? PageFlags.EXCLUSIVE : PageFlags.FILE_OR_SHARED) | (hugetlb ? PageFlags.HUGETLB : 0);
+    }
+
+    @Override
+    public void run(long vaddr, long pfn, long count, int flags, int pageShift, int pgmap) {
+        if (count <= 0) {
+            return;
+        }
+        // A swapped page's PFN field is its swap entry, a hidden one reads 0: neither is looked up.
+        boolean realPfn = pfn != NO_PFN && (flags & (PageFlags.SWAPPED | PageFlags.PFN_HIDDEN)) == 0;
+        if (!checkKinds || !realPfn) {
+            chunk(vaddr, pfn, count, flags, pageShift, pgmap, null);
+            return;
+        }
+        long at = vaddr;
+        long p = pfn;
+        long left = count;
+        while (left > 0) {
+            if (p < kindFrom || p >= kindEnd) {
+                kindRange = physical.rangeOf(p).orElse(null);
+                kindFrom = kindRange == null ? p : kindRange.firstPfn();
+                kindEnd = physical.sameKindEnd(p);
+            }
+            long n = Math.min(left, kindEnd - p);
+            chunk(at, p, n, flags, pageShift, pgmap, kindRange);
+            at += n << PAGE_SHIFT;
+            p += n;
+            left -= n;
+        }
+    }
+
+    // Pages of one state and one kind of physical memory.
+    private void chunk(long va, long pfn, long n, int flags, int shift, int pgmap,
+            PhysicalMemoryMap.@Nullable Range range) {
+        @Nullable Kind kind = range == null ? null : range.kind();
+        if ((flags & PageFlags.ERROR) != 0) {
+            fail("EFAULT", "the page table entry at " + hex(va) + " could not be read, so what follow_page_mask() finds"
+                    + " there is unknown");
+        }
+        if ((flags & PageFlags.DEVICE_PRIVATE) != 0 || kind == Kind.DEVICE_PRIVATE) {
+            // A device-private entry is not present: the fault migrates the page back (do_swap_page -> migrate_to_ram).
+            devicePrivate += n;
+            replaced(va, n, StructPageBackend.MIGRATED, PAGE_SHIFT);
+            return;
+        }
+        if ((flags & PageFlags.PRESENT) == 0) {
+            faultIn(va, n, flags);
+            return;
+        }
+        if ((flags & PageFlags.NO_STRUCT_PAGE) != 0 || kind == Kind.PCI_BAR) {
+            fail("EEXIST", "follow_page_pte: the PTE at " + hex(va) + " maps a PFN without struct page (vm_normal_page()"
+                    + " gives none, follow_pfn_pte() returns -EEXIST), which pin_user_pages() cannot return");
+        }
+        if (kind == Kind.PCI_P2PDMA) {
+            fail("EREMOTEIO", "try_grab_folio: the page at " + hex(va) + " is PCI P2PDMA memory (" + describe(range)
+                    + ") and ib_umem_get() does not pass FOLL_PCI_P2PDMA");
+        }
+        if (kind == Kind.FS_DAX) {
+            // check_vma_flags() refuses fs-dax VMAs first; a live page table can change between the two reads.
+            fail("EOPNOTSUPP", "folio_is_longterm_pinnable: the page at " + hex(va) + " is fs-dax memory ("
+                    + describe(range) + "), which may never be pinned long-term");
+        }
+        if ((flags & PageFlags.ZERO_PAGE) != 0) {
+            if (cow || write) {
+                // Write: the zero page's PTE is never writable, can_follow_write_pte() fails and the write fault
+                // copies. Read: gup_must_unshare() is true for a page that is not anonymous in a COW mapping.
+                copied(va, n, flags);
+            } else {
+                pinnedInPlace(va, pfn, n, flags, shift, pgmap);
+            }
+            return;
+        }
+        if (cow && ((flags & PageFlags.FILE_OR_SHARED) != 0 || (flags & PageFlags.EXCLUSIVE) == 0)) {
+            // A page cache page of a private file mapping, or an anonymous page mapped elsewhere too (fork, KSM).
+            copied(va, n, flags);
+            return;
+        }
+        if (kind == Kind.DEVICE_COHERENT) {
+            // folio_is_longterm_pinnable() says no: check_and_migrate_movable_pages() migrates it and GUP retries.
+            deviceCoherent += n;
+            replaced(va, n, StructPageBackend.MIGRATED, PAGE_SHIFT);
+            return;
+        }
+        pinnedInPlace(va, pfn, n, flags, shift, pgmap);
+    }
+
+    private void faultIn(long va, long n, int flags) {
+        faulted += n;
+        if ((flags & PageFlags.SWAPPED) != 0) {
+            swappedIn += n;
+            replaced(va, n, StructPageBackend.SWAPPED_IN, hugetlb ? vmaShift : PAGE_SHIFT);
+            return;
+        }
+        if (!write && cow && !hugetlb) {
+            if (anonymous) {
+                zeroPageUnshared = true;
+            } else {
+                pageCacheUnshared = true;
+            }
+        }
+        replaced(va, n, StructPageBackend.FAULTED, hugetlb ? vmaShift : PAGE_SHIFT);
+    }
+
+    // wp_page_copy() for a write pin, or the same copy through FAULT_FLAG_UNSHARE for a read pin.
+    private void copied(long va, long n, int flags) {
+        cowBroken += n;
+        int shift = PAGE_SHIFT;
+        if (hugetlb) {
+            shift = vmaShift;
+        } else if ((flags & PageFlags.THP) != 0) {
+            // do_huge_pmd_wp_page() splits the PMD and copies 4 KiB pages.
+            thpSplit += n;
+        }
+        out.add(va, NO_PFN, n, newPageFlags | StructPageBackend.COPIED, shift, -1);
+        pages += n;
+    }
+
+    private void replaced(long va, long n, int state, int shift) {
+        out.add(va, NO_PFN, n, newPageFlags | state, shift, -1);
+        pages += n;
+    }
+
+    private void pinnedInPlace(long va, long pfn, long n, int flags, int shift, int pgmap) {
+        if ((flags & PageFlags.PFN_HIDDEN) != 0 || pfn == NO_PFN) {
+            hidden += n;
+            out.add(va, NO_PFN, n, flags | PageFlags.PFN_HIDDEN, shift, pgmap);
+        } else {
+            inPlace += n;
+            out.add(va, pfn, n, flags, shift, pgmap);
+        }
+        pages += n;
+    }
+
+    private void fail(String errno, String reason) {
+        out.flush();
+        error = errno;
+        why = reason;
+        throw new Stop();
+    }
+
+    private static String hex(long address) {
+        return "0x" + Long.toHexString(address);
+    }
+
+    private static String describe(PhysicalMemoryMap.@Nullable Range range) {
+        return range == null ? "" : range.name() + (range.owner() == null ? "" : ", " + range.owner());
+    }
+
+    /** Passes on the last run and says what pinning did. */
+    PinResult finish(long start, long end) {
+        out.flush();
+        List<String> notes = new ArrayList<>();
+        if (zeroPageUnshared) {
+            notes.add("read-only FOLL_LONGTERM pin of untouched private memory: do_anonymous_page() would map the shared"
+                    + " zero page, but gup_must_unshare() asks for FAULT_FLAG_UNSHARE in a COW mapping and"
+                    + " wp_page_copy() gives every page its own zeroed page: the zero page is never kept");
+        }
+        if (pageCacheUnshared) {
+            notes.add("read-only FOLL_LONGTERM pin of untouched pages of a private file mapping: the read fault maps the"
+                    + " page cache page, then gup_must_unshare() (not anonymous, COW mapping) has it copied, so the"
+                    + " pinned pages are private copies, not the page cache");
+        }
+        if (swappedIn > 0) {
+            notes.add(swappedIn + " swapped-out pages were swapped in by the fault (do_swap_page)");
+        }
+        if (cowBroken > 0) {
+            notes.add(cowBroken + " pages shared copy-on-write (after fork, KSM, the zero page, or the page cache of a"
+                    + " private file mapping) were copied before pinning: "
+                    + (write ? "the write pin breaks COW (do_wp_page -> wp_page_copy)"
+                            : "a read-only long-term pin unshares them (gup_must_unshare -> FAULT_FLAG_UNSHARE)"));
+        }
+        if (thpSplit > 0) {
+            notes.add(thpSplit + " of the copied pages were part of shared THPs: do_huge_pmd_wp_page() splits the PMD,"
+                    + " so the copies are 4 KiB pages");
+        }
+        if (devicePrivate > 0) {
+            notes.add(devicePrivate + " device-private pages were migrated back to system RAM by the fault"
+                    + " (do_swap_page -> pgmap->ops->migrate_to_ram)");
+        }
+        if (deviceCoherent > 0) {
+            notes.add(deviceCoherent + " device-coherent pages were migrated to system RAM before pinning"
+                    + " (folio_is_longterm_pinnable says no; check_and_migrate_movable_pages)");
+        }
+        if (hidden > 0) {
+            notes.add("PFNs hidden: " + hidden + " pages were pinned in place but their PFNs are unknown here (pagemap shows"
+                    + " PFNs only to CAP_SYS_ADMIN), and so is what kind of memory they are");
+        }
+        if (inPlace > 0) {
+            notes.add("PFNs of pages pinned in place are as read: a page in ZONE_MOVABLE or CMA would first be migrated"
+                    + " (folio_is_longterm_pinnable), which the physical memory map here cannot show");
+        }
+        long migrated = devicePrivate + deviceCoherent;
+        if (error != null) {
+            return new PinResult(error, why, pages, faulted, cowBroken, migrated, notes);
+        }
+        String done = String.format(Locale.ROOT, "pin_user_pages_fast(FOLL_LONGTERM%s) pinned %d pages of %#x-%#x",
+                write ? "|FOLL_WRITE" : "", pages, start, end);
+        return new PinResult(null, done, pages, faulted, cowBroken, migrated, notes);
+    }
+}
