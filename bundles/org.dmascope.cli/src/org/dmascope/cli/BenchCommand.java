@@ -8,14 +8,18 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.dmascope.core.backend.MemoryBackend;
+import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.peer.PeerAnalysis;
 import org.dmascope.core.peer.PeerMatrix;
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.sources.MemoryBackends;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.jdt.annotation.Nullable;
 
@@ -32,7 +36,9 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks. 'bench paths' generates a sysfs snapshot of a machine with N endpoints "
                 + "(SYNTHETIC: two sockets, a PCIe switch per host bridge, GPUs, NICs and NVMe drives), imports "
                 + "it and classifies every ordered pair (NCCL type, nvidia-smi class, the kernel's map type), "
-                + "R times, and prints each time and the best."})
+                + "R times, and prints each time and the best. 'bench resolve' runs the address chain of a G GiB "
+                + "memory region (SYNTHETIC page tables: contiguous huge pages and fragmented 4 KiB pages) through "
+                + "the installed backends, with and without an IOMMU, and prints ns per page and the peak heap."})
 final class BenchCommand implements Callable<Integer> {
 
     private final DmaScopeCli cli;
@@ -40,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "paths")
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "paths or resolve")
     private String what = "paths";
 
     @Option(names = "--endpoints", paramLabel = "N", description = "Endpoints in the machine (default 1000).")
@@ -48,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--repeat", paramLabel = "R", description = "How many runs (default 5; the first is cold).")
     private int repeat = 5;
+
+    @Option(names = "--gib", paramLabel = "G", description = "resolve: the region's size in GiB (default 64).")
+    private long gib = 64;
 
     @Option(names = "--keep", paramLabel = "FILE", description = "Also write the generated snapshot to FILE.")
     private @Nullable Path keep;
@@ -59,9 +68,25 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InputException {
         PrintWriter out = spec.commandLine().getOut();
+        if ("resolve".equals(what)) {
+            if (gib < 1 || gib > 1024 || repeat < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--gib must be 1 to 1024 and "
+                        + "--repeat at least 1");
+            }
+            List<MemoryBackend> backends = MemoryBackends.installed();
+            if (backends.isEmpty()) {
+                throw new InputException("bench resolve", null, "no memory backend is installed (the struct page "
+                        + "backend bundle org.dmascope.backend.structpage is missing or not started)");
+            }
+            try {
+                return ResolveBench.run(backends, gib, repeat, out);
+            } catch (MemoryReadException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (!"paths".equals(what)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what
-                    + "' (known: paths)");
+                    + "' (known: paths, resolve)");
         }
         if (endpoints < 2 || repeat < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--endpoints must be at least 2 and "

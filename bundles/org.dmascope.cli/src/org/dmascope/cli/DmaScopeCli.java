@@ -58,6 +58,7 @@ public final class DmaScopeCli {
         CommandLine cl = new CommandLine(new DmaScopeCommand());
         cl.addSubcommand(new TopoCommand(this));
         cl.addSubcommand(new PathsCommand(this));
+        cl.addSubcommand(new ResolveCommand(this));
         cl.addSubcommand(new BenchCommand(this));
         cl.setOut(out);
         cl.setErr(err);

@@ -2,6 +2,8 @@ package org.dmascope.core.chain;
 
 import java.util.Locale;
 
+import org.dmascope.core.memory.Sizes;
+
 /**
  * The page size an RDMA memory region uses, as {@code ib_umem_find_best_pgsz()}
  * (drivers/infiniband/core/umem.c, v6.16) chooses it from the mapped DMA segments, and the
@@ -34,16 +36,12 @@ public final class BestPageSize {
      * @param bitmap  the device's supported page sizes
      */
     public static Result find(DmaSegments dma, long address, long length, long virt, long bitmap) {
-        for (int i = 0; i < dma.size(); i++) {
-            if (dma.address(i) == -1) {
-                return new Result(-1, 0, 0, "ib_umem_find_best_pgsz: not known: the DMA addresses depend on pages the"
-                        + " kernel would allocate or reveal at pin time (faulted, copied, or PFNs hidden)");
-            }
-        }
         int vaBits = bitsPer((length - 1 + virt) ^ virt);
         long mask = vaBits >= 64 ? 0 : bitmap & (-1L << vaBits);
-        long fromLength = mask;
-        String firstLimit = null;
+        // Which contribution to the mask set its lowest bit: that is what limits the page size.
+        int limitBit = mask == 0 ? 64 : Long.numberOfTrailingZeros(mask);
+        String limit = String.format(Locale.ROOT, "the region's extent: %#x bytes at virtual address %#x span %d"
+                + " address bits", length, virt, vaBits);
         long va = virt;
         long pgoff = address & 0xfff;
         long currBase = -1;
@@ -51,23 +49,32 @@ public final class BestPageSize {
         int discontinuities = 0;
         for (int i = 0; i < dma.size(); i++) {
             long a = dma.address(i);
+            if (a == -1) {
+                return new Result(-1, 0, 0, "ib_umem_find_best_pgsz: not known: the DMA addresses depend on pages the"
+                        + " kernel would allocate or reveal at pin time (faulted, copied, or PFNs hidden)");
+            }
             long end = currBase + currLen;
             boolean overflow = Long.compareUnsigned(end, currBase) < 0;
             if (overflow || end != a) {
                 currBase = a;
                 currLen = 0;
-                long before = mask;
-                mask |= (currBase + pgoff) ^ va;
+                long differ = (currBase + pgoff) ^ va;
+                mask |= differ;
+                if (differ != 0 && Long.numberOfTrailingZeros(differ) < limitBit) {
+                    limitBit = Long.numberOfTrailingZeros(differ);
+                    limit = String.format(Locale.ROOT, "%s DMA address %#x and its virtual address %#x agree only in"
+                            + " their low %d bits", i == 0 ? "the first" : "segment " + i + "'s", currBase + pgoff, va,
+                            limitBit);
+                }
                 if (i != 0) {
                     mask |= va;
                     discontinuities++;
-                }
-                if (firstLimit == null && lowest(mask) < lowest(before)) {
-                    firstLimit = i == 0
-                            ? String.format(Locale.ROOT, "the first DMA address %#x and the virtual address %#x agree"
-                                    + " only in their low %d bits", currBase + pgoff, va, Long.numberOfTrailingZeros(mask))
-                            : String.format(Locale.ROOT, "segment %d starts a new physically contiguous stretch at"
-                                    + " virtual address %#x, which is aligned to %#x only", i, va, Long.lowestOneBit(mask));
+                    if (va != 0 && Long.numberOfTrailingZeros(va) < limitBit) {
+                        limitBit = Long.numberOfTrailingZeros(va);
+                        limit = String.format(Locale.ROOT, "segment %d starts a new physically contiguous stretch at"
+                                + " virtual address %#x, which is aligned to %s only", i, va,
+                                Sizes.human(Long.lowestOneBit(va)));
+                    }
                 }
             }
             currLen += dma.length(i);
@@ -80,22 +87,16 @@ public final class BestPageSize {
             allowed &= tz >= 63 ? -1L : (1L << (tz + 1)) - 1;
         }
         long size = allowed == 0 ? 0 : Long.highestOneBit(allowed);
-        String limit;
         if (size == 0) {
-            limit = String.format(Locale.ROOT, "no page size of the bitmap %#x fits: the driver cannot build the MR", bitmap);
-        } else if (mask != 0 && mask == fromLength) {
-            limit = String.format(Locale.ROOT, "limited by the region's extent: the length %#x at virtual address %#x"
-                    + " spans %d address bits, so a single page of the largest supported size covers it", length, virt,
-                    vaBits);
-        } else if (mask == 0) {
-            limit = "limited by the bitmap only: the largest supported size";
-        } else {
-            limit = "limited because " + (firstLimit != null ? firstLimit : "of the region's extent");
+            limit = String.format(Locale.ROOT, "no page size of the bitmap %#x is at most %s, the largest that %s",
+                    bitmap, Sizes.human(1L << Math.min(62, limitBit)), limit);
+        } else if (mask == 0 || Long.highestOneBit(bitmap) == size && (limitBit >= 63 || size < 1L << limitBit)) {
+            limit = "the bitmap's largest size, which every constraint allows";
         }
         long blocks = size > 0 ? numDmaBlocks(virt, length, size) : 0;
-        String why = String.format(Locale.ROOT, "ib_umem_find_best_pgsz: %s → %s (bitmap %#x, %d discontinuities)%s",
-                size > 0 ? "page size " + human(size) : "none", size > 0 ? blocks + " DMA blocks" : "no blocks", bitmap,
-                discontinuities, "; " + limit);
+        String why = String.format(Locale.ROOT, "ib_umem_find_best_pgsz: %s → %s (bitmap %#x, %d physical"
+                + " discontinuities); limited by %s", size > 0 ? "page size " + Sizes.human(size) : "none",
+                size > 0 ? blocks + " DMA blocks" : "no blocks", bitmap, discontinuities, limit);
         return new Result(size, blocks, mask, why);
     }
 
@@ -109,21 +110,5 @@ public final class BestPageSize {
     // The kernel's bits_per(): 1 for 0 and 1, else the index of the highest set bit plus one.
     static int bitsPer(long n) {
         return Long.compareUnsigned(n, 2) < 0 ? 1 : 64 - Long.numberOfLeadingZeros(n);
-    }
-
-    private static long lowest(long mask) {
-        return mask == 0 ? Long.MAX_VALUE : Long.lowestOneBit(mask) & Long.MAX_VALUE;
-    }
-
-    /** "4 KiB", "2 MiB", "1 GiB". */
-    public static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        long v = bytes;
-        int u = 0;
-        while (u < units.length - 1 && v >= 1024 && v % 1024 == 0) {
-            v /= 1024;
-            u++;
-        }
-        return v + " " + units[u];
     }
 }

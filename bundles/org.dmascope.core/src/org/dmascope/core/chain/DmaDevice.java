@@ -62,7 +62,7 @@ public record DmaDevice(@Nullable PciAddress address, String name, long maxSegme
      * mlx5's page sizes.
      */
     public static DmaDevice plain() {
-        return new DmaDevice(null, "a DMA device without IOMMU (DMA address = physical address)", DEFAULT_MAX_SEGMENT,
+        return new DmaDevice(null, "the default DMA device", DEFAULT_MAX_SEGMENT,
                 PCI_SEGMENT_BOUNDARY, false, 0, 12, -1L, true, List.of(X86_MSI_WINDOW), MLX5_PGSZ_BITMAP);
     }
 
@@ -99,7 +99,9 @@ public record DmaDevice(@Nullable PciAddress address, String name, long maxSegme
     /** "IOMMU, max segment 0x10000, boundary 0xffffffff". */
     public String describe() {
         return String.format(Locale.ROOT, "%s, %s, max segment %#x, segment boundary %s", name,
-                iommu ? "through the IOMMU (granule " + (1L << granuleShift) + ")" : "dma-direct, offset " + directOffset,
+                iommu ? "through the IOMMU (granule " + (1L << granuleShift) + ")"
+                        : directOffset == 0 ? "dma-direct (DMA address = physical address)"
+                                : String.format(Locale.ROOT, "dma-direct (DMA address = physical address + %#x)", directOffset),
                 maxSegmentSize, segmentBoundaryMask == -1 ? "none" : String.format(Locale.ROOT, "%#x", segmentBoundaryMask));
     }
 }

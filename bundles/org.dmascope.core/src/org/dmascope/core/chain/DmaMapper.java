@@ -35,8 +35,12 @@ public final class DmaMapper {
 
     private static Result direct(ScatterList sg, DmaDevice device, PeerMapping peers) {
         boolean anyPeer = false;
-        for (int i = 0; i < sg.size() && !anyPeer; i++) {
+        for (int i = 0; sg.hasPgmaps() && i < sg.size() && !anyPeer; i++) {
             anyPeer = sg.pgmap(i) >= 0 && peers.route(sg.pgmap(i)) != null;
+        }
+        if (!anyPeer && device.dmaMask() == -1 && device.directOffset() >= 0) {
+            // A 64-bit device reaches every physical address: nothing to check entry by entry.
+            return new Result(null, DmaSegments.direct(sg, device.directOffset()), 0, 0, directWhy(device, 0, 0));
         }
         long bus = 0;
         long bypass = 0;
@@ -70,6 +74,11 @@ public final class DmaMapper {
                 mapped.add(dma, len, i, false);
             }
         }
+        return new Result(null, mapped != null ? mapped : DmaSegments.direct(sg, device.directOffset()), 0, 0,
+                directWhy(device, bus, bypass));
+    }
+
+    private static String directWhy(DmaDevice device, long bus, long bypass) {
         String why = String.format(Locale.ROOT, "dma_direct_map_sg: no IOMMU, one DMA segment per entry, DMA address ="
                 + " physical address%s; nothing merges", device.directOffset() == 0 ? "" : String.format(Locale.ROOT,
                         " + %#x (dma_range_map)", device.directOffset()));
@@ -80,7 +89,7 @@ public final class DmaMapper {
             why += String.format(Locale.ROOT, "; %d P2PDMA entries go through the host bridge at their CPU physical"
                     + " address (PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)", bypass);
         }
-        return new Result(null, mapped != null ? mapped : DmaSegments.direct(sg, device.directOffset()), 0, 0, why);
+        return why;
     }
 
     private static Result viaIommu(ScatterList sg, DmaDevice device, PeerMapping peers) {
@@ -92,8 +101,9 @@ public final class DmaMapper {
         long pads = 0;
         long bus = 0;
         long thru = 0;
+        boolean pgmaps = sg.hasPgmaps();
         for (int i = 0; i < sg.size(); i++) {
-            PeerMapping.Route route = sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
+            PeerMapping.Route route = pgmaps && sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
             if (route != null) {
                 switch (route.type()) {
                     case BUS_ADDR:
@@ -138,7 +148,7 @@ public final class DmaMapper {
         long splitAtOffset = 0;
         for (int i = 0; i < sg.size(); i++) {
             long len = sg.length(i);
-            PeerMapping.Route route = sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
+            PeerMapping.Route route = pgmaps && sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
             if (route != null && route.type() == P2pMapType.BUS_ADDR) {
                 long phys = sg.phys(i);
                 // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
@@ -179,7 +189,7 @@ public final class DmaMapper {
             }
         }
         StringBuilder why = new StringBuilder(allocWhy);
-        why.append(String.format(Locale.ROOT, "; __finalise_sg: %d entries → %d DMA segments: an entry joins the"
+        why.append(String.format(Locale.ROOT, "; __finalise_sg: %d entries → %d DMA segment(s): an entry joins the"
                 + " segment before when it starts on an IOVA granule, the segment does not sit on a segment boundary"
                 + " (mask %s) and stays within the maximum segment size %#x", sg.size(), out.size(),
                 mask == -1 ? "none" : String.format(Locale.ROOT, "%#x", mask), maxLen));

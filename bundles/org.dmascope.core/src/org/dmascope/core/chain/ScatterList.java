@@ -16,11 +16,21 @@ public final class ScatterList implements RunSink {
 
     private static final int PAGE_SHIFT = 12;
 
+    // Entries are kept in blocks of 16 K (below G1's humongous size): growing never copies what is there.
+    private static final int BLOCK_SHIFT = 14;
+    private static final int BLOCK = 1 << BLOCK_SHIFT;
+    private static final int MASK = BLOCK - 1;
+
     private final long maxSegmentPages;
-    private long[] pfn = new long[16];
-    private long[] pages = new long[16];
-    private int[] pgmap = new int[16];
-    private int[] flags = new int[16];
+    private long[][] pfn = new long[4][];
+    private int[][] pages = new int[4][];
+    // The pgmap and page state change rarely: kept only where they change (entry index, value).
+    private int[] attrIndex = new int[4];
+    private int[] attrPgmap = new int[4];
+    private int[] attrFlags = new int[4];
+    private int attrs;
+    // The last entry's page count, kept aside because merging updates it run after run.
+    private long lastPages;
     private int size;
     private final long firstOffset;
     private final long totalLength;
@@ -77,12 +87,13 @@ public final class ScatterList implements RunSink {
             boolean continues = vaddr == nextVaddr;
             boolean mergeable = !unknown && !lastUnknown && p == lastPfn + 1 && map == lastPgmap;
             if (mergeable && continues) {
-                long room = maxSegmentPages - pages[size - 1];
+                long room = maxSegmentPages - lastPages;
                 if (room == 0) {
                     breaksAtMaxSegment++;
                 } else {
                     long take = Math.min(room, remaining);
-                    pages[size - 1] += take;
+                    lastPages += take;
+                    pages[(size - 1) >>> BLOCK_SHIFT][(size - 1) & MASK] = (int) lastPages;
                     remaining -= take;
                     p += take;
                     if (remaining > 0) {
@@ -119,17 +130,38 @@ public final class ScatterList implements RunSink {
             // The entry before is final now: the kernel's size counter goes down by its length.
             fullBytesBeforeLast += fullLength(size - 1);
         }
-        if (size == pfn.length) {
-            int c = pfn.length + (pfn.length >> 1);
-            pfn = Arrays.copyOf(pfn, c);
-            pages = Arrays.copyOf(pages, c);
-            pgmap = Arrays.copyOf(pgmap, c);
-            flags = Arrays.copyOf(flags, c);
+        int b = size >>> BLOCK_SHIFT;
+        int i = size & MASK;
+        if (i == 0) {
+            if (b == pfn.length) {
+                int c = pfn.length * 2;
+                pfn = Arrays.copyOf(pfn, c);
+                pages = Arrays.copyOf(pages, c);
+            }
+            // The first block grows from small; later ones are whole.
+            int n = b == 0 ? 16 : BLOCK;
+            pfn[b] = new long[n];
+            pages[b] = new int[n];
+        } else if (b == 0 && i == pfn[0].length) {
+            int n = Math.min(BLOCK, i * 2);
+            pfn[0] = Arrays.copyOf(pfn[0], n);
+            pages[0] = Arrays.copyOf(pages[0], n);
         }
-        pfn[size] = first;
-        pages[size] = count;
-        pgmap[size] = map;
-        flags[size] = state;
+        pfn[b][i] = first;
+        pages[b][i] = (int) count;
+        if (attrs == 0 || attrPgmap[attrs - 1] != map || attrFlags[attrs - 1] != state) {
+            if (attrs == attrIndex.length) {
+                int c = attrs * 2;
+                attrIndex = Arrays.copyOf(attrIndex, c);
+                attrPgmap = Arrays.copyOf(attrPgmap, c);
+                attrFlags = Arrays.copyOf(attrFlags, c);
+            }
+            attrIndex[attrs] = size;
+            attrPgmap[attrs] = map;
+            attrFlags[attrs] = state;
+            attrs++;
+        }
+        lastPages = count;
         size++;
     }
 
@@ -140,7 +172,8 @@ public final class ScatterList implements RunSink {
 
     /** The first page of entry i, {@link RunSink#NO_PFN} when not known. */
     public long pfn(int i) {
-        return pfn[check(i)];
+        check(i);
+        return pfn[i >>> BLOCK_SHIFT][i & MASK];
     }
 
     /** The offset of entry i into its first page (sg->offset). */
@@ -161,22 +194,39 @@ public final class ScatterList implements RunSink {
     }
 
     private long fullLength(int i) {
-        return (pages[i] << PAGE_SHIFT) - (i == 0 ? firstOffset : 0);
+        return ((long) pages[i >>> BLOCK_SHIFT][i & MASK] << PAGE_SHIFT) - (i == 0 ? firstOffset : 0);
     }
 
     /** The pages of entry i. */
     public long pages(int i) {
-        return pages[check(i)];
+        check(i);
+        return pages[i >>> BLOCK_SHIFT][i & MASK];
     }
 
     /** The pgmap of entry i (-1: ordinary memory). */
     public int pgmap(int i) {
-        return pgmap[check(i)];
+        return attrPgmap[attr(check(i))];
     }
 
     /** The {@link PageFlags} of entry i's first run. */
     public int flags(int i) {
-        return flags[check(i)];
+        return attrFlags[attr(check(i))];
+    }
+
+    /** Whether any entry belongs to a device page map (ZONE_DEVICE memory), without visiting the entries. */
+    public boolean hasPgmaps() {
+        for (int a = 0; a < attrs; a++) {
+            if (attrPgmap[a] >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The last attribute change at or before entry i.
+    private int attr(int i) {
+        int found = Arrays.binarySearch(attrIndex, 0, attrs, i);
+        return found >= 0 ? found : -found - 2;
     }
 
     /** The physical address entry i starts at (sg_phys), -1 when its PFN is not known. */
@@ -207,7 +257,11 @@ public final class ScatterList implements RunSink {
 
     /** The bytes the columns take. */
     public long footprintBytes() {
-        return (long) pfn.length * (8 + 8 + 4 + 4);
+        long entries = 0;
+        for (long[] block : pfn) {
+            entries += block == null ? 0 : block.length;
+        }
+        return entries * (8 + 4) + pfn.length * 2L * 16 + attrIndex.length * 12L;
     }
 
     private int check(int i) {

@@ -10,6 +10,7 @@ import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.memory.PageRuns;
 import org.dmascope.core.memory.RunSink;
+import org.dmascope.core.memory.Sizes;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.memory.Vma;
 import org.eclipse.jdt.annotation.Nullable;
@@ -161,15 +162,15 @@ public final class UmemResolver {
         }
         b.dma = mapped.segments();
         b.iova = mapped.iova();
-        b.step("dma-map", sg.size() + " entries, " + req.device().describe(), mapped.segments().size()
-                + " DMA segments", mapped.why());
+        b.step("dma-map", sg.size() + " entries, " + req.device().describe(), plural(mapped.segments().size(),
+                "DMA segment"), mapped.why());
 
         BestPageSize.Result best = BestPageSize.find(mapped.segments(), addr, len, req.virt(), req.device().pgszBitmap());
         b.pageSize = best.pageSize();
         b.dmaBlocks = best.dmaBlocks();
         b.step("page-size", String.format(Locale.ROOT, "%d DMA segments, virtual address %#x, bitmap %#x",
                 mapped.segments().size(), req.virt(), req.device().pgszBitmap()), best.pageSize() > 0
-                        ? BestPageSize.human(best.pageSize()) + ", " + best.dmaBlocks() + " blocks"
+                        ? Sizes.human(best.pageSize()) + ", " + best.dmaBlocks() + " blocks"
                         : best.pageSize() == 0 ? "none" : "unknown", best.why());
         return b.done();
     }
@@ -221,6 +222,10 @@ public final class UmemResolver {
                     + " hidden): counted as if contiguous, each run its own entry", sg.unknownPages()));
         }
         return s.toString();
+    }
+
+    private static String plural(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static long alignUp(long v) {

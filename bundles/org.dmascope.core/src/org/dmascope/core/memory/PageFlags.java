@@ -12,7 +12,7 @@ public final class PageFlags {
 
     /** Mapped in the page table (pagemap bit 63). */
     public static final int PRESENT = 1;
-    /** Swapped out (pagemap bit 62); the PFN field holds the swap entry. */
+    /** Swapped out (pagemap bit 62): no PFN (pagemap's PFN field then holds the swap entry, which runs do not carry). */
     public static final int SWAPPED = 1 << 1;
     /** Mapped by this process only (pagemap bit 56); a private page that is not is shared copy-on-write. */
     public static final int EXCLUSIVE = 1 << 2;

@@ -11,7 +11,10 @@ public enum VmFlag {
     WRITE("wr"),
     /** VM_EXEC. */
     EXEC("ex"),
-    /** VM_SHARED. */
+    /**
+     * VM_SHARED; readers of maps also set it for the "s" column, which is VM_MAYSHARE (a read-only
+     * shared mapping has VM_MAYSHARE without VM_SHARED), so that permissions print as maps prints them.
+     */
     SHARED("sh"),
     /** VM_MAYREAD. */
     MAY_READ("mr"),

@@ -1,0 +1,121 @@
+package org.dmascope.cli;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+import java.util.Locale;
+
+import org.dmascope.core.backend.MemoryBackend;
+import org.dmascope.core.chain.AddressChain;
+import org.dmascope.core.memory.Sizes;
+import org.dmascope.core.chain.DmaDevice;
+import org.dmascope.core.chain.IbAccess;
+import org.dmascope.core.chain.UmemRequest;
+import org.dmascope.core.chain.UmemResolver;
+import org.dmascope.core.memory.AddressSpace;
+import org.dmascope.core.memory.MemoryReadException;
+import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.PageTable;
+import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.RunSink;
+import org.dmascope.core.memory.Vma;
+
+/**
+ * {@code dmascope bench resolve}: the address chain of a large memory region (64 GiB by
+ * default, 16 M pages) through the installed backends, on SYNTHETIC page tables: physically
+ * contiguous transparent huge pages, and fully fragmented 4 KiB pages (every other frame), for
+ * dma-direct with 64 KiB segments, the IOMMU with 64 KiB segments, and the IOMMU with mlx5's
+ * 2 GiB segments. Prints nanoseconds per page and the peak heap of each case.
+ */
+final class ResolveBench {
+
+    private static final long VA = 0x7f0000000000L;
+    private static final long BASE_PFN = 0x100000L;
+
+    private ResolveBench() {
+    }
+
+    /** A page table that generates its runs: one contiguous THP run, or one run per 4 KiB page. */
+    private record Synthetic(long pages, boolean fragmented) implements PageTable {
+        @Override
+        public void walk(long start, long end, RunSink sink) {
+            long first = (start - VA) >>> 12;
+            long last = Math.min(pages, (end - VA) >>> 12);
+            if (!fragmented) {
+                sink.run(start, BASE_PFN + first, last - first, PageFlags.PRESENT | PageFlags.EXCLUSIVE | PageFlags.THP,
+                        21, -1);
+                return;
+            }
+            int flags = PageFlags.PRESENT | PageFlags.EXCLUSIVE;
+            for (long i = first; i < last; i++) {
+                sink.run(VA + (i << 12), BASE_PFN + 2 * i, 1, flags, 12, -1);
+            }
+        }
+    }
+
+    static int run(List<MemoryBackend> backends, long gib, int repeat, PrintWriter out) throws MemoryReadException {
+        long pages = gib << 18;
+        out.printf(Locale.ROOT, "SYNTHETIC page tables: %d GiB = %,d pages at %#x; backends: %s%n", gib, pages, VA,
+                backends.stream().map(MemoryBackend::id).toList());
+        UmemResolver resolver = new UmemResolver(backends);
+        Vma vma = Vma.anonymous(VA, VA + (pages << 12), "rw-p");
+        DmaDevice plain = DmaDevice.plain();
+        DmaDevice[] devices = {plain, plain.withIommu(true), plain.withIommu(true).withMaxSegmentSize(0x80000000L)};
+        String[] deviceNames = {"dma-direct, 64 KiB segments", "IOMMU, 64 KiB segments", "IOMMU, 2 GiB segments (mlx5)"};
+        double worst = 0;
+        for (boolean fragmented : new boolean[] {false, true}) {
+            AddressSpace space = new AddressSpace(0, "bench", List.of(vma), new Synthetic(pages, fragmented),
+                    AddressSpace.UNLIMITED, 0, false);
+            for (int d = 0; d < devices.length; d++) {
+                long best = Long.MAX_VALUE;
+                long peak = 0;
+                AddressChain chain = null;
+                for (int r = 0; r < repeat; r++) {
+                    chain = null;
+                    resetPeaks();
+                    long t0 = System.nanoTime();
+                    chain = resolver.resolve(new UmemRequest(space, PhysicalMemoryMap.systemRamOnly(), VA, pages << 12,
+                            IbAccess.LOCAL_WRITE | IbAccess.REMOTE_WRITE | IbAccess.REMOTE_READ, devices[d],
+                            org.dmascope.core.chain.PeerMapping.NONE, VA, false));
+                    best = Math.min(best, System.nanoTime() - t0);
+                    peak = Math.max(peak, peakHeap());
+                }
+                if (chain.error() != null) {
+                    out.printf(Locale.ROOT, "%s, %s: refused: -%s: %s%n", fragmented ? "fragmented" : "contiguous",
+                            deviceNames[d], chain.error(), chain.lastWhy());
+                    return DmaScopeCli.EXIT_FAILURE;
+                }
+                double perPage = (double) best / pages;
+                worst = Math.max(worst, perPage);
+                out.printf(Locale.ROOT, "%-28s %-30s best %6d ms  %5.2f ns/page  %,10d sg entries  %,9d DMA segments"
+                        + "  page size %-7s  peak heap %,d MiB%n",
+                        fragmented ? "fragmented 4 KiB pages" : "contiguous THP", deviceNames[d], best / 1_000_000,
+                        perPage, chain.sg().size(), chain.dma().size(), Sizes.human(chain.pageSize()), peak >> 20);
+            }
+        }
+        out.printf(Locale.ROOT, "worst: %.2f ns/page (goal at most 10 ns/page)%n", worst);
+        out.flush();
+        return DmaScopeCli.EXIT_OK;
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}
