@@ -5,6 +5,7 @@ import org.dmascope.core.pciids.PciNames;
 import org.dmascope.core.peer.PeerPair;
 import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.PciFunction;
+import org.dmascope.ui.chain.ChainItem;
 import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.TopologySnapshot;
 import org.eclipse.core.runtime.IAdapterFactory;
@@ -29,6 +30,9 @@ public final class TopologyAdapterFactory implements IAdapterFactory {
         }
         if (adaptable instanceof PeerPair p) {
             return adapterType.cast(new PeerPairPropertySource(p, names));
+        }
+        if (adaptable instanceof ChainItem item) {
+            return adapterType.cast(new ChainItemPropertySource(item));
         }
         return null;
     }
