@@ -11,6 +11,7 @@ import org.dmascope.core.backend.MemoryBackend;
 import org.dmascope.core.chain.AddressChain;
 import org.dmascope.core.chain.DmaDevice;
 import org.dmascope.core.chain.IbAccess;
+import org.dmascope.core.chain.PeerMappings;
 import org.dmascope.core.chain.UmemRequest;
 import org.dmascope.core.chain.UmemResolver;
 import org.dmascope.core.memory.AddressSpace;
@@ -19,6 +20,8 @@ import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.Sizes;
 import org.dmascope.core.memory.Vma;
 import org.dmascope.core.pciids.PciNames;
+import org.dmascope.core.peer.KernelP2pEngine;
+import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
@@ -96,6 +99,9 @@ final class ResolveCommand implements Callable<Integer> {
             + "dmaBlocks and steps.")
     private boolean json;
 
+    // The machine the device was found in: P2PDMA memory is mapped as its peer paths say.
+    private @Nullable PciTopology liveTopology;
+
     ResolveCommand(DmaScopeCli cli) {
         this.cli = cli;
     }
@@ -134,7 +140,13 @@ final class ResolveCommand implements Callable<Integer> {
         }
         AddressChain chain;
         try {
-            chain = new UmemResolver(backends).resolve(UmemRequest.of(space, physical, address, length, flags, dev));
+            UmemRequest request = UmemRequest.of(space, physical, address, length, flags, dev);
+            PciTopology topology = liveTopology;
+            if (topology != null && dev.address() != null) {
+                request = request.withPeers(PeerMappings.of(physical, topology, dev.address(),
+                        new KernelP2pEngine(KernelRules.DEFAULT)));
+            }
+            chain = new UmemResolver(backends).resolve(request);
         } catch (MemoryReadException e) {
             throw new InputException("--pid " + pid, String.format(Locale.ROOT, "%#x", address), e.getMessage());
         }
@@ -192,6 +204,7 @@ final class ResolveCommand implements Callable<Integer> {
             PciFunction f = topology.function(bdf).orElseThrow(() -> new InputException("--device", device,
                     "no such PCI function on this machine (see ./dmascope topo)"));
             dev = DmaDevices.of(f, new PciNames(PciIdsLocator.load(Optional.empty())));
+            liveTopology = topology;
         }
         if (iommu != null) {
             switch (iommu) {

@@ -134,6 +134,32 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aDeviceOfThisMachineNamesItselfAndItsIommu() throws IOException {
+        // The first PCI function that is not a bridge, as sysfs lists it.
+        String bdf = null;
+        try (var dirs = Files.list(Path.of("/sys/bus/pci/devices"))) {
+            for (Path d : dirs.sorted().toList()) {
+                if (!Files.readString(d.resolve("class")).strip().startsWith("0x06")) {
+                    bdf = d.getFileName().toString();
+                    break;
+                }
+            }
+        }
+        assertNotNull(bdf, "a PCI endpoint on this machine");
+        CliRun run = CliRun.of("resolve", "--pid", Long.toString(pid), "--addr", hex(buffer), "--len", "64K", "--device",
+                bdf, "--json");
+        assertEquals(0, run.status(), run.err());
+        JsonObject device = run.json().getAsJsonObject("device");
+        assertEquals(bdf, device.get("bdf").getAsString());
+        boolean group = Files.exists(Path.of("/sys/bus/pci/devices", bdf, "iommu_group"));
+        if (!group) {
+            assertFalse(device.get("iommu").getAsBoolean(), "no IOMMU group: dma-direct");
+        }
+        assertBad(CliRun.of("resolve", "--pid", Long.toString(pid), "--addr", hex(buffer), "--len", "4096", "--device",
+                "7f:1f.7"), "no such PCI function");
+    }
+
+    @Test
     void textFormShowsTheStepsAndTheRules() {
         CliRun run = CliRun.of("resolve", "--pid", Long.toString(pid), "--addr", hex(buffer), "--len", "64K");
         assertEquals(0, run.status(), run.err());

@@ -34,59 +34,9 @@ class KernelP2pEngineTest {
     private static final int ACS_RR_CR = Acs.REQUEST_REDIRECT | Acs.COMPLETION_REDIRECT;
     private static final KernelP2pEngine ENGINE = new KernelP2pEngine(KernelRules.DEFAULT);
 
-    /** A small machine description for the cases: functions with port types and ACS control. */
-    private static final class Machine {
-        private final PciTopology.Builder b = PciTopology.builder("test machine");
-
-        Machine cpu(CpuInfo cpu) {
-            b.cpu(cpu);
-            return this;
-        }
-
-        Machine fn(String bdf, String parent, int vendor, int device, int classCode, PortType type, int acsControl) {
-            PciAddress a = PciAddress.parse(bdf);
-            PciFunction.Builder f = PciFunction.builder(a, rootOf(bdf, parent)).ids(vendor, device).classCode(classCode)
-                    .portType(type).configBytes(4096).parent(parent == null ? null : PciAddress.parse(parent))
-                    .headerType(classCode >> 8 == 0x0604 ? 1 : 0);
-            if (acsControl >= 0) {
-                f.acs(new Acs(0x100, 0x5f, acsControl));
-            }
-            b.function(f);
-            return this;
-        }
-
-        private final java.util.Map<String, PciBus> roots = new java.util.HashMap<>();
-
-        private PciBus rootOf(String bdf, String parent) {
-            PciBus root = parent == null ? PciAddress.parse(bdf).pciBus() : roots.get(parent);
-            roots.put(bdf, root);
-            return root;
-        }
-
-        Machine hostBridge(String bdf, int device) {
-            return fn(bdf, null, 0x8086, device, 0x060000, PortType.CONVENTIONAL_PCI, -1);
-        }
-
-        Machine rootPort(String bdf, int acs) {
-            return fn(bdf, null, 0x8086, 0x2030, 0x060400, PortType.ROOT_PORT, acs);
-        }
-
-        Machine port(String bdf, String parent, PortType type, int acs) {
-            return fn(bdf, parent, 0x10b5, 0x9797, 0x060400, type, acs);
-        }
-
-        Machine endpoint(String bdf, String parent, int acs) {
-            return fn(bdf, parent, 0x10de, 0x20b0, 0x030200, PortType.ENDPOINT, acs);
-        }
-
-        PciTopology build() {
-            return b.build();
-        }
-    }
-
     // Topology S: a switch below root port 00:01.0, endpoint A (03:00.0) and B (04:00.0).
-    private static Machine switchMachine(int hostDevice, int dsp0Acs, int dsp1Acs, int uspAcs, int rootAcs) {
-        return new Machine().cpu(INTEL).hostBridge("00:00.0", hostDevice).rootPort("00:01.0", rootAcs)
+    private static TestMachine switchMachine(int hostDevice, int dsp0Acs, int dsp1Acs, int uspAcs, int rootAcs) {
+        return new TestMachine().cpu(INTEL).hostBridge("00:00.0", hostDevice).rootPort("00:01.0", rootAcs)
                 .port("01:00.0", "00:01.0", PortType.UPSTREAM_PORT, uspAcs)
                 .port("02:00.0", "01:00.0", PortType.DOWNSTREAM_PORT, dsp0Acs)
                 .port("02:01.0", "01:00.0", PortType.DOWNSTREAM_PORT, dsp1Acs)
@@ -107,7 +57,7 @@ class KernelP2pEngineTest {
 
     @Test
     void aFunctionWithItsOwnAcsRedirectIsNotBusAddress() {
-        PciTopology t = new Machine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:01.0", 0)
+        PciTopology t = new TestMachine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:01.0", 0)
                 .endpoint("03:00.0", "00:01.0", Acs.REQUEST_REDIRECT).build();
         KernelP2pResult r = eval(t, "03:00.0", "03:00.0");
         assertEquals(P2pMapType.THRU_HOST_BRIDGE, r.mapType());
@@ -117,7 +67,7 @@ class KernelP2pEngineTest {
 
     @Test
     void twoFunctionsOfOneDeviceAreDistanceTwo() {
-        PciTopology t = new Machine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:02.0", 0)
+        PciTopology t = new TestMachine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:02.0", 0)
                 .endpoint("05:00.0", "00:02.0", 0).endpoint("05:00.1", "00:02.0", 0).build();
         KernelP2pResult r = eval(t, "05:00.0", "05:00.1");
         assertEquals(P2pMapType.BUS_ADDR, r.mapType());
@@ -127,7 +77,7 @@ class KernelP2pEngineTest {
 
     @Test
     void acsOnTheCommonRootPortSendsThemUp() {
-        PciTopology t = new Machine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:02.0", ACS_RR_CR)
+        PciTopology t = new TestMachine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:02.0", ACS_RR_CR)
                 .endpoint("05:00.0", "00:02.0", 0).endpoint("05:00.1", "00:02.0", 0).build();
         KernelP2pResult r = eval(t, "05:00.0", "05:00.1");
         assertEquals(P2pMapType.THRU_HOST_BRIDGE, r.mapType());
@@ -196,8 +146,8 @@ class KernelP2pEngineTest {
         assertEquals("pci=disable_acs_redir=0000:01:00.0", r.disableAcsRedir());
     }
 
-    private static Machine twoRootPorts(int hostDevice, CpuInfo cpu) {
-        return new Machine().cpu(cpu).hostBridge("00:00.0", hostDevice).rootPort("00:01.0", ACS_RR_CR)
+    private static TestMachine twoRootPorts(int hostDevice, CpuInfo cpu) {
+        return new TestMachine().cpu(cpu).hostBridge("00:00.0", hostDevice).rootPort("00:01.0", ACS_RR_CR)
                 .rootPort("00:02.0", ACS_RR_CR).endpoint("03:00.0", "00:01.0", 0).endpoint("04:00.0", "00:02.0", 0);
     }
 
@@ -224,8 +174,8 @@ class KernelP2pEngineTest {
         assertTrue(amd.kernelLog().isEmpty());
     }
 
-    private static Machine twoHostBridges(int device0, int device1) {
-        Machine m = new Machine().cpu(INTEL).hostBridge("00:00.0", device0).rootPort("00:02.0", 0)
+    private static TestMachine twoHostBridges(int device0, int device1) {
+        TestMachine m = new TestMachine().cpu(INTEL).hostBridge("00:00.0", device0).rootPort("00:02.0", 0)
                 .endpoint("03:00.0", "00:02.0", 0);
         m.b.function(PciFunction.builder(PciAddress.parse("80:00.0"), new PciBus(0, 0x80)).ids(0x8086, device1)
                 .classCode(0x060000).portType(PortType.CONVENTIONAL_PCI).configBytes(4096));
@@ -250,7 +200,7 @@ class KernelP2pEngineTest {
     @Test
     void aRootPortStandsForItsHostBridgeFromLinux519() {
         // Root bus 3a has no 00.0: its first device is root port B (8086:2031) at 01.0.
-        Machine m = new Machine().cpu(INTEL);
+        TestMachine m = new TestMachine().cpu(INTEL);
         m.fn("17:00.0", null, 0x8086, 0x2030, 0x060400, PortType.ROOT_PORT, 0).endpoint("18:00.0", "17:00.0", 0);
         m.fn("3a:01.0", null, 0x8086, 0x2031, 0x060400, PortType.ROOT_PORT, 0).endpoint("3c:00.0", "3a:01.0", 0);
         PciTopology t = m.build();
@@ -274,7 +224,7 @@ class KernelP2pEngineTest {
 
     @Test
     void unknownAcsIsNamed() {
-        PciTopology t = new Machine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:02.0", -1)
+        PciTopology t = new TestMachine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:02.0", -1)
                 .endpoint("05:00.0", "00:02.0", 0).endpoint("05:00.1", "00:02.0", 0).build()
                 .rebuild(b -> b.address().equals(PciAddress.parse("00:02.0")) ? b.configBytes(64) : b);
         KernelP2pResult r = eval(t, "05:00.0", "05:00.1");
@@ -286,7 +236,7 @@ class KernelP2pEngineTest {
     void theAcsListIsCutWhereTheKernelsBufferEnds() {
         // Ten devices on the path with ACS redirect: 9 full names fit the 128-byte buffer, the
         // 10th is cut after 10 characters.
-        Machine m = new Machine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:01.0", 0);
+        TestMachine m = new TestMachine().cpu(INTEL).hostBridge("00:00.0", 0x2020).rootPort("00:01.0", 0);
         String parent = "00:01.0";
         for (int bus = 1; bus <= 10; bus++) {
             String bdf = String.format("%02x:00.0", bus);
