@@ -1,0 +1,3 @@
+/** The address chain drawn. */
+@org.eclipse.jdt.annotation.NonNullByDefault
+package org.dmascope.ui.chain;
