@@ -21,6 +21,7 @@ import org.dmascope.core.chain.AddressChain;
 import org.dmascope.ui.chain.ChainCanvas;
 import org.dmascope.ui.chain.ChainCanvas.Column;
 import org.dmascope.ui.chain.ChainItem;
+import org.dmascope.ui.chain.SegmentHistogram;
 import org.dmascope.ui.views.AddressChainView;
 import org.dmascope.ui.views.TopologyView;
 import org.eclipse.core.runtime.jobs.Job;
@@ -141,6 +142,14 @@ class AddressChainViewTest {
         assertEquals("sg", steps.getItem(3).getText(1));
         assertTrue(steps.getItem(3).getText(4).startsWith("sg_alloc_append_table_from_pages"), steps.getItem(3).getText(4));
         assertEquals(c.dma().size(), widget(Table.class, "chain.dma").getItemCount());
+        // The histogram counts every scatter-gather entry in the bucket of its size.
+        SegmentHistogram histogram = widget(SegmentHistogram.class, "chain.histogram");
+        long full = 0;
+        for (int i = 0; i < c.dma().size(); i++) {
+            full += c.dma().length(i) == 0x10000 ? 1 : 0;
+        }
+        assertEquals(full, histogram.bucketCount("64 KiB"));
+        assertEquals(c.dma().size(), histogram.bucketLabels().stream().mapToInt(histogram::bucketCount).sum());
 
         // Hovering a link says which rule made it: a real mouse move over the band into the
         // first physical range.
@@ -155,6 +164,10 @@ class AddressChainViewTest {
         Point segmentLink = canvas.linkCentre(Column.SEGMENTS, 0);
         assertTrue(canvas.describeAt(segmentLink.x, segmentLink.y).contains("dma-direct never merges"));
         Ui.screenshot(Ui.window().getShell(), "address-chain");
+        widget(org.eclipse.swt.custom.CTabFolder.class, "chain.tabs").setSelection(4);
+        Ui.settle();
+        Ui.screenshot(Ui.window().getShell(), "address-chain-histogram");
+        widget(org.eclipse.swt.custom.CTabFolder.class, "chain.tabs").setSelection(0);
     }
 
     @Test

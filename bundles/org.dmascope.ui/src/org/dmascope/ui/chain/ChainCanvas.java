@@ -528,9 +528,9 @@ public final class ChainCanvas extends Canvas {
             }
             case PHYSICAL: {
                 ScatterList sg = c.sg();
-                return sg == null ? "" : String.format(Locale.ROOT, "entry %d: %s, %s (%,d pages)", i, sg.phys(i) < 0
+                return sg == null ? "" : String.format(Locale.ROOT, "entry %d: %s, %s (%s)", i, sg.phys(i) < 0
                         ? "physical address not known" : String.format(Locale.ROOT, "physical %#x", sg.phys(i)),
-                        Sizes.human(sg.length(i)), sg.pages(i));
+                        Sizes.human(sg.length(i)), pages(sg.pages(i)));
             }
             case DMA: {
                 long a = dmaAddress(c, i);
@@ -599,7 +599,7 @@ public final class ChainCanvas extends Canvas {
         if (sg == null) {
             return "";
         }
-        String head = String.format(Locale.ROOT, "sg_alloc_append_table_from_pages: %,d pages in one entry", sg.pages(i));
+        String head = String.format(Locale.ROOT, "sg_alloc_append_table_from_pages: %s in one entry", pages(sg.pages(i)));
         if (i == 0) {
             return head + "; the first entry";
         }
@@ -771,6 +771,10 @@ public final class ChainCanvas extends Canvas {
         } else if (e.character == '0') {
             fit();
         }
+    }
+
+    private static String pages(long n) {
+        return String.format(Locale.ROOT, n == 1 ? "%,d page" : "%,d pages", n);
     }
 
     private static RGB rgb(int v) {

@@ -36,6 +36,7 @@ import org.dmascope.sources.proc.LiveProcess;
 import org.dmascope.sources.proc.ProcMemory;
 import org.dmascope.ui.chain.ChainCanvas;
 import org.dmascope.ui.chain.ChainItem;
+import org.dmascope.ui.chain.SegmentHistogram;
 import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
@@ -95,6 +96,7 @@ public final class AddressChainView extends OrderedPropertiesView {
     private Table pages;
     private Table sg;
     private Table dma;
+    private SegmentHistogram histogram;
     private final List<PciFunction> devices = new ArrayList<>();
     private final SimpleSelectionProvider selectionProvider = new SimpleSelectionProvider();
     private @Nullable AddressChain chain;
@@ -168,6 +170,7 @@ public final class AddressChainView extends OrderedPropertiesView {
         canvas = new ChainCanvas(sash);
         canvas.setData(TopologyView.WIDGET_KEY, "chain.canvas");
         tabs = new CTabFolder(sash, SWT.BORDER | SWT.BOTTOM);
+        tabs.setData(TopologyView.WIDGET_KEY, "chain.tabs");
         steps = table("Steps", "chain.steps", new String[] {"#", "Step", "Input", "Output", "Rule"},
                 new int[] {30, 80, 260, 220, 900}, false);
         pages = table("Page runs", "chain.pages", new String[] {"Virtual address", "PFN", "Pages", "Page size", "State"},
@@ -176,6 +179,11 @@ public final class AddressChainView extends OrderedPropertiesView {
             "Page map"}, new int[] {60, 150, 60, 100, 80, 80}, true);
         dma = table("Scatter-gather entries", "chain.dma", new String[] {"Entry", "DMA address", "Length",
             "CPU entries", "Physical address", "Kind"}, new int[] {70, 150, 100, 90, 150, 160}, true);
+        CTabItem sizes = new CTabItem(tabs, SWT.NONE);
+        sizes.setText("Segment sizes");
+        histogram = new SegmentHistogram(tabs);
+        histogram.setData(TopologyView.WIDGET_KEY, "chain.histogram");
+        sizes.setControl(histogram);
         tabs.setSelection(0);
         sash.setWeights(64, 36);
         canvas.addItemListener(this::itemClicked);
@@ -440,6 +448,13 @@ public final class AddressChainView extends OrderedPropertiesView {
         sg.setItemCount(c.sg() == null ? 0 : c.sg().size());
         dma.clearAll();
         dma.setItemCount(c.dma() == null ? 0 : c.dma().size());
+        DmaSegments segments = c.dma();
+        long[] lengths = new long[segments == null ? 0 : segments.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = segments.length(i);
+        }
+        histogram.setSizes(lengths, lengths.length, String.format(Locale.ROOT, "%,d scatter-gather entries by size (%s)",
+                lengths.length, c.request().device().iommu() ? "through the IOMMU" : "dma-direct"));
         StringBuilder text = new StringBuilder();
         if (c.error() != null) {
             text.append("Refused: -").append(c.error()).append(": ").append(c.lastWhy());
