@@ -128,7 +128,8 @@ final class BenchCommand implements Callable<Integer> {
         return DmaScopeCli.EXIT_OK;
     }
 
-    private static void resetPeaks() {
+    /** Collects garbage and resets the heap pools' peaks. */
+    static void resetPeaks() {
         System.gc();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -137,7 +138,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static long peakHeap() {
+    /** The heap pools' peak use since the last reset, in bytes. */
+    static long peakHeap() {
         long sum = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -1,9 +1,6 @@
 package org.dmascope.cli;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.List;
 import java.util.Locale;
 
@@ -74,13 +71,13 @@ final class ResolveBench {
                 AddressChain chain = null;
                 for (int r = 0; r < repeat; r++) {
                     chain = null;
-                    resetPeaks();
+                    BenchCommand.resetPeaks();
                     long t0 = System.nanoTime();
                     chain = resolver.resolve(new UmemRequest(space, PhysicalMemoryMap.systemRamOnly(), VA, pages << 12,
                             IbAccess.LOCAL_WRITE | IbAccess.REMOTE_WRITE | IbAccess.REMOTE_READ, devices[d],
                             org.dmascope.core.chain.PeerMapping.NONE, VA, false));
                     best = Math.min(best, System.nanoTime() - t0);
-                    peak = Math.max(peak, peakHeap());
+                    peak = Math.max(peak, BenchCommand.peakHeap());
                 }
                 if (chain.error() != null) {
                     out.printf(Locale.ROOT, "%s, %s: refused: -%s: %s%n", fragmented ? "fragmented" : "contiguous",
@@ -98,24 +95,5 @@ final class ResolveBench {
         out.printf(Locale.ROOT, "worst: %.2f ns/page (goal at most 10 ns/page)%n", worst);
         out.flush();
         return DmaScopeCli.EXIT_OK;
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

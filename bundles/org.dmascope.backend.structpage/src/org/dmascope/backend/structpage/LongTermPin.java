@@ -8,6 +8,7 @@ import org.dmascope.core.backend.PinResult;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.PhysicalMemoryMap.Kind;
+import org.dmascope.core.memory.RunMerger;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Vma;
 import org.eclipse.jdt.annotation.Nullable;
@@ -35,7 +36,7 @@ final class LongTermPin implements RunSink {
     private final boolean write;
     private final PhysicalMemoryMap physical;
     private final boolean checkKinds;
-    private final RunCoalescer out;
+    private final RunMerger out;
     private final boolean cow;
     private final boolean hugetlb;
     private final boolean anonymous;
@@ -66,7 +67,7 @@ final class LongTermPin implements RunSink {
         this.write = write;
         this.physical = physical;
         this.checkKinds = !physical.ranges().isEmpty();
-        this.out = new RunCoalescer(sink);
+        this.out = new RunMerger(sink);
         this.cow = GupRules.isCowMapping(vma);
         this.hugetlb = GupRules.isHugetlb(vma);
         this.anonymous = vma.isAnonymous();
@@ -185,22 +186,22 @@ final class LongTermPin implements RunSink {
             // do_huge_pmd_wp_page() splits the PMD and copies 4 KiB pages.
             thpSplit += n;
         }
-        out.add(va, NO_PFN, n, newPageFlags | StructPageBackend.COPIED, shift, -1);
+        out.run(va, NO_PFN, n, newPageFlags | StructPageBackend.COPIED, shift, -1);
         pages += n;
     }
 
     private void replaced(long va, long n, int state, int shift) {
-        out.add(va, NO_PFN, n, newPageFlags | state, shift, -1);
+        out.run(va, NO_PFN, n, newPageFlags | state, shift, -1);
         pages += n;
     }
 
     private void pinnedInPlace(long va, long pfn, long n, int flags, int shift, int pgmap) {
         if ((flags & PageFlags.PFN_HIDDEN) != 0 || pfn == NO_PFN) {
             hidden += n;
-            out.add(va, NO_PFN, n, flags | PageFlags.PFN_HIDDEN, shift, pgmap);
+            out.run(va, NO_PFN, n, flags | PageFlags.PFN_HIDDEN, shift, pgmap);
         } else {
             inPlace += n;
-            out.add(va, pfn, n, flags, shift, pgmap);
+            out.run(va, pfn, n, flags, shift, pgmap);
         }
         pages += n;
     }

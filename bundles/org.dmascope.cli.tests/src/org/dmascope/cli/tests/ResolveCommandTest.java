@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -17,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 
+import org.dmascope.testing.NativeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,29 +32,19 @@ import com.google.gson.JsonObject;
 class ResolveCommandTest {
 
     private static final long SIZE = 4L << 20;
-    private static Object unsafe;
+    private static NativeBuffer nativeBuffer;
     private static long buffer;
     private static long pid = ProcessHandle.current().pid();
 
     @BeforeAll
-    static void allocate() throws ReflectiveOperationException {
-        // sun.misc.Unsafe gives a native buffer whose address is known (boot delegation makes it visible).
-        Class<?> c = Class.forName("sun.misc.Unsafe");
-        Field f = c.getDeclaredField("theUnsafe");
-        f.setAccessible(true);
-        unsafe = f.get(null);
-        buffer = (long) c.getMethod("allocateMemory", long.class).invoke(unsafe, SIZE);
-        Method put = c.getMethod("putByte", long.class, byte.class);
-        for (long at = 0; at < SIZE; at += 4096) {
-            put.invoke(unsafe, buffer + at, (byte) 1);
-        }
-        // The buffer does not start on a page: its last byte is on one more page.
-        put.invoke(unsafe, buffer + SIZE - 1, (byte) 1);
+    static void allocate() {
+        nativeBuffer = NativeBuffer.touched(SIZE);
+        buffer = nativeBuffer.address();
     }
 
     @AfterAll
-    static void free() throws ReflectiveOperationException {
-        unsafe.getClass().getMethod("freeMemory", long.class).invoke(unsafe, buffer);
+    static void free() {
+        nativeBuffer.close();
     }
 
     private static String hex(long v) {

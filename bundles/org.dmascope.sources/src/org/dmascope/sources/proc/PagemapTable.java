@@ -21,6 +21,7 @@ import org.dmascope.core.memory.PageTable;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.PhysicalMemoryMap.Kind;
 import org.dmascope.core.memory.PhysicalMemoryMap.Range;
+import org.dmascope.core.memory.RunMerger;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.memory.Vma;
@@ -219,7 +220,7 @@ public final class PagemapTable implements PageTable {
     /** One walk: its files, buffers and the run being built. */
     private final class Walk implements AutoCloseable {
 
-        private final Merger merger;
+        private final RunMerger merger;
         private final Path pagemap = pagemapFile();
         private @Nullable FileChannel pagemapChannel;
         private @Nullable FileChannel kpfChannel;
@@ -243,7 +244,7 @@ public final class PagemapTable implements PageTable {
         private @Nullable Range physRange;
 
         Walk(RunSink sink, long start, long end) {
-            this.merger = new Merger(sink);
+            this.merger = new RunMerger(sink);
             long pages = (end - start) >>> PAGE_SHIFT;
             // The range, plus the 2 MiB stretches around its ends read to tell THPs.
             int n = (int) Math.min(BLOCK_PAGES, pages + 2L * PMD_PAGES);
@@ -267,7 +268,7 @@ public final class PagemapTable implements PageTable {
                     break;
                 }
                 if (Long.compareUnsigned(cursor, v.start()) < 0) {
-                    merger.add(cursor, RunSink.NO_PFN, (v.start() - cursor) >>> PAGE_SHIFT, 0, PAGE_SHIFT, -1);
+                    merger.run(cursor, RunSink.NO_PFN, (v.start() - cursor) >>> PAGE_SHIFT, 0, PAGE_SHIFT, -1);
                     cursor = v.start();
                 }
                 long segEnd = Long.compareUnsigned(v.end(), end) < 0 ? v.end() : end;
@@ -275,7 +276,7 @@ public final class PagemapTable implements PageTable {
                 cursor = segEnd;
             }
             if (Long.compareUnsigned(cursor, end) < 0) {
-                merger.add(cursor, RunSink.NO_PFN, (end - cursor) >>> PAGE_SHIFT, 0, PAGE_SHIFT, -1);
+                merger.run(cursor, RunSink.NO_PFN, (end - cursor) >>> PAGE_SHIFT, 0, PAGE_SHIFT, -1);
             }
         }
 
@@ -547,7 +548,7 @@ public final class PagemapTable implements PageTable {
                         j++;
                     }
                 }
-                merger.add(address + ((long) i << PAGE_SHIFT), p, j - i, f, sh, pg);
+                merger.run(address + ((long) i << PAGE_SHIFT), p, j - i, f, sh, pg);
                 i = j;
             }
         }
@@ -556,7 +557,7 @@ public final class PagemapTable implements PageTable {
             int from = first(address, s);
             int to = last(address, n, e);
             if (from < to) {
-                merger.add(address + ((long) from << PAGE_SHIFT), RunSink.NO_PFN, to - from, 0, pageShift, -1);
+                merger.run(address + ((long) from << PAGE_SHIFT), RunSink.NO_PFN, to - from, 0, pageShift, -1);
             }
         }
 
@@ -582,45 +583,6 @@ public final class PagemapTable implements PageTable {
                 } catch (IOException e) {
                     // read-only /proc files: nothing was written that could be lost
                 }
-            }
-        }
-    }
-
-    /** Joins pages into runs and hands each run to the sink once it can grow no more. */
-    private static final class Merger {
-
-        private final RunSink sink;
-        private long vaddr;
-        private long pfn;
-        private long pages;
-        private int flags;
-        private int shift;
-        private int pgmap;
-
-        Merger(RunSink sink) {
-            this.sink = sink;
-        }
-
-        void add(long address, long firstPfn, long count, int state, int pageShift, int map) {
-            if (pages > 0 && vaddr + (pages << PAGE_SHIFT) == address && flags == state && shift == pageShift
-                    && pgmap == map && (firstPfn == RunSink.NO_PFN ? pfn == RunSink.NO_PFN
-                            : pfn != RunSink.NO_PFN && pfn + pages == firstPfn)) {
-                pages += count;
-                return;
-            }
-            flush();
-            vaddr = address;
-            pfn = firstPfn;
-            pages = count;
-            flags = state;
-            shift = pageShift;
-            pgmap = map;
-        }
-
-        void flush() {
-            if (pages > 0) {
-                sink.run(vaddr, pfn, pages, flags, shift, pgmap);
-                pages = 0;
             }
         }
     }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -34,6 +32,7 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.IWorkbenchPage;
+import org.dmascope.testing.NativeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,27 +48,19 @@ import org.junit.jupiter.api.Test;
 class AddressChainViewTest {
 
     private static final long SIZE = 4L << 20;
-    private static Object unsafe;
+    private static NativeBuffer nativeBuffer;
     private static long buffer;
     private AddressChainView view;
 
     @BeforeAll
-    static void allocate() throws ReflectiveOperationException {
-        Class<?> c = Class.forName("sun.misc.Unsafe");
-        Field f = c.getDeclaredField("theUnsafe");
-        f.setAccessible(true);
-        unsafe = f.get(null);
-        buffer = (long) c.getMethod("allocateMemory", long.class).invoke(unsafe, SIZE);
-        Method put = c.getMethod("putByte", long.class, byte.class);
-        for (long at = 0; at < SIZE; at += 4096) {
-            put.invoke(unsafe, buffer + at, (byte) 1);
-        }
-        put.invoke(unsafe, buffer + SIZE - 1, (byte) 1);
+    static void allocate() {
+        nativeBuffer = NativeBuffer.touched(SIZE);
+        buffer = nativeBuffer.address();
     }
 
     @AfterAll
-    static void free() throws ReflectiveOperationException {
-        unsafe.getClass().getMethod("freeMemory", long.class).invoke(unsafe, buffer);
+    static void free() {
+        nativeBuffer.close();
     }
 
     @BeforeEach
