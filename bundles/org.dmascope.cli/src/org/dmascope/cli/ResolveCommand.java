@@ -28,7 +28,6 @@ import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
 import org.dmascope.sources.DmaDevices;
 import org.dmascope.sources.MemoryBackends;
-import org.dmascope.sources.proc.Iomem;
 import org.dmascope.sources.proc.LiveProcess;
 import org.dmascope.sources.proc.ProcMemory;
 import org.dmascope.sources.pciids.PciIdsLocator;
@@ -114,17 +113,8 @@ final class ResolveCommand implements Callable<Integer> {
         int flags = accessFlags();
         DmaDevice dev = device();
         ProcMemory proc = new ProcMemory();
-        PhysicalMemoryMap physical = PhysicalMemoryMap.systemRamOnly();
         List<String> notes = new ArrayList<>();
-        try {
-            Iomem iomem = proc.iomem();
-            physical = iomem.map();
-            if (!iomem.addressesVisible()) {
-                notes.add(Iomem.ADDRESSES_HIDDEN);
-            }
-        } catch (MemoryReadException e) {
-            notes.add(e.getMessage());
-        }
+        PhysicalMemoryMap physical = proc.physicalMap(notes);
         LiveProcess process;
         try {
             process = proc.open(pid, physical);

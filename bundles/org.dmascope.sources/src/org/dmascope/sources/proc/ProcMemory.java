@@ -69,17 +69,26 @@ public final class ProcMemory {
      */
     public LiveProcess open(int pid) throws MemoryReadException {
         List<String> notes = new ArrayList<>();
-        PhysicalMemoryMap physical = PhysicalMemoryMap.systemRamOnly();
+        return open(pid, physicalMap(notes), notes);
+    }
+
+    /**
+     * The physical memory map of /proc/iomem, for one or many processes; nothing described when
+     * iomem cannot be read or its addresses are hidden, and then a note says so.
+     *
+     * @param notes receives what could not be known, in words
+     */
+    public PhysicalMemoryMap physicalMap(List<String> notes) {
         try {
             Iomem iomem = iomem();
-            physical = iomem.map();
             if (!iomem.addressesVisible()) {
                 notes.add(Iomem.ADDRESSES_HIDDEN);
             }
+            return iomem.map();
         } catch (MemoryReadException e) {
             notes.add(e.getMessage());
+            return PhysicalMemoryMap.systemRamOnly();
         }
-        return open(pid, physical, notes);
     }
 
     /**

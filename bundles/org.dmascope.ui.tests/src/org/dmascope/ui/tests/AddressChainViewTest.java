@@ -225,6 +225,27 @@ class AddressChainViewTest {
     }
 
     @Test
+    void choosingADeviceSelectsItAndMapsForIt() throws Exception {
+        Ui.execute(org.dmascope.ui.handlers.OpenLiveHostHandler.COMMAND_ID);
+        Ui.waitForTopologyReads();
+        Combo devices = widget(Combo.class, "chain.device");
+        Ui.waitUntil("the live host's devices in the device list", () -> devices.getItemCount() > 1);
+        String bdf = devices.getItem(1).split("\\s+")[0];
+        view.selectDevice(1);
+        try {
+            IStructuredSelection s = (IStructuredSelection) view.getSite().getSelectionProvider().getSelection();
+            assertEquals(bdf, ((org.dmascope.core.topology.PciFunction) s.getFirstElement()).address().toString());
+            resolveBuffer(SIZE);
+            AddressChain c = view.chain();
+            assertNull(c.error(), view.messageText());
+            assertEquals(bdf, c.request().device().address().toString());
+            assertTrue(c.request().device().name().startsWith(bdf));
+        } finally {
+            view.selectDevice(0);
+        }
+    }
+
+    @Test
     void badInputIsSaidAndTheChainShownStays() {
         resolveBuffer(SIZE);
         AddressChain before = view.chain();

@@ -17,6 +17,7 @@ import org.dmascope.core.chain.ChainStep;
 import org.dmascope.core.chain.DmaDevice;
 import org.dmascope.core.chain.DmaSegments;
 import org.dmascope.core.chain.IbAccess;
+import org.dmascope.core.chain.PeerMappings;
 import org.dmascope.core.chain.ScatterList;
 import org.dmascope.core.chain.UmemRequest;
 import org.dmascope.core.chain.UmemResolver;
@@ -28,10 +29,12 @@ import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Sizes;
 import org.dmascope.core.memory.Vma;
+import org.dmascope.core.peer.KernelP2pEngine;
+import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.topology.PciFunction;
+import org.dmascope.core.topology.PciTopology;
 import org.dmascope.sources.DmaDevices;
 import org.dmascope.sources.MemoryBackends;
-import org.dmascope.sources.proc.Iomem;
 import org.dmascope.sources.proc.LiveProcess;
 import org.dmascope.sources.proc.ProcMemory;
 import org.dmascope.ui.chain.ChainCanvas;
@@ -349,7 +352,8 @@ public final class AddressChainView extends OrderedPropertiesView {
                 if (segment > 0) {
                     device = device.withMaxSegmentSize(segment);
                 }
-                Outcome outcome = compute(pid, addr, len, access, device);
+                Outcome outcome = compute(pid, addr, len, access, device,
+                        function != null && snapshot != null ? snapshot.topology() : null);
                 if (monitor.isCanceled()) {
                     return Status.CANCEL_STATUS;
                 }
@@ -376,19 +380,11 @@ public final class AddressChainView extends OrderedPropertiesView {
             List<String> notes, boolean pfnsHidden) {
     }
 
-    private static Outcome compute(int pid, long addr, long len, int access, DmaDevice device) {
+    private static Outcome compute(int pid, long addr, long len, int access, DmaDevice device,
+            @Nullable PciTopology topology) {
         ProcMemory proc = new ProcMemory();
         List<String> notes = new ArrayList<>();
-        PhysicalMemoryMap physical = PhysicalMemoryMap.systemRamOnly();
-        try {
-            Iomem iomem = proc.iomem();
-            physical = iomem.map();
-            if (!iomem.addressesVisible()) {
-                notes.add(Iomem.ADDRESSES_HIDDEN);
-            }
-        } catch (MemoryReadException e) {
-            notes.add(e.getMessage());
-        }
+        PhysicalMemoryMap physical = proc.physicalMap(notes);
         try {
             LiveProcess p = proc.open(pid, physical);
             AddressSpace space = p.addressSpace();
@@ -406,8 +402,13 @@ public final class AddressChainView extends OrderedPropertiesView {
                 return failed("No memory backend is installed (the bundle org.dmascope.backend.structpage is missing or"
                         + " not started).");
             }
-            AddressChain c = new UmemResolver(backends).resolve(UmemRequest.of(space, physical, addr, len, access,
-                    device));
+            UmemRequest request = UmemRequest.of(space, physical, addr, len, access, device);
+            if (topology != null && device.address() != null) {
+                // P2PDMA memory is mapped as the peer paths of this machine say.
+                request = request.withPeers(PeerMappings.of(physical, topology, device.address(),
+                        new KernelP2pEngine(KernelRules.DEFAULT)));
+            }
+            AddressChain c = new UmemResolver(backends).resolve(request);
             List<BackendStyle> styles = new ArrayList<>();
             for (String id : c.backends()) {
                 styles.add(backends.stream().filter(b -> b.id().equals(id)).findFirst().map(MemoryBackend::style)
