@@ -70,39 +70,61 @@ public abstract class DmaSegments {
         };
     }
 
-    /** Segments kept in columns (IOMMU merging, peer segments). */
+    /**
+     * Segments kept in columns (IOMMU merging, peer segments), in blocks of 16 K so that growing
+     * never copies: per segment its address, its length (at most 0xffffffff, kept unsigned in an
+     * int) and its first CPU entry; the entries it maps follow from the next segment's first;
+     * bus-address segments, which are rare, are listed apart.
+     */
     static final class Mapped extends DmaSegments {
-        private long[] address = new long[16];
-        private long[] length = new long[16];
-        private int[] first = new int[16];
-        private int[] count = new int[16];
-        private boolean[] bus = new boolean[16];
+        private static final int SHIFT = 14;
+        private static final int BLOCK = 1 << SHIFT;
+        private static final int MASK = BLOCK - 1;
+
+        private long[][] address = new long[4][];
+        private int[][] length = new int[4][];
+        private int[][] first = new int[4][];
+        private int[] bus = new int[4];
+        private int buses;
         private int size;
+        private int lastEntries;
 
         void add(long dma, long len, int entry, boolean busAddress) {
-            if (size == address.length) {
-                int c = size + (size >> 1);
-                address = Arrays.copyOf(address, c);
-                length = Arrays.copyOf(length, c);
-                first = Arrays.copyOf(first, c);
-                count = Arrays.copyOf(count, c);
-                bus = Arrays.copyOf(bus, c);
+            int b = size >>> SHIFT;
+            int i = size & MASK;
+            if (i == 0) {
+                if (b == address.length) {
+                    address = Arrays.copyOf(address, b * 2);
+                    length = Arrays.copyOf(length, b * 2);
+                    first = Arrays.copyOf(first, b * 2);
+                }
+                int n = b == 0 ? 16 : BLOCK;
+                address[b] = new long[n];
+                length[b] = new int[n];
+                first[b] = new int[n];
+            } else if (b == 0 && i == address[0].length) {
+                int n = Math.min(BLOCK, i * 2);
+                address[0] = Arrays.copyOf(address[0], n);
+                length[0] = Arrays.copyOf(length[0], n);
+                first[0] = Arrays.copyOf(first[0], n);
             }
-            address[size] = dma;
-            length[size] = len;
-            first[size] = entry;
-            count[size] = 1;
-            bus[size] = busAddress;
+            address[b][i] = dma;
+            length[b][i] = (int) len;
+            first[b][i] = entry;
+            if (busAddress) {
+                if (buses == bus.length) {
+                    bus = Arrays.copyOf(bus, buses * 2);
+                }
+                bus[buses++] = size;
+            }
+            lastEntries = 1;
             size++;
         }
 
         void extendLast(long len) {
-            length[size - 1] += len;
-            count[size - 1]++;
-        }
-
-        void setLastLength(long len) {
-            length[size - 1] = len;
+            int j = size - 1;
+            length[j >>> SHIFT][j & MASK] += (int) len;
+            lastEntries++;
         }
 
         @Override
@@ -112,39 +134,47 @@ public abstract class DmaSegments {
 
         @Override
         public long address(int i) {
-            return address[check(i)];
+            check(i);
+            return address[i >>> SHIFT][i & MASK];
         }
 
         @Override
         public long length(int i) {
-            return length[check(i)];
+            check(i);
+            return Integer.toUnsignedLong(length[i >>> SHIFT][i & MASK]);
         }
 
         @Override
         public boolean busAddress(int i) {
-            return bus[check(i)];
+            check(i);
+            return buses > 0 && Arrays.binarySearch(bus, 0, buses, i) >= 0;
         }
 
         @Override
         public int firstEntry(int i) {
-            return first[check(i)];
+            check(i);
+            return first[i >>> SHIFT][i & MASK];
         }
 
         @Override
         public int entries(int i) {
-            return count[check(i)];
+            check(i);
+            return i == size - 1 ? lastEntries : firstEntry(i + 1) - firstEntry(i);
         }
 
         @Override
         public long footprintBytes() {
-            return (long) address.length * (8 + 8 + 4 + 4 + 1);
+            long n = 0;
+            for (long[] block : address) {
+                n += block == null ? 0 : block.length;
+            }
+            return n * (8 + 4 + 4) + bus.length * 4L;
         }
 
-        private int check(int i) {
+        private void check(int i) {
             if (i < 0 || i >= size) {
                 throw new IndexOutOfBoundsException(i);
             }
-            return i;
         }
     }
 }
