@@ -11,7 +11,6 @@ import org.dmascope.core.chain.ChainStep;
 import org.dmascope.core.chain.DmaDevice;
 import org.dmascope.core.chain.DmaSegments;
 import org.dmascope.core.chain.IbAccess;
-import org.dmascope.core.chain.ScatterList;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PageRuns;
 import org.dmascope.core.memory.RunSink;
@@ -98,16 +97,15 @@ final class ChainJson {
             } else {
                 w.name("pin").nullValue();
             }
-            w.name("sgEntries").value(c.sg() == null ? null : Integer.valueOf(c.sg().size()));
+            w.name("sgEntries").value(c.sgCounts() == null ? null : Integer.valueOf(c.sgCounts().entries()));
             w.name("sg").beginArray();
             DmaSegments dma = c.dma();
-            ScatterList sg = c.sg();
-            if (dma != null && sg != null) {
+            if (dma != null) {
                 for (int i = 0; i < dma.size(); i++) {
                     w.beginObject();
                     w.name("dma").value(dma.address(i) == -1 ? null : hex(dma.address(i)));
                     w.name("len").value(dma.length(i));
-                    long phys = sg.phys(dma.firstEntry(i));
+                    long phys = dma.phys(i);
                     w.name("phys").value(phys < 0 ? null : hex(phys));
                     w.name("entries").value(dma.entries(i));
                     w.name("busAddress").value(dma.busAddress(i));

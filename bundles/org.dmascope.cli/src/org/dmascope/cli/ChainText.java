@@ -55,14 +55,14 @@ final class ChainText {
             }
             more(out, pages.size(), limit);
         }
-        ScatterList sg = c.sg();
+        ScatterList.Counts sg = c.sgCounts();
         DmaSegments dma = c.dma();
         if (sg != null && dma != null) {
             out.println();
-            out.printf(Locale.ROOT, "DMA segments: %d (from %d scatter-list entries)%n", dma.size(), sg.size());
+            out.printf(Locale.ROOT, "DMA segments: %d (from %d scatter-list entries)%n", dma.size(), sg.entries());
             out.printf(Locale.ROOT, "  %-18s %12s  %-18s %s%n", "dma", "len", "phys", "entries");
             for (int i = 0; i < Math.min(limit, dma.size()); i++) {
-                long phys = sg.phys(dma.firstEntry(i));
+                long phys = dma.phys(i);
                 out.printf(Locale.ROOT, "  %-18s %12s  %-18s %d%s%n",
                         dma.address(i) == -1 ? "-" : String.format(Locale.ROOT, "%#x", dma.address(i)),
                         String.format(Locale.ROOT, "%#x", dma.length(i)),

@@ -89,7 +89,8 @@ final class ResolveBench {
                 out.printf(Locale.ROOT, "%-28s %-30s best %6d ms  %5.2f ns/page  %,10d sg entries  %,9d DMA segments"
                         + "  page size %-7s  peak heap %,d MiB%n",
                         fragmented ? "fragmented 4 KiB pages" : "contiguous THP", deviceNames[d], best / 1_000_000,
-                        perPage, chain.sg().size(), chain.dma().size(), Sizes.human(chain.pageSize()), peak >> 20);
+                        perPage, chain.sgCounts().entries(), chain.dma().size(), Sizes.human(chain.pageSize()),
+                        peak >> 20);
             }
         }
         out.printf(Locale.ROOT, "worst: %.2f ns/page (goal at most 10 ns/page)%n", worst);

@@ -17,7 +17,10 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param backends    the backend that pinned each VMA's part, by VMA, in order ("" where none did)
  * @param pages       the pinned pages as runs, null when not kept or not reached
  * @param pin         what pinning did, null when not reached
- * @param sg          the CPU scatter list, null when not reached
+ * @param sg          the CPU scatter list, null when not reached, and null too when the request keeps no
+ *                    pages and the device maps through the IOMMU: its entries then stream into the DMA
+ *                    segments and are not kept ({@link #sgCounts()} and {@link DmaSegments#phys} remain)
+ * @param sgCounts    the scatter list's entry count and counters, null when not reached
  * @param dma         the DMA segments, null when not reached
  * @param iova        the IOVA allocation's start (IOMMU), 0 otherwise
  * @param pageSize    the MR page size ({@link BestPageSize}), 0 when none fits, -1 when unknown or not reached
@@ -26,8 +29,9 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param steps       every step, in order
  */
 public record AddressChain(UmemRequest request, List<Vma> vmas, List<String> backends, @Nullable PageRuns pages,
-        @Nullable PinResult pin, @Nullable ScatterList sg, @Nullable DmaSegments dma, long iova, long pageSize,
-        long dmaBlocks, @Nullable String error, List<ChainStep> steps) {
+        @Nullable PinResult pin, @Nullable ScatterList sg, ScatterList.@Nullable Counts sgCounts,
+        @Nullable DmaSegments dma, long iova, long pageSize, long dmaBlocks, @Nullable String error,
+        List<ChainStep> steps) {
 
     /** Copies the lists. */
     public AddressChain {

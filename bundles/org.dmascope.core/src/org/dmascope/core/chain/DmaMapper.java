@@ -44,7 +44,7 @@ public final class DmaMapper {
         }
         long bus = 0;
         long bypass = 0;
-        DmaSegments.Mapped mapped = anyPeer ? new DmaSegments.Mapped() : null;
+        DmaSegments.Mapped mapped = anyPeer ? new DmaSegments.Mapped(sg) : null;
         for (int i = 0; i < sg.size(); i++) {
             PeerMapping.Route route = sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
             long phys = sg.phys(i);
@@ -55,7 +55,7 @@ public final class DmaMapper {
                         route.why()));
             }
             if (route != null && route.type() == P2pMapType.BUS_ADDR) {
-                mapped.add(phys < 0 ? -1 : phys + route.busOffset(), len, i, true);
+                mapped.add(phys < 0 ? -1 : phys + route.busOffset(), len, i, true, phys);
                 bus++;
                 continue;
             }
@@ -71,7 +71,7 @@ public final class DmaMapper {
                 bypass++;
             }
             if (mapped != null) {
-                mapped.add(dma, len, i, false);
+                mapped.add(dma, len, i, false, phys);
             }
         }
         return new Result(null, mapped != null ? mapped : DmaSegments.direct(sg, device.directOffset()), 0, 0,
@@ -138,7 +138,7 @@ public final class DmaMapper {
             allocWhy = "iommu_dma_alloc_iova: one allocation for the whole list, " + a.why();
         }
         // Pass 2, __finalise_sg(): concatenate entries into DMA segments.
-        DmaSegments.Mapped out = new DmaSegments.Mapped();
+        DmaSegments.Mapped out = new DmaSegments.Mapped(sg);
         long maxLen = device.maxSegmentSize();
         long dma = iova;
         long pos = 0;
@@ -152,7 +152,7 @@ public final class DmaMapper {
             if (route != null && route.type() == P2pMapType.BUS_ADDR) {
                 long phys = sg.phys(i);
                 // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
-                out.add(phys < 0 ? -1 : phys + route.busOffset(), sg.length(0), i, true);
+                out.add(phys < 0 ? -1 : phys + route.busOffset(), sg.length(0), i, true, phys);
                 curLen = 0;
                 continue;
             }
@@ -180,7 +180,7 @@ public final class DmaMapper {
                     }
                 }
                 curLen = len;
-                out.add(dma + off, len, i, false);
+                out.add(dma + off, len, i, false, -1);
             }
             dma += aligned;
             pos += aligned;
@@ -188,10 +188,16 @@ public final class DmaMapper {
                 curLen = 0;
             }
         }
+        return new Result(null, out, iova, iovaLen, iommuWhy(allocWhy, sg.size(), out.size(), mask, maxLen, splitAtMax,
+                splitAtBoundary, pads, splitAtOffset, bus, thru));
+    }
+
+    private static String iommuWhy(String allocWhy, int entries, int segments, long mask, long maxLen, long splitAtMax,
+            long splitAtBoundary, long pads, long splitAtOffset, long bus, long thru) {
         StringBuilder why = new StringBuilder(allocWhy);
         why.append(String.format(Locale.ROOT, "; __finalise_sg: %d entries → %d DMA segment(s): an entry joins the"
                 + " segment before when it starts on an IOVA granule, the segment does not sit on a segment boundary"
-                + " (mask %s) and stays within the maximum segment size %#x", sg.size(), out.size(),
+                + " (mask %s) and stays within the maximum segment size %#x", entries, segments,
                 mask == -1 ? "none" : String.format(Locale.ROOT, "%#x", mask), maxLen));
         if (splitAtMax > 0) {
             why.append(String.format(Locale.ROOT, "; %d splits at the maximum segment size", splitAtMax));
@@ -211,11 +217,144 @@ public final class DmaMapper {
             why.append(String.format(Locale.ROOT, "; %d P2PDMA entries are mapped through the IOMMU like memory"
                     + " (PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)", thru));
         }
-        return new Result(null, out, iova, iovaLen, why.toString());
+        return why.toString();
+    }
+
+    /**
+     * Whether {@link IommuStream} lays this device's segments out exactly as {@link #map} does:
+     * it maps through the IOMMU and its segment boundary mask is 2^k - 1 (or -1, none), as
+     * {@code dma_get_seg_boundary()} masks are.
+     */
+    static boolean streams(DmaDevice device) {
+        long mask = device.segmentBoundaryMask();
+        return device.iommu() && (mask & (mask + 1)) == 0;
+    }
+
+    /**
+     * {@code iommu_dma_map_sg()} and {@code __finalise_sg()} in one pass, for a scatter list that
+     * hands its entries over as they become final instead of keeping them: memory in proportion
+     * to the DMA segments, not the entries.
+     *
+     * <p>The kernel lays the list out (pass 1) before it allocates the IOVA, then merges (pass 2)
+     * at the allocated addresses. Here both run at offsets from the allocation's start, and the
+     * allocation's base is added to the segments when the list has ended and its length is
+     * known. The padding, {@code (mask - iova_len + 1) & mask}, is relative in the kernel too.
+     * The merge test {@code (dma_addr & mask) != 0} gives the same answer on the offset because
+     * the allocation is aligned to its size A rounded up to a power of two, and mask + 1 is a
+     * power of two: when mask + 1 <= A, the base is a multiple of mask + 1 and drops out of
+     * {@code & mask}; when mask + 1 > A (mask -1 included), every offset the test sees lies in
+     * (0, A), and [base, base + A) lies inside one block of mask + 1 bytes (A divides mask + 1),
+     * so neither the offset nor base + offset is a multiple of mask + 1 (the block's start is
+     * base + 0 at best, and offset 0 is never tested: no segment is open there).
+     */
+    static final class IommuStream implements ScatterList.EntrySink {
+        private final DmaDevice device;
+        private final PeerMapping peers;
+        private final long granule;
+        private final long mask;
+        private final long maxLen;
+        private final DmaSegments.Mapped out = new DmaSegments.Mapped(null);
+        // The offset from the allocation's start: pass 1's iova_len, pass 2's dma - iova.
+        private long pos;
+        private long curLen;
+        private long firstLength;
+        private long pads;
+        private long bus;
+        private long thru;
+        private long splitAtBoundary;
+        private long splitAtMax;
+        private long splitAtOffset;
+        private @Nullable String refusal;
+
+        IommuStream(DmaDevice device, PeerMapping peers) {
+            this.device = device;
+            this.peers = peers;
+            this.granule = 1L << device.granuleShift();
+            this.mask = device.segmentBoundaryMask();
+            this.maxLen = device.maxSegmentSize();
+        }
+
+        @Override
+        public void entry(int i, long phys, long offset, long len, int pgmap) {
+            if (i == 0) {
+                firstLength = len;
+            }
+            if (refusal != null) {
+                return;
+            }
+            PeerMapping.Route route = pgmap >= 0 ? peers.route(pgmap) : null;
+            if (route != null) {
+                switch (route.type()) {
+                    case BUS_ADDR:
+                        bus++;
+                        // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
+                        out.add(phys < 0 ? -1 : phys + route.busOffset(), firstLength, i, true, phys);
+                        curLen = 0;
+                        return;
+                    case THRU_HOST_BRIDGE:
+                        thru++;
+                        break;
+                    default:
+                        refusal = String.format(Locale.ROOT,
+                                "iommu_dma_map_sg: entry %d is P2PDMA memory the device cannot reach (%s): -EREMOTEIO",
+                                i, route.why());
+                        return;
+                }
+            }
+            long off = offset & (granule - 1);
+            long aligned = alignUp(len + off, granule);
+            long pad = (mask - pos + 1) & mask;
+            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
+                pos += pad;
+                pads++;
+                curLen = 0;
+                splitAtBoundary++;
+            }
+            if (curLen != 0 && off == 0 && (pos & mask) != 0 && maxLen - curLen >= len) {
+                curLen += len;
+                out.extendLast(len);
+            } else {
+                if (curLen != 0) {
+                    if (off != 0) {
+                        splitAtOffset++;
+                    } else if ((pos & mask) == 0) {
+                        splitAtBoundary++;
+                    } else {
+                        splitAtMax++;
+                    }
+                }
+                curLen = len;
+                out.add(pos + off, len, i, false, phys);
+            }
+            pos += aligned;
+            if (len + off < aligned) {
+                curLen = 0;
+            }
+        }
+
+        /** After the list's last entry: allocates the IOVA and places the segments there. */
+        Result finish(int entries) {
+            if (refusal != null) {
+                return refused("EREMOTEIO", refusal);
+            }
+            long iova = 0;
+            String allocWhy = "no entry needs IOVA space";
+            if (pos != 0) {
+                IovaAllocator.Allocation a = IovaAllocator.allocate(pos, device);
+                if (a.iova() == 0) {
+                    return refused("ENOMEM", "iommu_dma_alloc_iova: " + a.why());
+                }
+                iova = a.iova();
+                allocWhy = "iommu_dma_alloc_iova: one allocation for the whole list, " + a.why();
+                out.rebase(iova);
+            }
+            return new Result(null, out, iova, pos, iommuWhy(allocWhy, entries, out.size(), mask, maxLen, splitAtMax,
+                    splitAtBoundary, pads, splitAtOffset, bus, thru));
+        }
     }
 
     private static Result refused(String errno, String why) {
-        return new Result(errno, new DmaSegments.Mapped(), 0, 0, why);
+        return new Result(errno, new DmaSegments.Mapped(null), 0, 0, why);
     }
 
     private static long alignUp(long value, long align) {

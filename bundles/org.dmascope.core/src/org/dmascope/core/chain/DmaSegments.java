@@ -2,6 +2,8 @@ package org.dmascope.core.chain;
 
 import java.util.Arrays;
 
+import org.eclipse.jdt.annotation.Nullable;
+
 /**
  * The DMA side of a mapped scatter list (sg_dma_address, sg_dma_len of the first sgt.nents
  * entries): what the device is given.
@@ -25,6 +27,9 @@ public abstract class DmaSegments {
 
     /** The number of CPU entries segment i maps. */
     public abstract int entries(int i);
+
+    /** The physical address of segment i's first CPU entry (sg_phys), -1 when its PFN is not known. */
+    public abstract long phys(int i);
 
     /** The bytes the columns take. */
     public abstract long footprintBytes();
@@ -64,6 +69,11 @@ public abstract class DmaSegments {
             }
 
             @Override
+            public long phys(int i) {
+                return sg.phys(i);
+            }
+
+            @Override
             public long footprintBytes() {
                 return 0;
             }
@@ -74,7 +84,8 @@ public abstract class DmaSegments {
      * Segments kept in columns (IOMMU merging, peer segments), in blocks of 16 K so that growing
      * never copies: per segment its address, its length (at most 0xffffffff, kept unsigned in an
      * int) and its first CPU entry; the entries it maps follow from the next segment's first;
-     * bus-address segments, which are rare, are listed apart.
+     * bus-address segments, which are rare, are listed apart. The physical address of a segment's
+     * first entry is read from the scatter list when it is kept, else kept in a column too.
      */
     static final class Mapped extends DmaSegments {
         private static final int SHIFT = 14;
@@ -88,8 +99,25 @@ public abstract class DmaSegments {
         private int buses;
         private int size;
         private int lastEntries;
+        private final @Nullable ScatterList sg;
+        private long[][] phys;
 
-        void add(long dma, long len, int entry, boolean busAddress) {
+        /** Segments of a list whose entries are kept in {@code sg}, or, when it is null, with their phys kept here. */
+        Mapped(@Nullable ScatterList sg) {
+            this.sg = sg != null && sg.keepsEntries() ? sg : null;
+            this.phys = this.sg == null ? new long[4][] : new long[0][];
+        }
+
+        /** Adds a segment; {@code physical} (its first entry's sg_phys) is kept only when the list is not. */
+        void add(long dma, long len, int entry, boolean busAddress, long physical) {
+            add(dma, len, entry, busAddress);
+            if (sg == null) {
+                int j = size - 1;
+                phys[j >>> SHIFT][j & MASK] = physical;
+            }
+        }
+
+        private void add(long dma, long len, int entry, boolean busAddress) {
             int b = size >>> SHIFT;
             int i = size & MASK;
             if (i == 0) {
@@ -102,11 +130,20 @@ public abstract class DmaSegments {
                 address[b] = new long[n];
                 length[b] = new int[n];
                 first[b] = new int[n];
+                if (sg == null) {
+                    if (b >= phys.length) {
+                        phys = Arrays.copyOf(phys, address.length);
+                    }
+                    phys[b] = new long[n];
+                }
             } else if (b == 0 && i == address[0].length) {
                 int n = Math.min(BLOCK, i * 2);
                 address[0] = Arrays.copyOf(address[0], n);
                 length[0] = Arrays.copyOf(length[0], n);
                 first[0] = Arrays.copyOf(first[0], n);
+                if (sg == null) {
+                    phys[0] = Arrays.copyOf(phys[0], n);
+                }
             }
             address[b][i] = dma;
             length[b][i] = (int) len;
@@ -125,6 +162,18 @@ public abstract class DmaSegments {
             int j = size - 1;
             length[j >>> SHIFT][j & MASK] += (int) len;
             lastEntries++;
+        }
+
+        /** Adds {@code base} to the address of every segment that is not a bus address (IOVAs laid out from 0). */
+        void rebase(long base) {
+            int nextBus = 0;
+            for (int j = 0; j < size; j++) {
+                if (nextBus < buses && bus[nextBus] == j) {
+                    nextBus++;
+                    continue;
+                }
+                address[j >>> SHIFT][j & MASK] += base;
+            }
         }
 
         @Override
@@ -163,12 +212,18 @@ public abstract class DmaSegments {
         }
 
         @Override
+        public long phys(int i) {
+            check(i);
+            return sg != null ? sg.phys(firstEntry(i)) : phys[i >>> SHIFT][i & MASK];
+        }
+
+        @Override
         public long footprintBytes() {
             long n = 0;
             for (long[] block : address) {
                 n += block == null ? 0 : block.length;
             }
-            return n * (8 + 4 + 4) + bus.length * 4L;
+            return n * (sg == null ? 8 + 4 + 4 + 8 : 8 + 4 + 4) + bus.length * 4L;
         }
 
         private void check(int i) {

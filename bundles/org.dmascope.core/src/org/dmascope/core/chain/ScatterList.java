@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.RunSink;
+import org.eclipse.jdt.annotation.Nullable;
 
 /**
  * The CPU side of a scatter list as {@code sg_alloc_append_table_from_pages()} builds it: each
@@ -11,8 +12,40 @@ import org.dmascope.core.memory.RunSink;
  * pages by {@link #add}: pages merge when their PFNs follow each other and they are the same kind
  * of memory (both ordinary, or ZONE_DEVICE pages of one pgmap), up to the maximum segment. Kept
  * in columns: memory grows with entries, not pages.
+ *
+ * <p>A list made with an {@link EntrySink} keeps no entries: it hands each one over when it is
+ * final (when the next one starts, the last one at {@link #finish()}) and only counts; its
+ * accessors of single entries then throw {@link IllegalStateException}.
  */
 public final class ScatterList implements RunSink {
+
+    /**
+     * The counters of a built list, without its entries.
+     *
+     * @param entries            the number of entries (sgt.orig_nents)
+     * @param maxSegment         the maximum segment, aligned down to a page
+     * @param breaksAtPfn        see {@link ScatterList#breaksAtPfn()}
+     * @param breaksAtMaxSegment see {@link ScatterList#breaksAtMaxSegment()}
+     * @param breaksAtPgmap      see {@link ScatterList#breaksAtPgmap()}
+     * @param unknownPages       see {@link ScatterList#unknownPages()}
+     */
+    public record Counts(int entries, long maxSegment, long breaksAtPfn, long breaksAtMaxSegment, long breaksAtPgmap,
+            long unknownPages) {
+    }
+
+    /** Takes the entries of a list that does not keep them, in order, each once it is final. */
+    interface EntrySink {
+        /**
+         * One final entry.
+         *
+         * @param index  its index
+         * @param phys   sg_phys(), -1 when its PFN is not known
+         * @param offset its offset into its first page
+         * @param length its length in bytes (the last one cut to the total)
+         * @param pgmap  its pgmap, -1 for ordinary memory
+         */
+        void entry(int index, long phys, long offset, long length, int pgmap);
+    }
 
     private static final int PAGE_SHIFT = 12;
 
@@ -44,6 +77,11 @@ public final class ScatterList implements RunSink {
     private long breaksAtPgmap;
     private long unknownPages;
     private long fullBytesBeforeLast;
+    // Streaming: where entries go instead of the columns, and the open entry's first page and pgmap.
+    private final @Nullable EntrySink sink;
+    private long openPfn;
+    private int openPgmap;
+    private boolean finished;
 
     /**
      * An empty list for pages pinned for a region of {@code totalLength} bytes.
@@ -54,6 +92,12 @@ public final class ScatterList implements RunSink {
      * @throws IllegalArgumentException when the aligned maximum segment is below a page (the kernel's -EINVAL)
      */
     public ScatterList(long maxSegment, long firstOffset, long totalLength) {
+        this(maxSegment, firstOffset, totalLength, null);
+    }
+
+    /** A list that hands its entries to {@code sink} instead of keeping them (when not null). */
+    ScatterList(long maxSegment, long firstOffset, long totalLength, @Nullable EntrySink sink) {
+        this.sink = sink;
         long aligned = Math.min(maxSegment, 0xffffffffL) & ~0xfffL;
         if (aligned < 4096) {
             throw new IllegalArgumentException("max_segment " + maxSegment + " is below a page: -EINVAL");
@@ -93,7 +137,9 @@ public final class ScatterList implements RunSink {
                 } else {
                     long take = Math.min(room, remaining);
                     lastPages += take;
-                    pages[(size - 1) >>> BLOCK_SHIFT][(size - 1) & MASK] = (int) lastPages;
+                    if (sink == null) {
+                        pages[(size - 1) >>> BLOCK_SHIFT][(size - 1) & MASK] = (int) lastPages;
+                    }
                     remaining -= take;
                     p += take;
                     if (remaining > 0) {
@@ -126,6 +172,19 @@ public final class ScatterList implements RunSink {
     }
 
     private void append(long first, long count, int map, int state) {
+        if (sink != null) {
+            if (size > 0) {
+                // The entry before is final now (merging only ever extends the last one).
+                long len = openLength();
+                sink.entry(size - 1, openPhys(), size == 1 ? firstOffset : 0, len, openPgmap);
+                fullBytesBeforeLast += len;
+            }
+            openPfn = first;
+            openPgmap = map;
+            lastPages = count;
+            size++;
+            return;
+        }
         if (size > 0) {
             // The entry before is final now: the kernel's size counter goes down by its length.
             fullBytesBeforeLast += fullLength(size - 1);
@@ -163,6 +222,44 @@ public final class ScatterList implements RunSink {
         }
         lastPages = count;
         size++;
+    }
+
+    // The open entry's full length (streaming), and its sg_phys().
+    private long openLength() {
+        return (lastPages << PAGE_SHIFT) - (size == 1 ? firstOffset : 0);
+    }
+
+    private long openPhys() {
+        return openPfn == NO_PFN ? -1 : (openPfn << PAGE_SHIFT) + (size == 1 ? firstOffset : 0);
+    }
+
+    /**
+     * Ends the list: a list that does not keep its entries hands over the last one, cut to the
+     * total length as {@link #length(int)} cuts it. Nothing to do for a list that keeps them.
+     */
+    public void finish() {
+        if (sink == null || finished) {
+            return;
+        }
+        finished = true;
+        if (size > 0) {
+            long len = openLength();
+            long left = totalLength - fullBytesBeforeLast;
+            if (Long.compareUnsigned(left, len) < 0) {
+                len = left;
+            }
+            sink.entry(size - 1, openPhys(), size == 1 ? firstOffset : 0, len, openPgmap);
+        }
+    }
+
+    /** Whether the entries are kept (else they were handed to a sink, and only counted). */
+    public boolean keepsEntries() {
+        return sink == null;
+    }
+
+    /** The counters, which a list that does not keep its entries has too. */
+    public Counts counts() {
+        return new Counts(size, maxSegment(), breaksAtPfn, breaksAtMaxSegment, breaksAtPgmap, unknownPages);
     }
 
     /** The number of entries (sgt.orig_nents). */
@@ -215,6 +312,9 @@ public final class ScatterList implements RunSink {
 
     /** Whether any entry belongs to a device page map (ZONE_DEVICE memory), without visiting the entries. */
     public boolean hasPgmaps() {
+        if (sink != null) {
+            throw new IllegalStateException("the scatter list's entries were streamed, not kept");
+        }
         for (int a = 0; a < attrs; a++) {
             if (attrPgmap[a] >= 0) {
                 return true;
@@ -265,6 +365,9 @@ public final class ScatterList implements RunSink {
     }
 
     private int check(int i) {
+        if (sink != null) {
+            throw new IllegalStateException("the scatter list's entries were streamed, not kept");
+        }
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException(i);
         }

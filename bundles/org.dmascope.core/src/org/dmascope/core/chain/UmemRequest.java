@@ -15,8 +15,10 @@ import org.dmascope.core.memory.PhysicalMemoryMap;
  * @param device    the DMA device
  * @param peers     how the device reaches P2PDMA memory
  * @param virt      the IOVA the MR is registered with (ibv_reg_mr: the address itself)
- * @param keepPages whether the chain keeps the pinned pages as runs (for views and JSON); a
- *                  benchmark of a huge range may not want them
+ * @param keepPages whether the chain keeps the pinned pages as runs and the CPU scatter list's entries
+ *                  (for views and JSON); a benchmark of a huge range may not want them. Without them,
+ *                  a device that maps through the IOMMU gets its DMA segments laid out while the entries
+ *                  stream, and {@link AddressChain#sg()} is null (memory in proportion to DMA segments)
  */
 public record UmemRequest(AddressSpace space, PhysicalMemoryMap physical, long address, long length, int access,
         DmaDevice device, PeerMapping peers, long virt, boolean keepPages) {

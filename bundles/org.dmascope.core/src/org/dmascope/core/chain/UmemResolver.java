@@ -90,7 +90,11 @@ public final class UmemResolver {
         }
 
         boolean write = IbAccess.writable(req.access());
-        ScatterList sg = new ScatterList(req.device().maxSegmentSize(), 0, npages << PAGE_SHIFT);
+        // Without pages to keep, an IOMMU device's segments are laid out as the entries stream out of
+        // the list's builder: neither pages nor entries are kept, only DMA segments.
+        DmaMapper.IommuStream stream = !req.keepPages() && DmaMapper.streams(req.device())
+                ? new DmaMapper.IommuStream(req.device(), req.peers()) : null;
+        ScatterList sg = new ScatterList(req.device().maxSegmentSize(), 0, npages << PAGE_SHIFT, stream);
         PageRuns pages = req.keepPages() ? new PageRuns() : null;
         RunSink sink = pages == null ? sg : (v, pfn, n, flags, shift, pgmap) -> {
             pages.run(v, pfn, n, flags, shift, pgmap);
@@ -153,10 +157,13 @@ public final class UmemResolver {
         b.pin = new PinResult(null, String.format(Locale.ROOT, "pin_user_pages_fast(FOLL_LONGTERM%s)",
                 write ? " | FOLL_WRITE" : ""), pinnedTotal, faulted, cowBroken, migrated, notes);
         b.pages = pages;
-        b.sg = sg;
-        b.step("sg", npages + " pinned pages", sg.size() + " entries", sgWhy(sg, npages));
+        sg.finish();
+        b.sg = stream == null ? sg : null;
+        b.sgCounts = sg.counts();
+        b.step("sg", npages + " pinned pages", sg.size() + " entries", sgWhy(sg.counts(), npages));
 
-        DmaMapper.Result mapped = DmaMapper.map(sg, req.device(), req.peers());
+        DmaMapper.Result mapped = stream == null ? DmaMapper.map(sg, req.device(), req.peers())
+                : stream.finish(sg.size());
         if (mapped.error() != null) {
             return b.fail(mapped.error(), "dma-map", req.device().describe(), "refused", mapped.why());
         }
@@ -203,10 +210,10 @@ public final class UmemResolver {
                 above == null ? "the top" : String.format(Locale.ROOT, "%#x", above.start()));
     }
 
-    private static String sgWhy(ScatterList sg, long npages) {
+    private static String sgWhy(ScatterList.Counts sg, long npages) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "sg_alloc_append_table_from_pages: %d pages → %d"
                 + " entries; pages merge while their PFNs are consecutive and they are the same kind of memory (one"
-                + " pgmap), up to max_segment %#x (%d pages)", npages, sg.size(), sg.maxSegment(),
+                + " pgmap), up to max_segment %#x (%d pages)", npages, sg.entries(), sg.maxSegment(),
                 sg.maxSegment() >>> PAGE_SHIFT));
         if (sg.breaksAtPfn() > 0) {
             s.append(String.format(Locale.ROOT, "; %d breaks where the next PFN does not follow", sg.breaksAtPfn()));
@@ -240,6 +247,7 @@ public final class UmemResolver {
         @Nullable PageRuns pages;
         @Nullable PinResult pin;
         @Nullable ScatterList sg;
+        ScatterList.@Nullable Counts sgCounts;
         @Nullable DmaSegments dma;
         long iova;
         long pageSize = -1;
@@ -258,11 +266,12 @@ public final class UmemResolver {
             if (vmas.isEmpty()) {
                 vmas.addAll(req.space().vmas(req.address(), req.address() + Math.max(1, req.length())));
             }
-            return new AddressChain(req, vmas, backends, pages, pin, sg, dma, iova, -1, 0, errno, steps);
+            return new AddressChain(req, vmas, backends, pages, pin, sg, sgCounts, dma, iova, -1, 0, errno, steps);
         }
 
         AddressChain done() {
-            return new AddressChain(req, vmas, backends, pages, pin, sg, dma, iova, pageSize, dmaBlocks, null, steps);
+            return new AddressChain(req, vmas, backends, pages, pin, sg, sgCounts, dma, iova, pageSize, dmaBlocks, null,
+                    steps);
         }
     }
 }

@@ -476,12 +476,12 @@ public final class AddressChainView extends OrderedPropertiesView {
     }
 
     private static String summary(AddressChain c) {
-        ScatterList s = c.sg();
+        ScatterList.Counts s = c.sgCounts();
         DmaSegments d = c.dma();
         return String.format(Locale.ROOT, "%,d pages pinned (%,d faulted in, %,d copied on write) → %,d scatter-list entries"
                 + " → %,d DMA segments%s; MR page size %s, %,d DMA blocks.", c.pin() == null ? 0 : c.pin().pages(),
                 c.pin() == null ? 0 : c.pin().faulted(), c.pin() == null ? 0 : c.pin().cowBroken(),
-                s == null ? 0 : s.size(), d == null ? 0 : d.size(),
+                s == null ? 0 : s.entries(), d == null ? 0 : d.size(),
                 c.iova() != 0 ? String.format(Locale.ROOT, " at IOVA %#x", c.iova()) : "",
                 c.pageSize() > 0 ? Sizes.human(c.pageSize()) : c.pageSize() == 0 ? "none fits" : "not known",
                 c.dmaBlocks());
@@ -521,12 +521,11 @@ public final class AddressChainView extends OrderedPropertiesView {
     private void fillDma(TableItem item) {
         AddressChain c = chain;
         DmaSegments d = c == null ? null : c.dma();
-        ScatterList s = c == null ? null : c.sg();
         int i = dma.indexOf(item);
-        if (d == null || s == null || i < 0 || i >= d.size()) {
+        if (d == null || i < 0 || i >= d.size()) {
             return;
         }
-        long phys = s.phys(d.firstEntry(i));
+        long phys = d.phys(i);
         item.setText(new String[] {Integer.toString(i),
             d.address(i) == -1 ? "-" : String.format(Locale.ROOT, "%#x", d.address(i)),
             String.format(Locale.ROOT, "%#x", d.length(i)), Integer.toString(d.entries(i)),
