@@ -3,6 +3,7 @@ package org.dmascope.sources.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.TreeMap;
 
 import org.dmascope.core.memory.AddressSpace;
+import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
@@ -226,5 +228,17 @@ class CapturedProcessTest {
         assertEquals(1, runs.runs.size());
         assertEquals(12, runs.runs.get(0).pageShift());
         assertTrue((runs.runs.get(0).flags() & PageFlags.HUGETLB) != 0);
+    }
+
+    @Test
+    void vmasThatKeepOverlappingAreReportedAfterRereading() throws Exception {
+        FakeProc p = FakeProc.captured(temp, FakeProc.ROOT, FakeProc.ROOT);
+        // A maps whose second line starts inside the first, as a read racing mmap can give.
+        Files.delete(p.dir().resolve("smaps"));
+        Files.writeString(p.dir().resolve("maps"), "7f0000000000-7f0000200000 rw-p 00000000 00:00 0 \n"
+                + "7f0000100000-7f0000300000 rw-p 00000000 00:00 0 \n");
+        MemoryReadException e = assertThrows(MemoryReadException.class, () -> new ProcMemory(p.root()).open(p.pid()));
+        assertTrue(e.getMessage().startsWith(p.dir().resolve("maps") + ": the VMAs changed while being read, 5 times"),
+                e.getMessage());
     }
 }

@@ -33,6 +33,8 @@ public final class ProcMemory {
 
     /** The real /proc. */
     public static final Path PROC = Path.of("/proc");
+    /** How often the VMAs are read before a process that keeps changing them is given up on. */
+    private static final int VMA_READS = 5;
 
     private final Path procRoot;
 
@@ -114,37 +116,47 @@ public final class ProcMemory {
         ProcStatus status = ProcStatus.parse(text(pid, dir.resolve("status")), dir.resolve("status").toString());
         ProcLimits limits = ProcLimits.parse(text(pid, dir.resolve("limits")), dir.resolve("limits").toString());
         String comm = text(pid, dir.resolve("comm")).strip();
-        List<Vma> vmas;
-        boolean smapsRead;
-        Path smaps = dir.resolve("smaps");
-        String smapsText = null;
-        try {
-            smapsText = text(pid, smaps);
-        } catch (MemoryReadException e) {
-            if (!Files.isDirectory(dir)) {
-                throw e;
-            }
-            notes.add(e.getMessage() + ": VMA flags from maps' permissions only, page sizes unknown");
-        }
-        if (smapsText != null) {
-            vmas = ProcMaps.parseSmaps(smapsText, smaps.toString());
-            smapsRead = true;
-        } else {
-            Path maps = dir.resolve("maps");
-            vmas = ProcMaps.parseMaps(text(pid, maps), maps.toString());
-            smapsRead = false;
-        }
-        // A process that exited between the files leaves empty maps: say so rather than show nothing.
-        if (vmas.isEmpty() && !Files.isDirectory(dir)) {
-            throw new MemoryReadException("process " + pid + " exited while reading " + (smapsRead ? smaps : dir.resolve("maps")));
-        }
         boolean readerSysAdmin = readerHasSysAdmin();
-        AddressSpace bare;
-        try {
-            bare = new AddressSpace(pid, comm, vmas, (s, e, sink) -> {
-            }, limits.memlockSoft(), status.pinnedBytes(), status.has(ProcStatus.CAP_IPC_LOCK));
-        } catch (IllegalArgumentException e) {
-            throw new MemoryReadException((smapsRead ? smaps : dir.resolve("maps")) + ": " + e.getMessage(), e);
+        // smaps and maps are read a few VMAs at a time: a process that maps or unmaps meanwhile
+        // can give VMAs that overlap. Read again, as tools that read them do.
+        AddressSpace bare = null;
+        boolean smapsRead = false;
+        for (int attempt = 1; bare == null; attempt++) {
+            List<Vma> vmas;
+            Path smaps = dir.resolve("smaps");
+            String smapsText = null;
+            try {
+                smapsText = text(pid, smaps);
+            } catch (MemoryReadException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    notes.add(e.getMessage() + ": VMA flags from maps' permissions only, page sizes unknown");
+                }
+            }
+            if (smapsText != null) {
+                vmas = ProcMaps.parseSmaps(smapsText, smaps.toString());
+                smapsRead = true;
+            } else {
+                Path maps = dir.resolve("maps");
+                vmas = ProcMaps.parseMaps(text(pid, maps), maps.toString());
+                smapsRead = false;
+            }
+            Path read = smapsRead ? smaps : dir.resolve("maps");
+            // A process that exited between the files leaves empty maps: say so rather than show nothing.
+            if (vmas.isEmpty() && !Files.isDirectory(dir)) {
+                throw new MemoryReadException("process " + pid + " exited while reading " + read);
+            }
+            try {
+                bare = new AddressSpace(pid, comm, vmas, (s, e, sink) -> {
+                }, limits.memlockSoft(), status.pinnedBytes(), status.has(ProcStatus.CAP_IPC_LOCK));
+            } catch (IllegalArgumentException e) {
+                if (attempt == VMA_READS) {
+                    throw new MemoryReadException(read + ": the VMAs changed while being read, " + VMA_READS
+                            + " times: " + e.getMessage(), e);
+                }
+            }
         }
         PagemapTable table = new PagemapTable(procRoot, pid, bare.vmas(), startTime, physical, readerSysAdmin);
         return new LiveProcess(bare.withPageTable(table), table, status, limits, smapsRead, notes);
