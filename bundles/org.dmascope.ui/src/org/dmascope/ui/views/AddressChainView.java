@@ -40,6 +40,7 @@ import org.dmascope.sources.proc.ProcMemory;
 import org.dmascope.ui.chain.ChainCanvas;
 import org.dmascope.ui.chain.ChainItem;
 import org.dmascope.ui.chain.SegmentHistogram;
+import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
@@ -77,6 +78,8 @@ public final class AddressChainView extends OrderedPropertiesView {
     /** The family of resolution jobs. */
     public static final Object RESOLVE_FAMILY = new Object();
 
+    /** The largest region whose page runs and scatter-list entries the view keeps: 4 GiB. */
+    static final long KEEP_LIMIT = 4L << 30;
     private static final String NO_DEVICE = "No IOMMU, no offset (DMA address = physical address)";
     private static final String[] IOMMU_CHOICES = {"as the device's IOMMU group says", "off (dma-direct)",
         "on (IOMMU DMA domain)"};
@@ -334,7 +337,9 @@ public final class AddressChainView extends OrderedPropertiesView {
         PciFunction function = deviceIndex >= 0 && deviceIndex < devices.size() ? devices.get(deviceIndex) : null;
         int iommu = iommuCombo.getSelectionIndex();
         int access = ACCESS_FLAGS[Math.max(0, accessCombo.getSelectionIndex())];
-        TopologySnapshot snapshot = Sessions.topology(getSite()).current().orElse(null);
+        TopologySession session = Sessions.topology(getSite());
+        TopologySnapshot snapshot = session.current().orElse(null);
+        KernelRules rules = PeerModel.rules(session.preferences());
         long segment = maxSeg;
         Job previous = job;
         if (previous != null) {
@@ -353,7 +358,7 @@ public final class AddressChainView extends OrderedPropertiesView {
                     device = device.withMaxSegmentSize(segment);
                 }
                 Outcome outcome = compute(pid, addr, len, access, device,
-                        function != null && snapshot != null ? snapshot.topology() : null);
+                        function != null && snapshot != null ? snapshot.topology() : null, rules);
                 if (monitor.isCanceled()) {
                     return Status.CANCEL_STATUS;
                 }
@@ -381,7 +386,7 @@ public final class AddressChainView extends OrderedPropertiesView {
     }
 
     private static Outcome compute(int pid, long addr, long len, int access, DmaDevice device,
-            @Nullable PciTopology topology) {
+            @Nullable PciTopology topology, KernelRules rules) {
         ProcMemory proc = new ProcMemory();
         List<String> notes = new ArrayList<>();
         PhysicalMemoryMap physical = proc.physicalMap(notes);
@@ -402,11 +407,14 @@ public final class AddressChainView extends OrderedPropertiesView {
                 return failed("No memory backend is installed (the bundle org.dmascope.backend.structpage is missing or"
                         + " not started).");
             }
-            UmemRequest request = UmemRequest.of(space, physical, addr, len, access, device);
+            // The view draws page runs and CPU entries; above KEEP_LIMIT it keeps only what maps
+            // to DMA segments, so that a huge region does not fill the heap with runs.
+            UmemRequest request = UmemRequest.of(space, physical, addr, len, access, device)
+                    .withKeepPages(Long.compareUnsigned(len, KEEP_LIMIT) <= 0);
             if (topology != null && device.address() != null) {
                 // P2PDMA memory is mapped as the peer paths of this machine say.
                 request = request.withPeers(PeerMappings.of(physical, topology, device.address(),
-                        new KernelP2pEngine(KernelRules.DEFAULT)));
+                        new KernelP2pEngine(rules)));
             }
             AddressChain c = new UmemResolver(backends).resolve(request);
             List<BackendStyle> styles = new ArrayList<>();
@@ -461,6 +469,10 @@ public final class AddressChainView extends OrderedPropertiesView {
             text.append("Refused: -").append(c.error()).append(": ").append(c.lastWhy());
         } else {
             text.append(summary(c));
+        }
+        if (c.pages() == null && c.pin() != null) {
+            text.append(String.format(Locale.ROOT, "\nAbove %s the view keeps no page runs%s; the DMA segments are all"
+                    + " here.", Sizes.human(KEEP_LIMIT), c.sg() == null ? " and no CPU scatter-list entries" : ""));
         }
         if (o.pfnsHidden()) {
             text.append("\nPFNs hidden: pagemap shows PFN 0 without CAP_SYS_ADMIN; VMAs and presence are real, physical"
