@@ -1,0 +1,17 @@
+package org.dmascope.trace.event;
+
+/**
+ * One change of the topology after a snapshot: a device added or removed, a link retrained, a group changed.
+ *
+ * @param header time stamp, CPU, PID and command name
+ * @param change what happened: "ADD", "REMOVE", "LINK" or "GROUP"
+ * @param device the PCI BDF concerned
+ * @param detail free text, for example "speed 16GT/s width x8"
+ */
+public record TopologyChange(EventHeader header, String change, String device, String detail) implements TraceEvent {
+
+    @Override
+    public EventType type() {
+        return EventType.TOPOLOGY_CHANGE;
+    }
+}
