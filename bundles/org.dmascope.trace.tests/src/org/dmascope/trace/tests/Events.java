@@ -37,7 +37,7 @@ final class Events {
                 new DmaMapPage(h, "0000:3b:00.0", 0x1_2345_6000L, 0xffff_f000L, 4096, "BIDIRECTIONAL", "SKIP_CPU_SYNC"),
                 new DmaUnmapPage(h, "0000:3b:00.0", 0xffff_f000L, 4096, "BIDIRECTIONAL", ""),
                 new DmaMapSg(h, "0000:3b:00.0", 3, 1, false, new long[] { 0x1000, 0x2000, 0xffff_ffff_ffff_f000L },
-                        new long[] { 0xfee0_0000L }, new int[] { 12288 }, "FROM_DEVICE", "WEAK_ORDERING|NO_WARN"),
+                        new long[] { 0xfee0_0000L }, new long[] { 12288 }, "FROM_DEVICE", "WEAK_ORDERING|NO_WARN"),
                 new DmaUnmapSg(h, "0000:3b:00.0", new long[] { 0x1000, 0x2000 }, "FROM_DEVICE", ""),
                 new DmaAlloc(h, "0000:af:00.0", kernel, 0xf000_0000L, 65536, "BIDIRECTIONAL", "GFP_KERNEL|__GFP_ZERO", ""),
                 new DmaFree(h, "0000:af:00.0", kernel, 0xf000_0000L, 65536, "BIDIRECTIONAL", ""),

@@ -84,7 +84,7 @@ class JsonlTest {
         String text = write(List.of(
                 new IommuMap(h, 0xfffff000L, 0x8_0000_0000L, 4096),
                 new DmaMapSg(EventHeader.at(2000), "0000:3b:00.0", 2, 1, false, new long[] { 0x100000, 0xffff_8000_0000_0000L },
-                        new long[] { 0xffff0000L }, new int[] { 8192 }, "FROM_DEVICE", ""),
+                        new long[] { 0xffff0000L }, new long[] { 8192 }, "FROM_DEVICE", ""),
                 new VmaMap(h, 0x7f00_0000_0000L, 0x7f00_0020_0000L, "rw-s", 4096, "/dev/nvidia0"),
                 new GenericEvent(new EventHeader(3, 1, 7, "kworker/1:0"), "sched", "sched_switch",
                         Map.of("next_pid", "12"))));

@@ -15,12 +15,12 @@ import java.util.Objects;
  * @param truncated whether the arrays hold fewer entries than nents or ents
  * @param physAddrs the physical address of each scatter list entry traced
  * @param dmaAddrs  the DMA address of each DMA segment traced
- * @param lengths   the length in bytes of each DMA segment traced (sg_dma_len)
+ * @param lengths   the length in bytes of each DMA segment traced (sg_dma_len, an unsigned int)
  * @param dir       the direction: "BIDIRECTIONAL", "TO_DEVICE", "FROM_DEVICE" or "NONE"
  * @param attrs     the DMA_ATTR_ flags as "|"-joined names without the prefix, or ""
  */
 public record DmaMapSg(EventHeader header, String device, int nents, int ents, boolean truncated,
-        @Hex long[] physAddrs, @Hex long[] dmaAddrs, int[] lengths, String dir, String attrs) implements TraceEvent {
+        @Hex long[] physAddrs, @Hex long[] dmaAddrs, long[] lengths, String dir, String attrs) implements TraceEvent {
 
     /** Copies the arrays. */
     public DmaMapSg {
@@ -48,7 +48,7 @@ public record DmaMapSg(EventHeader header, String device, int nents, int ents, b
 
     /** A copy of the segment lengths. */
     @Override
-    public int[] lengths() {
+    public long[] lengths() {
         return lengths.clone();
     }
 
