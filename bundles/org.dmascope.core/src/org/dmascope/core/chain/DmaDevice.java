@@ -13,7 +13,7 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param name                for people
  * @param maxSegmentSize      {@code dma_get_max_seg_size()}: 64 KiB unless the driver raises it
  *                            (mlx5: 2 GiB); at most 0xffffffff
- * @param segmentBoundaryMask {@code dma_get_seg_boundary()}: PCI devices 0xffffffff; -1 for none
+ * @param segmentBoundaryMask {@code dma_get_seg_boundary()}, 2^n - 1: PCI devices 0xffffffff; -1 for none
  * @param iommu               whether DMA goes through an IOMMU DMA domain (DMA or DMA-FQ); false
  *                            for dma-direct (no IOMMU, or an identity domain)
  * @param directOffset        what dma-direct adds to a physical address (the dma_range_map offset)
@@ -49,6 +49,11 @@ public record DmaDevice(@Nullable PciAddress address, String name, long maxSegme
     public DmaDevice {
         if (maxSegmentSize <= 0 || maxSegmentSize > 0xffffffffL) {
             throw new IllegalArgumentException("maximum segment size must be 1 to 0xffffffff bytes: " + maxSegmentSize);
+        }
+        if ((segmentBoundaryMask & (segmentBoundaryMask + 1)) != 0) {
+            // The DMA API's masks are 2^n - 1; iommu_dma_map_sg()'s padding relies on it.
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "segment boundary mask must be 2^n - 1 (or -1 for none): %#x", segmentBoundaryMask));
         }
         if (granuleShift < 12 || granuleShift > 30) {
             throw new IllegalArgumentException("IOVA granule must be 4 KiB to 1 GiB: shift " + granuleShift);

@@ -92,104 +92,15 @@ public final class DmaMapper {
         return why;
     }
 
+    // The list's entries through the same layout as a streamed list's: one implementation of
+    // iommu_dma_map_sg() and __finalise_sg() (see IommuStream).
     private static Result viaIommu(ScatterList sg, DmaDevice device, PeerMapping peers) {
-        long granule = 1L << device.granuleShift();
-        long mask = device.segmentBoundaryMask();
-        // Pass 1, as iommu_dma_map_sg() lays the list out: granule-aligned lengths, and padding
-        // so that no segment crosses the boundary (the allocation is aligned to its size).
-        long iovaLen = 0;
-        long pads = 0;
-        long bus = 0;
-        long thru = 0;
+        IommuStream stream = new IommuStream(device, peers);
         boolean pgmaps = sg.hasPgmaps();
         for (int i = 0; i < sg.size(); i++) {
-            PeerMapping.Route route = pgmaps && sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
-            if (route != null) {
-                switch (route.type()) {
-                    case BUS_ADDR:
-                        bus++;
-                        continue;
-                    case THRU_HOST_BRIDGE:
-                        thru++;
-                        break;
-                    default:
-                        return refused("EREMOTEIO", String.format(Locale.ROOT,
-                                "iommu_dma_map_sg: entry %d is P2PDMA memory the device cannot reach (%s): -EREMOTEIO",
-                                i, route.why()));
-                }
-            }
-            long off = sg.offset(i) & (granule - 1);
-            long aligned = alignUp(sg.length(i) + off, granule);
-            long pad = (mask - iovaLen + 1) & mask;
-            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
-                iovaLen += pad;
-                pads++;
-            }
-            iovaLen += aligned;
+            stream.entry(i, sg.phys(i), sg.offset(i), sg.length(i), pgmaps ? sg.pgmap(i) : -1);
         }
-        long iova = 0;
-        String allocWhy = "no entry needs IOVA space";
-        if (iovaLen != 0) {
-            IovaAllocator.Allocation a = IovaAllocator.allocate(iovaLen, device);
-            if (a.iova() == 0) {
-                return refused("ENOMEM", "iommu_dma_alloc_iova: " + a.why());
-            }
-            iova = a.iova();
-            allocWhy = "iommu_dma_alloc_iova: one allocation for the whole list, " + a.why();
-        }
-        // Pass 2, __finalise_sg(): concatenate entries into DMA segments.
-        DmaSegments.Mapped out = new DmaSegments.Mapped(sg);
-        long maxLen = device.maxSegmentSize();
-        long dma = iova;
-        long pos = 0;
-        long curLen = 0;
-        long splitAtBoundary = 0;
-        long splitAtMax = 0;
-        long splitAtOffset = 0;
-        for (int i = 0; i < sg.size(); i++) {
-            long len = sg.length(i);
-            PeerMapping.Route route = pgmaps && sg.pgmap(i) >= 0 ? peers.route(sg.pgmap(i)) : null;
-            if (route != null && route.type() == P2pMapType.BUS_ADDR) {
-                long phys = sg.phys(i);
-                // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
-                out.add(phys < 0 ? -1 : phys + route.busOffset(), sg.length(0), i, true, phys);
-                curLen = 0;
-                continue;
-            }
-            long off = sg.offset(i) & (granule - 1);
-            long aligned = alignUp(len + off, granule);
-            long pad = (mask - pos + 1) & mask;
-            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
-                // The entry before was padded up to the boundary: it no longer ends where this begins.
-                dma += pad;
-                pos += pad;
-                curLen = 0;
-                splitAtBoundary++;
-            }
-            if (curLen != 0 && off == 0 && (dma & mask) != 0 && maxLen - curLen >= len) {
-                curLen += len;
-                out.extendLast(len);
-            } else {
-                if (curLen != 0) {
-                    if (off != 0) {
-                        splitAtOffset++;
-                    } else if ((dma & mask) == 0) {
-                        splitAtBoundary++;
-                    } else {
-                        splitAtMax++;
-                    }
-                }
-                curLen = len;
-                out.add(dma + off, len, i, false, -1);
-            }
-            dma += aligned;
-            pos += aligned;
-            if (len + off < aligned) {
-                curLen = 0;
-            }
-        }
-        return new Result(null, out, iova, iovaLen, iommuWhy(allocWhy, sg.size(), out.size(), mask, maxLen, splitAtMax,
-                splitAtBoundary, pads, splitAtOffset, bus, thru));
+        return stream.finish(sg.size());
     }
 
     private static String iommuWhy(String allocWhy, int entries, int segments, long mask, long maxLen, long splitAtMax,
@@ -221,19 +132,9 @@ public final class DmaMapper {
     }
 
     /**
-     * Whether {@link IommuStream} lays this device's segments out exactly as {@link #map} does:
-     * it maps through the IOMMU and its segment boundary mask is 2^k - 1 (or -1, none), as
-     * {@code dma_get_seg_boundary()} masks are.
-     */
-    static boolean streams(DmaDevice device) {
-        long mask = device.segmentBoundaryMask();
-        return device.iommu() && (mask & (mask + 1)) == 0;
-    }
-
-    /**
-     * {@code iommu_dma_map_sg()} and {@code __finalise_sg()} in one pass, for a scatter list that
-     * hands its entries over as they become final instead of keeping them: memory in proportion
-     * to the DMA segments, not the entries.
+     * {@code iommu_dma_map_sg()} and {@code __finalise_sg()} in one pass, entry by entry: for a
+     * scatter list that hands its entries over as they become final instead of keeping them
+     * (memory in proportion to the DMA segments, not the entries), and for a kept one alike.
      *
      * <p>The kernel lays the list out (pass 1) before it allocates the IOVA, then merges (pass 2)
      * at the allocated addresses. Here both run at offsets from the allocation's start, and the

@@ -92,7 +92,7 @@ public final class UmemResolver {
         boolean write = IbAccess.writable(req.access());
         // Without pages to keep, an IOMMU device's segments are laid out as the entries stream out of
         // the list's builder: neither pages nor entries are kept, only DMA segments.
-        DmaMapper.IommuStream stream = !req.keepPages() && DmaMapper.streams(req.device())
+        DmaMapper.IommuStream stream = !req.keepPages() && req.device().iommu()
                 ? new DmaMapper.IommuStream(req.device(), req.peers()) : null;
         ScatterList sg = new ScatterList(req.device().maxSegmentSize(), 0, npages << PAGE_SHIFT, stream);
         PageRuns pages = req.keepPages() ? new PageRuns() : null;
