@@ -1,0 +1,96 @@
+package org.dmascope.trace.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The payload of one chunk being built: a growable little-endian byte array with LEB128
+ * varints and a string table local to the chunk (the first use of a string writes it, later
+ * uses write its number), so every chunk decodes on its own. Not thread-safe.
+ */
+final class ByteSink {
+
+    private byte[] buf;
+    private int size;
+    private final Map<String, Integer> strings = new HashMap<>();
+
+    ByteSink(int capacity) {
+        buf = new byte[Math.max(64, capacity)];
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte[] array() {
+        return buf;
+    }
+
+    /** Forgets the bytes and the string table, for the next chunk. */
+    void reset() {
+        size = 0;
+        strings.clear();
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    void u8(int v) {
+        ensure(1);
+        buf[size++] = (byte) v;
+    }
+
+    void bool(boolean v) {
+        u8(v ? 1 : 0);
+    }
+
+    /** An unsigned LEB128 varint: 1 byte below 128, 10 bytes for the top bit set. */
+    void uvar(long v) {
+        ensure(10);
+        while ((v & ~0x7FL) != 0) {
+            buf[size++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[size++] = (byte) v;
+    }
+
+    /** A signed value, zigzag-encoded, so that small negative numbers stay short. */
+    void svar(long v) {
+        uvar((v << 1) ^ (v >> 63));
+    }
+
+    /** A string by reference: 0 then its UTF-8 bytes the first time, its number + 1 later. */
+    void str(String s) {
+        Integer id = strings.get(s);
+        if (id != null) {
+            uvar(id + 1L);
+            return;
+        }
+        strings.put(s, strings.size());
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        uvar(0);
+        uvar(b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+    }
+
+    void uvars(long[] a) {
+        uvar(a.length);
+        for (long v : a) {
+            uvar(v);
+        }
+    }
+
+    void svars(long[] a) {
+        uvar(a.length);
+        for (long v : a) {
+            svar(v);
+        }
+    }
+}

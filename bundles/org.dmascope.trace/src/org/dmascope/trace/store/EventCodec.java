@@ -1,0 +1,350 @@
+package org.dmascope.trace.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.dmascope.trace.event.*;
+
+/**
+ * The binary encoding of one event inside a chunk (see docs/trace-store.md): the kind's code
+ * (one byte, {@link #code(EventType)}), the time stamp as a signed delta from the previous
+ * event of the chunk, CPU and PID as signed varints, the command name by reference, then the
+ * fields of the kind in the order of its record: addresses as unsigned varints, other numbers
+ * as signed (zigzag) varints, booleans as one byte, strings by reference, arrays as a count and
+ * their elements. One method per direction, written out per kind so that decoding is a plain
+ * sequence of reads (no reflection on the hot path).
+ */
+final class EventCodec {
+
+    private static final EventType[] BY_CODE = EventType.values();
+
+    private EventCodec() {
+    }
+
+    /**
+     * The stored code of a kind: its position in {@link EventType}, which only ever grows at the
+     * end (the test StoreFormatTest pins every code).
+     */
+    static int code(EventType type) {
+        return type.ordinal();
+    }
+
+    static void encode(TraceEvent event, long previousTs, ByteSink out) {
+        EventHeader h = event.header();
+        out.u8(code(event.type()));
+        out.svar(h.ts() - previousTs);
+        out.svar(h.cpu());
+        out.svar(h.pid());
+        out.str(h.comm());
+        switch (event.type()) {
+            case VMA_MAP -> {
+                VmaMap e = (VmaMap) event;
+                out.uvar(e.start());
+                out.uvar(e.end());
+                out.str(e.perms());
+                out.svar(e.offset());
+                out.str(e.path());
+            }
+            case VMA_UNMAP -> {
+                VmaUnmap e = (VmaUnmap) event;
+                out.uvar(e.start());
+                out.uvar(e.end());
+            }
+            case VMA_PROTECT -> {
+                VmaProtect e = (VmaProtect) event;
+                out.uvar(e.start());
+                out.uvar(e.end());
+                out.str(e.perms());
+            }
+            case PAGE_FAULT -> {
+                PageFault e = (PageFault) event;
+                out.uvar(e.address());
+                out.uvar(e.ip());
+                out.svar(e.errorCode());
+                out.str(e.result());
+            }
+            case PIN -> {
+                Pin e = (Pin) event;
+                out.uvar(e.start());
+                out.svar(e.nrPages());
+                out.str(e.gupFlags());
+                out.svar(e.pinned());
+                out.str(e.error());
+            }
+            case UNPIN -> {
+                Unpin e = (Unpin) event;
+                out.uvar(e.start());
+                out.svar(e.nrPages());
+                out.bool(e.dirty());
+            }
+            case MIGRATE -> {
+                Migrate e = (Migrate) event;
+                out.uvar(e.start());
+                out.svar(e.nrPages());
+                out.svar(e.srcNode());
+                out.svar(e.dstNode());
+                out.str(e.reason());
+                out.str(e.mode());
+                out.svar(e.succeeded());
+                out.svar(e.failed());
+            }
+            case HMM_RANGE_FAULT -> {
+                HmmRangeFault e = (HmmRangeFault) event;
+                out.uvar(e.start());
+                out.uvar(e.end());
+                out.str(e.defaultFlags());
+                out.svar(e.validPages());
+                out.str(e.error());
+            }
+            case MR_REGISTER -> {
+                MrRegister e = (MrRegister) event;
+                out.str(e.device());
+                out.uvar(e.addr());
+                out.svar(e.length());
+                out.uvar(e.iova());
+                out.str(e.access());
+                out.svar(e.lkey());
+                out.svar(e.rkey());
+                out.str(e.error());
+            }
+            case MR_DEREGISTER -> {
+                MrDeregister e = (MrDeregister) event;
+                out.str(e.device());
+                out.svar(e.lkey());
+                out.str(e.error());
+            }
+            case DMA_MAP_PAGE -> {
+                DmaMapPage e = (DmaMapPage) event;
+                out.str(e.device());
+                out.uvar(e.physAddr());
+                out.uvar(e.dmaAddr());
+                out.svar(e.size());
+                out.str(e.dir());
+                out.str(e.attrs());
+            }
+            case DMA_UNMAP_PAGE -> {
+                DmaUnmapPage e = (DmaUnmapPage) event;
+                out.str(e.device());
+                out.uvar(e.dmaAddr());
+                out.svar(e.size());
+                out.str(e.dir());
+                out.str(e.attrs());
+            }
+            case DMA_MAP_SG -> {
+                DmaMapSg e = (DmaMapSg) event;
+                out.str(e.device());
+                out.svar(e.nents());
+                out.svar(e.ents());
+                out.bool(e.truncated());
+                out.uvars(e.physAddrs());
+                out.uvars(e.dmaAddrs());
+                out.svars(e.lengths());
+                out.str(e.dir());
+                out.str(e.attrs());
+            }
+            case DMA_UNMAP_SG -> {
+                DmaUnmapSg e = (DmaUnmapSg) event;
+                out.str(e.device());
+                out.uvars(e.physAddrs());
+                out.str(e.dir());
+                out.str(e.attrs());
+            }
+            case DMA_ALLOC -> {
+                DmaAlloc e = (DmaAlloc) event;
+                out.str(e.device());
+                out.uvar(e.virtAddr());
+                out.uvar(e.dmaAddr());
+                out.svar(e.size());
+                out.str(e.dir());
+                out.str(e.gfpFlags());
+                out.str(e.attrs());
+            }
+            case DMA_FREE -> {
+                DmaFree e = (DmaFree) event;
+                out.str(e.device());
+                out.uvar(e.virtAddr());
+                out.uvar(e.dmaAddr());
+                out.svar(e.size());
+                out.str(e.dir());
+                out.str(e.attrs());
+            }
+            case IOMMU_MAP -> {
+                IommuMap e = (IommuMap) event;
+                out.uvar(e.iova());
+                out.uvar(e.paddr());
+                out.svar(e.size());
+            }
+            case IOMMU_UNMAP -> {
+                IommuUnmap e = (IommuUnmap) event;
+                out.uvar(e.iova());
+                out.svar(e.size());
+                out.svar(e.unmappedSize());
+            }
+            case IOMMU_FAULT -> {
+                IommuFault e = (IommuFault) event;
+                out.str(e.device());
+                out.str(e.driver());
+                out.uvar(e.iova());
+                out.svar(e.flags());
+            }
+            case IOMMU_ATTACH_DEVICE -> {
+                IommuAttachDevice e = (IommuAttachDevice) event;
+                out.str(e.device());
+            }
+            case IOMMU_DETACH_DEVICE -> {
+                IommuDetachDevice e = (IommuDetachDevice) event;
+                out.str(e.device());
+            }
+            case IOMMU_ADD_DEVICE_TO_GROUP -> {
+                IommuAddDeviceToGroup e = (IommuAddDeviceToGroup) event;
+                out.svar(e.groupId());
+                out.str(e.device());
+            }
+            case IOMMU_REMOVE_DEVICE_FROM_GROUP -> {
+                IommuRemoveDeviceFromGroup e = (IommuRemoveDeviceFromGroup) event;
+                out.svar(e.groupId());
+                out.str(e.device());
+            }
+            case NOTIFIER_INVALIDATE_BEGIN -> {
+                NotifierInvalidateBegin e = (NotifierInvalidateBegin) event;
+                out.uvar(e.start());
+                out.uvar(e.end());
+                out.str(e.event());
+                out.bool(e.blockable());
+            }
+            case NOTIFIER_INVALIDATE_END -> {
+                NotifierInvalidateEnd e = (NotifierInvalidateEnd) event;
+                out.uvar(e.start());
+                out.uvar(e.end());
+            }
+            case GPUDIRECT_GET_PAGES -> {
+                GpuDirectGetPages e = (GpuDirectGetPages) event;
+                out.str(e.gpu());
+                out.uvar(e.virtualAddress());
+                out.svar(e.length());
+                out.svar(e.pageSize());
+                out.svar(e.entries());
+                out.str(e.error());
+            }
+            case GPUDIRECT_PUT_PAGES -> {
+                GpuDirectPutPages e = (GpuDirectPutPages) event;
+                out.str(e.gpu());
+                out.uvar(e.virtualAddress());
+                out.svar(e.length());
+                out.str(e.error());
+            }
+            case GPUDIRECT_FREE_CALLBACK -> {
+                GpuDirectFreeCallback e = (GpuDirectFreeCallback) event;
+                out.str(e.gpu());
+                out.uvar(e.virtualAddress());
+                out.svar(e.length());
+            }
+            case DMABUF_MOVE_NOTIFY -> {
+                DmaBufMoveNotify e = (DmaBufMoveNotify) event;
+                out.svar(e.inode());
+                out.str(e.exporter());
+                out.str(e.name());
+                out.svar(e.size());
+            }
+            case P2P_TRANSFER -> {
+                P2pTransfer e = (P2pTransfer) event;
+                out.str(e.initiator());
+                out.str(e.target());
+                out.uvar(e.busAddr());
+                out.svar(e.size());
+                out.str(e.direction());
+                out.svar(e.durationNs());
+            }
+            case TOPOLOGY_SNAPSHOT -> {
+                TopologySnapshot e = (TopologySnapshot) event;
+                out.str(e.source());
+                out.str(e.format());
+                out.str(e.data());
+            }
+            case TOPOLOGY_CHANGE -> {
+                TopologyChange e = (TopologyChange) event;
+                out.str(e.change());
+                out.str(e.device());
+                out.str(e.detail());
+            }
+            case PROCESS_START -> {
+                ProcessStart e = (ProcessStart) event;
+                out.svar(e.ppid());
+                out.str(e.filename());
+            }
+            case PROCESS_EXIT -> {
+                ProcessExit e = (ProcessExit) event;
+                out.svar(e.exitCode());
+            }
+            case GENERIC -> {
+                GenericEvent e = (GenericEvent) event;
+                out.str(e.system());
+                out.str(e.name());
+                out.uvar(e.fields().size());
+                for (Map.Entry<String, String> f : e.fields().entrySet()) {
+                    out.str(f.getKey());
+                    out.str(f.getValue());
+                }
+            }
+        }
+    }
+
+    /** Decodes the event at the source's position; {@code previousTs} is the last event's time stamp. */
+    static TraceEvent decode(ByteSource in, long previousTs) {
+        int code = in.u8();
+        if (code >= BY_CODE.length) {
+            throw new ByteSource.Malformed("unknown event code " + code);
+        }
+        EventHeader h = new EventHeader(previousTs + in.svar(), in.svarInt(), in.svarInt(), in.str());
+        return switch (BY_CODE[code]) {
+            case VMA_MAP -> new VmaMap(h, in.uvar(), in.uvar(), in.str(), in.svar(), in.str());
+            case VMA_UNMAP -> new VmaUnmap(h, in.uvar(), in.uvar());
+            case VMA_PROTECT -> new VmaProtect(h, in.uvar(), in.uvar(), in.str());
+            case PAGE_FAULT -> new PageFault(h, in.uvar(), in.uvar(), in.svarInt(), in.str());
+            case PIN -> new Pin(h, in.uvar(), in.svar(), in.str(), in.svar(), in.str());
+            case UNPIN -> new Unpin(h, in.uvar(), in.svar(), in.bool());
+            case MIGRATE -> new Migrate(h, in.uvar(), in.svar(), in.svarInt(), in.svarInt(), in.str(), in.str(), in.svar(),
+                    in.svar());
+            case HMM_RANGE_FAULT -> new HmmRangeFault(h, in.uvar(), in.uvar(), in.str(), in.svar(), in.str());
+            case MR_REGISTER -> new MrRegister(h, in.str(), in.uvar(), in.svar(), in.uvar(), in.str(), in.svar(), in.svar(),
+                    in.str());
+            case MR_DEREGISTER -> new MrDeregister(h, in.str(), in.svar(), in.str());
+            case DMA_MAP_PAGE -> new DmaMapPage(h, in.str(), in.uvar(), in.uvar(), in.svar(), in.str(), in.str());
+            case DMA_UNMAP_PAGE -> new DmaUnmapPage(h, in.str(), in.uvar(), in.svar(), in.str(), in.str());
+            case DMA_MAP_SG -> new DmaMapSg(h, in.str(), in.svarInt(), in.svarInt(), in.bool(), in.uvars(), in.uvars(),
+                    in.svars(), in.str(), in.str());
+            case DMA_UNMAP_SG -> new DmaUnmapSg(h, in.str(), in.uvars(), in.str(), in.str());
+            case DMA_ALLOC -> new DmaAlloc(h, in.str(), in.uvar(), in.uvar(), in.svar(), in.str(), in.str(), in.str());
+            case DMA_FREE -> new DmaFree(h, in.str(), in.uvar(), in.uvar(), in.svar(), in.str(), in.str());
+            case IOMMU_MAP -> new IommuMap(h, in.uvar(), in.uvar(), in.svar());
+            case IOMMU_UNMAP -> new IommuUnmap(h, in.uvar(), in.svar(), in.svar());
+            case IOMMU_FAULT -> new IommuFault(h, in.str(), in.str(), in.uvar(), in.svarInt());
+            case IOMMU_ATTACH_DEVICE -> new IommuAttachDevice(h, in.str());
+            case IOMMU_DETACH_DEVICE -> new IommuDetachDevice(h, in.str());
+            case IOMMU_ADD_DEVICE_TO_GROUP -> new IommuAddDeviceToGroup(h, in.svarInt(), in.str());
+            case IOMMU_REMOVE_DEVICE_FROM_GROUP -> new IommuRemoveDeviceFromGroup(h, in.svarInt(), in.str());
+            case NOTIFIER_INVALIDATE_BEGIN -> new NotifierInvalidateBegin(h, in.uvar(), in.uvar(), in.str(), in.bool());
+            case NOTIFIER_INVALIDATE_END -> new NotifierInvalidateEnd(h, in.uvar(), in.uvar());
+            case GPUDIRECT_GET_PAGES -> new GpuDirectGetPages(h, in.str(), in.uvar(), in.svar(), in.svar(), in.svarInt(),
+                    in.str());
+            case GPUDIRECT_PUT_PAGES -> new GpuDirectPutPages(h, in.str(), in.uvar(), in.svar(), in.str());
+            case GPUDIRECT_FREE_CALLBACK -> new GpuDirectFreeCallback(h, in.str(), in.uvar(), in.svar());
+            case DMABUF_MOVE_NOTIFY -> new DmaBufMoveNotify(h, in.svar(), in.str(), in.str(), in.svar());
+            case P2P_TRANSFER -> new P2pTransfer(h, in.str(), in.str(), in.uvar(), in.svar(), in.str(), in.svar());
+            case TOPOLOGY_SNAPSHOT -> new TopologySnapshot(h, in.str(), in.str(), in.str());
+            case TOPOLOGY_CHANGE -> new TopologyChange(h, in.str(), in.str(), in.str());
+            case PROCESS_START -> new ProcessStart(h, in.svarInt(), in.str());
+            case PROCESS_EXIT -> new ProcessExit(h, in.svarInt());
+            case GENERIC -> {
+                String system = in.str();
+                String name = in.str();
+                int n = in.count();
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    fields.put(in.str(), in.str());
+                }
+                yield new GenericEvent(h, system, name, fields);
+            }
+        };
+    }
+}
