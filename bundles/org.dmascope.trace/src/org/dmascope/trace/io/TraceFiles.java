@@ -1,0 +1,222 @@
+package org.dmascope.trace.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.dmascope.core.source.InputException;
+import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.jsonl.JsonlReader;
+import org.dmascope.trace.jsonl.JsonlWriter;
+import org.dmascope.trace.store.TraceReader;
+import org.dmascope.trace.store.TraceWriter;
+import org.eclipse.jdt.annotation.Nullable;
+
+/**
+ * Opens trace files of any format DMA Scope reads, recognised by their content, and creates
+ * outputs by their extension.
+ */
+public final class TraceFiles {
+
+    /** The trace formats. */
+    public enum Format {
+        /** The store (docs/trace-store.md), read and written. */
+        DMATRACE("DMA Scope trace store", ".dmatrace"),
+        /** JSON Lines (docs/trace-jsonl.md), read and written. */
+        JSONL("JSON Lines", ".jsonl");
+
+        private final String label;
+        private final String extension;
+
+        Format(String label, String extension) {
+            this.label = label;
+            this.extension = extension;
+        }
+
+        /** What it is called, in words. */
+        public String label() {
+            return label;
+        }
+
+        /** The file name extension of an output in this format, or "" when it cannot be written. */
+        public String extension() {
+            return extension;
+        }
+    }
+
+    private TraceFiles() {
+    }
+
+    /** The output format a file name asks for, by its extension. */
+    public static Format outputFormat(Path file) throws InputException {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        List<String> known = new ArrayList<>();
+        for (Format f : Format.values()) {
+            if (!f.extension().isEmpty()) {
+                if (name.endsWith(f.extension())) {
+                    return f;
+                }
+                known.add(f.extension());
+            }
+        }
+        throw new InputException(file.toString(), null, "unknown output format: the name must end with one of "
+                + String.join(", ", known));
+    }
+
+    /** The format of an input, from its first bytes. */
+    public static Format detect(Path file) throws InputException {
+        byte[] head = new byte[4096];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file.toString(), null, "no such file");
+        } catch (IOException e) {
+            throw new InputException(file.toString(), null, "cannot read: " + e.getMessage(), e);
+        }
+        if (n >= 8 && new String(head, 0, 8, StandardCharsets.US_ASCII).equals("DMATRACE")) {
+            return Format.DMATRACE;
+        }
+        String text = new String(head, 0, n, StandardCharsets.UTF_8).stripLeading();
+        if (text.startsWith("{")) {
+            return Format.JSONL;
+        }
+        throw new InputException(file.toString(), "offset 0", "not a trace DMA Scope reads (a .dmatrace store or "
+                + "JSON Lines)");
+    }
+
+    /** Opens an input, whatever its format. */
+    public static EventInput open(Path file) throws IOException, InputException {
+        Format f = detect(file);
+        return switch (f) {
+            case DMATRACE -> new StoreInput(TraceReader.open(file));
+            case JSONL -> new JsonlInput(JsonlReader.open(file));
+        };
+    }
+
+    /** Creates an output in the format its name asks for. */
+    public static EventOutput create(Path file) throws IOException, InputException {
+        Format f = outputFormat(file);
+        return switch (f) {
+            case DMATRACE -> new StoreOutput(TraceWriter.createUnflushed(file, TraceWriter.Options.DEFAULT));
+            case JSONL -> new JsonlOutput(JsonlWriter.open(file));
+        };
+    }
+
+    private static final class StoreInput implements EventInput {
+        private final TraceReader reader;
+        private final TraceReader.Cursor cursor;
+
+        StoreInput(TraceReader reader) {
+            this.reader = reader;
+            this.cursor = reader.events();
+        }
+
+        @Override
+        public @Nullable TraceEvent next() throws IOException {
+            if (cursor.hasNext()) {
+                return cursor.next();
+            }
+            IOException e = cursor.failure();
+            if (e != null) {
+                throw e;
+            }
+            return null;
+        }
+
+        @Override
+        public List<String> problems() {
+            List<String> out = new ArrayList<>();
+            for (TraceReader.Damage d : reader.damage()) {
+                out.add(d.problem().startsWith(reader.file().toString()) ? d.problem()
+                        : reader.file() + ": offset " + d.offset() + ": " + d.problem());
+            }
+            return out;
+        }
+
+        @Override
+        public Format format() {
+            return Format.DMATRACE;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+
+    private static final class JsonlInput implements EventInput {
+        private final JsonlReader reader;
+        private final List<String> problems = new ArrayList<>();
+
+        JsonlInput(JsonlReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public @Nullable TraceEvent next() throws IOException {
+            while (true) {
+                try {
+                    return reader.read();
+                } catch (InputException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public List<String> problems() {
+            return List.copyOf(problems);
+        }
+
+        @Override
+        public Format format() {
+            return Format.JSONL;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+
+    private record StoreOutput(TraceWriter writer) implements EventOutput {
+        @Override
+        public void write(TraceEvent event) throws IOException {
+            writer.append(event);
+        }
+
+        @Override
+        public Format format() {
+            return Format.DMATRACE;
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+        }
+    }
+
+    private record JsonlOutput(JsonlWriter writer) implements EventOutput {
+        @Override
+        public void write(TraceEvent event) throws IOException {
+            writer.write(event);
+        }
+
+        @Override
+        public Format format() {
+            return Format.JSONL;
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+        }
+    }
+}
