@@ -3,6 +3,7 @@ package org.dmascope.trace.state;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -57,8 +58,8 @@ public final class TraceState {
     private final Map<Integer, Process> processes = new TreeMap<>();
     private final Map<Integer, NavigableMap<Long, Mapping>> mappings = new TreeMap<>();
     private final Map<Integer, Long> pinnedPages = new TreeMap<>();
-    private final Map<String, MemoryRegion> regions = new TreeMap<>();
-    private final Map<String, DmaMapping> dma = new TreeMap<>();
+    private final Map<MrKey, MemoryRegion> regions = new LinkedHashMap<>();
+    private final Map<DmaKey, DmaMapping> dma = new LinkedHashMap<>();
     private @Nullable TopologySnapshot topology;
     private final Map<String, TopologyChange> topologyChanges = new TreeMap<>();
     private long time = Long.MIN_VALUE;
@@ -186,7 +187,7 @@ public final class TraceState {
             }
             case GPUDIRECT_FREE_CALLBACK -> {
                 GpuDirectFreeCallback e = (GpuDirectFreeCallback) event;
-                for (Map.Entry<String, MemoryRegion> r : regions.entrySet()) {
+                for (Map.Entry<MrKey, MemoryRegion> r : regions.entrySet()) {
                     MemoryRegion mr = r.getValue();
                     if (!mr.invalidated() && mr.pid() == h.pid() && overlaps(mr.addr(), mr.length(), e.virtualAddress(),
                             e.length())) {
@@ -282,16 +283,27 @@ public final class TraceState {
         return Long.compareUnsigned(a, b + blen) < 0 && Long.compareUnsigned(b, a + alen) < 0;
     }
 
-    private static String mrKey(String device, long lkey) {
-        return device + "/" + String.format("%08x", lkey);
+    /** A memory region is named by its device and local key. */
+    private record MrKey(String device, long lkey) {
     }
 
-    private static String dmaKey(String device, long dmaAddr) {
-        return device + "/p" + String.format("%016x", dmaAddr);
+    /**
+     * A DMA mapping is named by its device and, for a page, its DMA address; for a scatter
+     * list, the physical address of its first entry (what dma_unmap_sg is traced with).
+     */
+    private record DmaKey(String device, long addr, boolean scatterList) {
     }
 
-    private static String sgKey(String device, long phys) {
-        return device + "/s" + String.format("%016x", phys);
+    private static MrKey mrKey(String device, long lkey) {
+        return new MrKey(device, lkey);
+    }
+
+    private static DmaKey dmaKey(String device, long dmaAddr) {
+        return new DmaKey(device, dmaAddr, false);
+    }
+
+    private static DmaKey sgKey(String device, long phys) {
+        return new DmaKey(device, phys, true);
     }
 
     /**

@@ -1,0 +1,110 @@
+package org.dmascope.benchmarks;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.dmascope.core.source.InputException;
+import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.store.TraceReader;
+import org.dmascope.trace.store.TraceWriter;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Writing and decoding a .dmatrace file of N SYNTHETIC events, against a raw sequential scan of
+ * the same bytes (every 8-byte word of the memory-mapped file read and summed): the goal is that
+ * decoding runs at 25% or more of the scan's speed. One operation is the whole file.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class TraceStoreBench {
+
+    @Param("2000000")
+    public long events;
+
+    private Path file;
+    private Path out;
+    private List<TraceEvent> sample;
+
+    @Setup
+    public void setUp() throws IOException {
+        file = SyntheticTrace.cached(events);
+        out = Files.createTempFile("dmascope-bench", ".dmatrace");
+        SyntheticTrace t = new SyntheticTrace(42);
+        sample = new ArrayList<>((int) events);
+        for (long i = 0; i < events; i++) {
+            sample.add(t.next());
+        }
+    }
+
+    @TearDown
+    public void tearDown() throws IOException {
+        Files.deleteIfExists(out);
+    }
+
+    /** Appends every event to a new file and closes it. */
+    @Benchmark
+    public long write() throws IOException {
+        try (TraceWriter w = TraceWriter.createUnflushed(out, TraceWriter.Options.DEFAULT)) {
+            for (TraceEvent e : sample) {
+                w.append(e);
+            }
+        }
+        return Files.size(out);
+    }
+
+    /** Opens the file and decodes every event into its record, checksums checked. */
+    @Benchmark
+    public long decode(Blackhole bh) throws InputException, IOException {
+        long n = 0;
+        try (TraceReader r = TraceReader.open(file)) {
+            TraceReader.Cursor c = r.events();
+            while (c.hasNext()) {
+                bh.consume(c.next());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Reads every 8-byte word of the memory-mapped file: the speed limit of any decoder. */
+    @Benchmark
+    public long scan() throws IOException {
+        long sum = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            for (long base = 0; base < size; base += 1L << 30) {
+                MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, base, Math.min(1L << 30, size - base));
+                m.order(ByteOrder.LITTLE_ENDIAN);
+                int limit = m.limit() & ~7;
+                for (int i = 0; i < limit; i += 8) {
+                    sum += m.getLong(i);
+                }
+            }
+        }
+        return sum;
+    }
+}
