@@ -1,0 +1,119 @@
+package org.dmascope.backend.gpudirect;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A dma-buf exported over GPU memory, with its attachments (drivers/dma-buf/dma-buf.c).
+ */
+public final class DmaBuf {
+
+    /** Who exports it, which decides whether it can move. */
+    public enum Exporter {
+        /**
+         * NVIDIA's exporter (kernel-open/nvidia/nv-dmabuf.c): no pin or unpin op, so
+         * {@code dma_buf_is_dynamic()} is false; it never moves the memory and never calls
+         * dma_buf_move_notify(); map_dma_buf maps BAR1 for the importer with nv_dma_map_peer().
+         */
+        NVIDIA,
+        /**
+         * A dynamic exporter of device memory (with pin and unpin, as amdgpu and xe export VRAM):
+         * it may move the buffer while nothing pins it and tells importers with
+         * dma_buf_move_notify(); it maps its BAR pages as PCI P2PDMA pages, so the kernel's
+         * peer-to-peer rules decide the DMA addresses.
+         */
+        DYNAMIC_P2PDMA
+    }
+
+    private final int id;
+    private final int fd;
+    private final GpuMemory memory;
+    private final Exporter exporter;
+    private final List<UmemDmabuf> attachments = new ArrayList<>();
+    private int pinCount;
+    // Offset of the buffer's first byte in the GPU's BAR1 window.
+    private long bar1Offset;
+    private boolean closed;
+
+    DmaBuf(int id, int fd, GpuMemory memory, Exporter exporter, long bar1Offset) {
+        this.id = id;
+        this.fd = fd;
+        this.memory = memory;
+        this.exporter = exporter;
+        this.bar1Offset = bar1Offset;
+    }
+
+    /** The engine's handle. */
+    public int id() {
+        return id;
+    }
+
+    /** The file descriptor user space holds. */
+    public int fd() {
+        return fd;
+    }
+
+    /** The GPU memory it exports. */
+    public GpuMemory memory() {
+        return memory;
+    }
+
+    /** {@code dmabuf->size}: the exported memory's backed size. */
+    public long size() {
+        return memory.backedSize();
+    }
+
+    /** The exporter. */
+    public Exporter exporter() {
+        return exporter;
+    }
+
+    /** {@code dma_buf_is_dynamic()}: whether the exporter has a pin op. */
+    public boolean dynamic() {
+        return exporter == Exporter.DYNAMIC_P2PDMA;
+    }
+
+    /** The attachments not yet detached. */
+    public List<UmemDmabuf> attachments() {
+        return List.copyOf(attachments);
+    }
+
+    /** How many attachments pin it (dma_buf_pin). */
+    public int pinCount() {
+        return pinCount;
+    }
+
+    /** The CPU physical address of its first byte (in the GPU's BAR1). */
+    public long physStart() {
+        return memory.gpu().bar1Start() + bar1Offset;
+    }
+
+    long bar1Offset() {
+        return bar1Offset;
+    }
+
+    void setBar1Offset(long value) {
+        bar1Offset = value;
+    }
+
+    List<UmemDmabuf> attachmentList() {
+        return attachments;
+    }
+
+    void addPin(int delta) {
+        pinCount += delta;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "dmabuf " + id + " (fd " + fd + ")";
+    }
+}
