@@ -31,16 +31,16 @@ public final class DmaBuf {
     private final Exporter exporter;
     private final List<UmemDmabuf> attachments = new ArrayList<>();
     private int pinCount;
-    // Offset of the buffer's first byte in the GPU's BAR1 window.
-    private long bar1Offset;
+    // Where BAR1 maps the buffer.
+    private final GpuMemory.Bar1Extent extent;
     private boolean closed;
 
-    DmaBuf(int id, int fd, GpuMemory memory, Exporter exporter, long bar1Offset) {
+    DmaBuf(int id, int fd, GpuMemory memory, Exporter exporter, GpuMemory.Bar1Extent extent) {
         this.id = id;
         this.fd = fd;
         this.memory = memory;
         this.exporter = exporter;
-        this.bar1Offset = bar1Offset;
+        this.extent = extent;
     }
 
     /** The engine's handle. */
@@ -85,15 +85,11 @@ public final class DmaBuf {
 
     /** The CPU physical address of its first byte (in the GPU's BAR1). */
     public long physStart() {
-        return memory.gpu().bar1Start() + bar1Offset;
+        return memory.gpu().bar1Start() + extent.bar1Offset;
     }
 
-    long bar1Offset() {
-        return bar1Offset;
-    }
-
-    void setBar1Offset(long value) {
-        bar1Offset = value;
+    GpuMemory.Bar1Extent extent() {
+        return extent;
     }
 
     List<UmemDmabuf> attachmentList() {

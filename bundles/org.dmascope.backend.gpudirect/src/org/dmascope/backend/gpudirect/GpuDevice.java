@@ -16,8 +16,10 @@ import org.dmascope.core.topology.PciTopology;
  * @param bar1Start the first CPU physical address of BAR1 ({@code pci_resource_start(pdev, 1)})
  * @param bar1Size  its size in bytes (128 MiB to 256 MiB on many cards, the whole memory on data-centre GPUs)
  * @param busOffset what the bridge adds to make a PCI bus address ({@code pci_bus_address - pci_resource_start}; 0 on x86)
+ * @param coherent  whether the CPU maps GPU memory coherently (PDB_PROP_GPU_COHERENT_CPU_MAPPING: Grace Hopper's
+ *                  C2C); only such a GPU takes NVIDIA_P2P_FLAGS_FORCE_BAR1_MAPPING
  */
-public record GpuDevice(PciAddress address, long bar1Start, long bar1Size, long busOffset) {
+public record GpuDevice(PciAddress address, long bar1Start, long bar1Size, long busOffset, boolean coherent) {
 
     /** The BAR the P2P API maps peers through. */
     public static final int BAR1 = 1;
@@ -49,6 +51,11 @@ public record GpuDevice(PciAddress address, long bar1Start, long bar1Size, long 
         }
         throw new IllegalArgumentException("GPU " + address + " in " + topology.source()
                 + " has no memory BAR 1 with an address: give its BAR1 window explicitly");
+    }
+
+    /** A PCIe GPU (not coherent). */
+    public GpuDevice(PciAddress address, long bar1Start, long bar1Size, long busOffset) {
+        this(address, bar1Start, bar1Size, busOffset, false);
     }
 
     /** The last address of BAR1, inclusive ({@code res->end}). */

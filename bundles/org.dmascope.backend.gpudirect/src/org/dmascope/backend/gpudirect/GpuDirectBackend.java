@@ -60,6 +60,11 @@ public final class GpuDirectBackend implements MemoryBackend {
 
     private final @Nullable GpuDirectEngine engine;
 
+    private static long pfnOf(GpuMemory m, long address) {
+        long phys = m.bar1Address(address);
+        return phys < 0 ? RunSink.NO_PFN : phys >>> 12;
+    }
+
     /** For Declarative Services: no GPU objects known; pinning says what the kernel decides without them. */
     public GpuDirectBackend() {
         this.engine = null;
@@ -136,12 +141,32 @@ public final class GpuDirectBackend implements MemoryBackend {
                 + " [%#x, %#x)", start, end, from, to));
         int flags = PageFlags.PRESENT | PageFlags.NO_STRUCT_PAGE | GPU_BAR_PAGE;
         long pages = (to - from) / 4096;
-        if (m.inBar1()) {
-            sink.run(from, m.bar1Address(from) >>> 12, pages, flags, 16, -1);
-        } else {
-            sink.run(from, RunSink.NO_PFN, pages, flags | PageFlags.PFN_UNKNOWN | NOT_IN_BAR1, 16, -1);
-            notes.add("RM maps the object into BAR1 when nvidia_p2p_get_pages asks: the addresses are known only then");
+        long perGpuPage = GpuDirectEngine.GPU_PAGE_SIZE / 4096;
+        boolean unknown = false;
+        // One run per stretch of GPU pages that BAR1 maps contiguously, or that it does not map yet.
+        long runStart = from;
+        long runPfn = pfnOf(m, from);
+        for (long a = from + GpuDirectEngine.GPU_PAGE_SIZE; a <= to; a += GpuDirectEngine.GPU_PAGE_SIZE) {
+            long pfn = a < to ? pfnOf(m, a) : Long.MIN_VALUE;
+            long expected = runPfn == RunSink.NO_PFN ? RunSink.NO_PFN : runPfn + (a - runStart) / 4096;
+            if (a < to && pfn == expected) {
+                continue;
+            }
+            long n = (a - runStart) / 4096;
+            if (runPfn == RunSink.NO_PFN) {
+                unknown = true;
+                sink.run(runStart, RunSink.NO_PFN, n, flags | PageFlags.PFN_UNKNOWN | NOT_IN_BAR1, 16, -1);
+            } else {
+                sink.run(runStart, runPfn, n, flags, 16, -1);
+            }
+            runStart = a;
+            runPfn = pfn;
         }
+        if (unknown) {
+            notes.add("RM maps a range into BAR1 when nvidia_p2p_get_pages asks for it: some addresses are known only"
+                    + " then");
+        }
+        notes.add(perGpuPage + " base pages per 64 KiB GPU page");
         return new PinResult(null, gup + "; the peer-memory client nv_mem pins it instead (nvidia_p2p_get_pages)",
                 pages, 0, 0, 0, notes);
     }

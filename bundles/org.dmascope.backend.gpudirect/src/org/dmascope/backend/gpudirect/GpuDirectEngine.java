@@ -274,24 +274,27 @@ public final class GpuDirectEngine {
                 releaseMapping(t, dm, "nv_p2p_free_page_table: the driver unmaps it itself (nv_p2p_free_dma_mapping)");
             }
             t.setState(P2pPageTable.State.FREED_BY_CALLBACK);
-            dropBar1User(m);
+            dropExtent(m, t.extent());
         }
         if (m.persistentTables() > 0) {
             emit(GpuDirectEvent.Kind.WARNING, m.toString(), String.format(Locale.ROOT, "%d persistent page table(s)"
-                    + " hold the memory: it stays in BAR1 and keeps its pages until nvidia_p2p_put_pages_persistent",
-                    m.persistentTables()));
-        } else {
-            release(m);
+                    + " hold the memory (RM dup'd its handle): it stays in BAR1 and keeps its pages until"
+                    + " nvidia_p2p_put_pages_persistent", m.persistentTables()));
         }
+        long exports = dmabufs.stream().filter(b -> b.memory() == m && !b.closed()).count();
+        if (exports > 0) {
+            emit(GpuDirectEvent.Kind.WARNING, m.toString(), String.format(Locale.ROOT, "%d dma-buf export(s) hold"
+                    + " the memory (the exporter dup'd its handle): it stays while they are open", exports));
+        }
+        releaseIfUnused(m);
         return eventsSince(mark);
     }
 
-    private void release(GpuMemory m) {
-        if (m.inBar1() && m.bar1Users() == 0) {
-            bar1Taken.get(m.gpu().address()).remove(m.bar1Offset());
-            m.unmapBar1();
+    // The owner freed it and nothing maps it into BAR1 any more: the GPU really lets it go.
+    private static void releaseIfUnused(GpuMemory m) {
+        if (m.freedByOwner() && m.extents().isEmpty() && !m.released()) {
+            m.markReleased();
         }
-        m.markReleased();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -355,18 +358,23 @@ public final class GpuDirectEngine {
                     + " allocation of the caller (RM: NV_ERR_INVALID_ARGUMENT → -EINVAL)", fn, va, va + length),
                     List.of());
         }
-        String bar1Why = mapIntoBar1(m);
+        if (persistent && forcePcie && !m.gpu().coherent()) {
+            return Outcome.failed("ENOTSUPP", fn + " → RmP2PGetPagesPersistent: forced PCIe (BAR1) mappings need a"
+                    + " coherent GPU (PDB_PROP_GPU_COHERENT_CPU_MAPPING): NV_ERR_NOT_SUPPORTED", List.of());
+        }
+        GpuMemory.Bar1Extent[] ext = new GpuMemory.Bar1Extent[1];
+        String bar1Why = mapRange(m, va, length, true, ext);
         if (bar1Why != null) {
-            return Outcome.failed("ENOMEM", fn + ": " + bar1Why, List.of());
+            return Outcome.failed("ENOMEM", fn + ": " + bar1Why, List.of(String.format(Locale.ROOT,
+                    "NVRM: no space for BAR1 mappings, length: 0x%x", length)));
         }
         int entries = (int) (length / GPU_PAGE_SIZE);
         long[] phys = new long[entries];
         for (int i = 0; i < entries; i++) {
             phys[i] = m.bar1Address(va + i * GPU_PAGE_SIZE);
         }
-        P2pPageTable t = new P2pPageTable(nextId++, m, va, length, phys, persistent, forcePcie, callback);
+        P2pPageTable t = new P2pPageTable(nextId++, m, va, length, phys, persistent, forcePcie, callback, ext[0]);
         tables.add(t);
-        m.addBar1User(1);
         if (persistent) {
             m.addPersistent(1);
         }
@@ -378,37 +386,77 @@ public final class GpuDirectEngine {
                 + " BAR1", fn, entries, t.pageSize().kernelName(), m.gpu().address()), List.of());
     }
 
-    // RM maps the whole object into BAR1 once (first fit in the window); a simplification of
-    // RM's BAR1 heap, which may also scatter pages.
-    private @Nullable String mapIntoBar1(GpuMemory m) {
-        if (m.inBar1()) {
+    /**
+     * RM's third-party P2P reserve: BAR1 that P2P mappings leave to RM's own clients
+     * (CLI_THIRD_PARTY_P2P_BAR1_RESERVE, 36 MiB: "at least 32MB ... for RM clients" plus 4 MiB).
+     */
+    public static final long P2P_BAR1_RESERVE = 36L << 20;
+
+    // RM maps a requested range into BAR1 as an extent, or reuses an extent that covers it
+    // (RmP2PGetPagesUsingVidmemInfo). A new P2P extent needs BAR1 size - P2P-mapped bytes >=
+    // reserve + length (_isSpaceAvailableForBar1P2PMapping, else NV_ERR_INSUFFICIENT_RESOURCES).
+    // Placement is first fit in the window, a simplification of RM's BAR1 VA heap.
+    private @Nullable String mapRange(GpuMemory m, long va, long length, boolean p2p, GpuMemory.Bar1Extent[] out) {
+        GpuMemory.Bar1Extent e = m.extentCovering(va, length);
+        if (e != null) {
+            e.users++;
+            out[0] = e;
             return null;
         }
         GpuDevice gpu = m.gpu();
-        TreeMap<Long, Long> taken = bar1Taken.get(gpu.address());
-        long need = m.backedSize();
+        if (p2p) {
+            long mapped = p2pMapped(gpu);
+            if (gpu.bar1Size() - mapped < P2P_BAR1_RESERVE + length) {
+                return String.format(Locale.ROOT, "no space for BAR1 mappings in %s: %#x asked, %#x of the %#x BAR1"
+                        + " mapped for P2P, %#x kept for RM's clients (_isSpaceAvailableForBar1P2PMapping:"
+                        + " NV_ERR_INSUFFICIENT_RESOURCES → -ENOMEM)", gpu.address(), length, mapped, gpu.bar1Size(),
+                        P2P_BAR1_RESERVE);
+            }
+        }
+        long offset = firstFit(gpu, length);
+        if (offset < 0) {
+            return String.format(Locale.ROOT, "BAR1 of %s has no free range of %#x bytes (%#x of %#x in use):"
+                    + " NV_ERR_INSUFFICIENT_RESOURCES → -ENOMEM", gpu.address(), length, bar1Used(gpu.address()),
+                    gpu.bar1Size());
+        }
+        bar1Taken.get(gpu.address()).put(offset, length);
+        e = new GpuMemory.Bar1Extent(va, length, offset, p2p);
+        e.users = 1;
+        m.extents().add(e);
+        out[0] = e;
+        return null;
+    }
+
+    private long p2pMapped(GpuDevice gpu) {
+        long sum = 0;
+        for (GpuMemory other : memories) {
+            if (other.gpu().address().equals(gpu.address())) {
+                for (GpuMemory.Bar1Extent x : other.extents()) {
+                    sum += x.p2p ? x.length : 0;
+                }
+            }
+        }
+        return sum;
+    }
+
+    private long firstFit(GpuDevice gpu, long length) {
         long cursor = 0;
-        for (Map.Entry<Long, Long> e : taken.entrySet()) {
-            if (e.getKey() - cursor >= need) {
+        for (Map.Entry<Long, Long> e : bar1Taken.get(gpu.address()).entrySet()) {
+            if (e.getKey() - cursor >= length) {
                 break;
             }
             cursor = e.getKey() + e.getValue();
         }
-        if (cursor + need > gpu.bar1Size()) {
-            return String.format(Locale.ROOT, "BAR1 of %s is exhausted: %#x bytes asked, %#x of %#x in use"
-                    + " (NV_ERR_NO_MEMORY → -ENOMEM; BAR1 caps GPUDirect registrations)", gpu.address(), need,
-                    bar1Used(gpu.address()), gpu.bar1Size());
-        }
-        taken.put(cursor, need);
-        m.mapBar1(cursor);
-        return null;
+        return cursor + length > gpu.bar1Size() ? -1 : cursor;
     }
 
-    private void dropBar1User(GpuMemory m) {
-        m.addBar1User(-1);
-        if (m.freedByOwner() && m.persistentTables() == 0 && !m.released()) {
-            release(m);
+    private void dropExtent(GpuMemory m, GpuMemory.Bar1Extent e) {
+        e.users--;
+        if (e.users == 0) {
+            bar1Taken.get(m.gpu().address()).remove(e.bar1Offset);
+            m.extents().remove(e);
         }
+        releaseIfUnused(m);
     }
 
     /**
@@ -479,7 +527,7 @@ public final class GpuDirectEngine {
         }
         t.setState(P2pPageTable.State.PUT);
         emit(GpuDirectEvent.Kind.PUT_PAGES, "page table " + t.id(), fn + ": released");
-        dropBar1User(t.memory());
+        dropExtent(t.memory(), t.extent());
     }
 
     /**
@@ -859,12 +907,12 @@ public final class GpuDirectEngine {
         if (m.freedByOwner()) {
             throw new IllegalArgumentException(m + " was freed");
         }
-        String bar1 = mapIntoBar1(m);
+        GpuMemory.Bar1Extent[] ext = new GpuMemory.Bar1Extent[1];
+        String bar1 = mapRange(m, m.va(), m.backedSize(), false, ext);
         if (bar1 != null) {
             throw new IllegalArgumentException(bar1);
         }
-        m.addBar1User(1);
-        DmaBuf b = new DmaBuf(nextId++, nextFd++, m, exporter, m.bar1Offset());
+        DmaBuf b = new DmaBuf(nextId++, nextFd++, m, exporter, ext[0]);
         dmabufs.add(b);
         emit(GpuDirectEvent.Kind.DMABUF_ATTACH, b.toString(), String.format(Locale.ROOT, "dma_buf_export by %s:"
                 + " %#x bytes at BAR1 %#x (%s)", exporter, b.size(), b.physStart(),
@@ -887,9 +935,10 @@ public final class GpuDirectEngine {
      * attachment, as mlx5 registers a dma-buf MR (ops with move_notify). In umem_dmabuf.c's
      * order: offset + size overflowing is -EINVAL; ops without move_notify -EINVAL; a bad fd
      * -EBADF (dma_buf_get); a range beyond the buffer -EINVAL; no pages -EINVAL; then
-     * dma_buf_dynamic_attach(). Nothing is mapped yet: the first device access faults it in
-     * (ib_umem_dmabuf_map_pages). Against a non-dynamic exporter the kernel maps at attach time
-     * and keeps the table (dma_buf_dynamic_attach).
+     * dma_buf_dynamic_attach(). The umem is not mapped yet: the driver maps it next (mlx5 at once,
+     * see {@link #registerDmabufMr}), and again on the device page fault after a move_notify.
+     * Against a non-dynamic exporter the kernel maps at attach time and keeps the table
+     * (dma_buf_dynamic_attach).
      *
      * @param moveNotify whether the importer's ops have move_notify (mlx5's do)
      */
@@ -943,6 +992,31 @@ public final class GpuDirectEngine {
             notes.addAll(table.notes());
         }
         return Outcome.ok(u, fn + ": attached " + (pinnedOps ? "(pinned ops)" : "(dynamic)"), notes);
+    }
+
+    /**
+     * An mlx5 dma-buf MR (ibv_reg_dmabuf_mr → mlx5_ib_reg_user_mr_dmabuf): ib_umem_dmabuf_get()
+     * with mlx5_ib_dmabuf_attach_ops (move_notify = mlx5_ib_dmabuf_invalidate_cb), then
+     * mlx5_ib_init_dmabuf_mr() maps it at once (pagefault_dmabuf_mr → ib_umem_dmabuf_map_pages);
+     * when that fails, the registration fails with its error.
+     */
+    public Outcome<UmemDmabuf> registerDmabufMr(long offset, long size, int fd, boolean write, PciAddress device,
+            DmaDevice dma) {
+        Outcome<UmemDmabuf> got = dmabufGet(offset, size, fd, write, device, dma, true, false);
+        if (!got.ok()) {
+            return got;
+        }
+        UmemDmabuf u = got.get();
+        Outcome<Void> map = mapPages(u);
+        if (!map.ok()) {
+            release(u);
+            return Outcome.failed(map.error(), "mlx5_ib_init_dmabuf_mr → pagefault_dmabuf_mr → " + map.why()
+                    + "; the MR is destroyed", map.notes());
+        }
+        List<String> notes = new ArrayList<>(got.notes());
+        notes.addAll(map.notes());
+        return Outcome.ok(u, "mlx5_ib_reg_user_mr_dmabuf: attached (dynamic) and mapped by mlx5_ib_init_dmabuf_mr",
+                notes);
     }
 
     /**
@@ -1152,22 +1226,19 @@ public final class GpuDirectEngine {
             return Outcome.failed("EBUSY", String.format(Locale.ROOT, "%d attachment(s) pinned the buffer"
                     + " (dma_buf_pin): the exporter does not move it", b.pinCount()), List.of());
         }
-        TreeMap<Long, Long> taken = bar1Taken.get(b.memory().gpu().address());
-        long need = b.size();
-        long cursor = 0;
-        for (Map.Entry<Long, Long> e : taken.entrySet()) {
-            if (e.getKey() - cursor >= need) {
-                break;
-            }
-            cursor = e.getKey() + e.getValue();
+        GpuMemory.Bar1Extent e = b.extent();
+        if (e.users > 1) {
+            return Outcome.failed("EBUSY", "the buffer's BAR1 range is shared with P2P page tables: not moved",
+                    List.of());
         }
-        if (cursor + need > b.memory().gpu().bar1Size()) {
+        TreeMap<Long, Long> taken = bar1Taken.get(b.memory().gpu().address());
+        long cursor = firstFit(b.memory().gpu(), e.length);
+        if (cursor < 0) {
             return Outcome.failed("ENOMEM", "no room in BAR1 to move the buffer to", List.of());
         }
-        taken.put(cursor, need);
-        long old = b.bar1Offset();
-        b.setBar1Offset(cursor);
-        b.memory().mapBar1(cursor);
+        taken.put(cursor, e.length);
+        long old = e.bar1Offset;
+        e.bar1Offset = cursor;
         taken.remove(old);
         List<GpuDirectEvent> ev = moveNotify(b);
         return Outcome.ok(ev, String.format(Locale.ROOT, "moved from BAR1 %#x to %#x and notified",

@@ -1,13 +1,19 @@
 package org.dmascope.backend.gpudirect;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+
+import org.eclipse.jdt.annotation.Nullable;
 
 /**
  * One GPU memory object, as cudaMalloc() makes it: device memory at a GPU virtual address that,
  * with unified addressing, is also the pointer the process holds. Nothing backs that range with
  * struct pages: the CPU mapping, where there is one, is an NVIDIA device file mapped with
  * VM_IO | VM_PFNMAP | VM_DONTEXPAND (nvidia_mmap_helper() in kernel-open/nvidia/nv-mmap.c).
- * Its pages reach a peer only through BAR1, once a P2P page table maps them there.
+ * Its pages reach a peer only through BAR1, once RM maps a range of it there: RM's third-party
+ * P2P code maps each requested range as an extent, reused by later requests inside it
+ * (RmP2PGetPagesUsingVidmemInfo, _createThirdPartyP2PMappingExtent), freed with its last user.
  */
 public final class GpuMemory {
 
@@ -17,10 +23,28 @@ public final class GpuMemory {
     private final long size;
     private boolean freedByOwner;
     private boolean released;
-    // BAR1 window offset of the object's mapping, -1 when not mapped into BAR1.
-    private long bar1Offset = -1;
-    private int bar1Users;
+    private final List<Bar1Extent> extents = new ArrayList<>();
     private int persistentTables;
+
+    /** A range of the object mapped into BAR1, with the tables and exports using it. */
+    static final class Bar1Extent {
+        final long start;
+        final long length;
+        final boolean p2p;
+        long bar1Offset;
+        int users;
+
+        Bar1Extent(long start, long length, long bar1Offset, boolean p2p) {
+            this.start = start;
+            this.length = length;
+            this.bar1Offset = bar1Offset;
+            this.p2p = p2p;
+        }
+
+        boolean covers(long address, long len) {
+            return address >= start && address + len <= start + length;
+        }
+    }
 
     GpuMemory(int id, GpuDevice gpu, long va, long size) {
         this.id = id;
@@ -77,14 +101,19 @@ public final class GpuMemory {
         return released;
     }
 
-    /** Whether BAR1 maps it now. */
+    /** Whether BAR1 maps any of it now. */
     public boolean inBar1() {
-        return bar1Offset >= 0;
+        return !extents.isEmpty();
     }
 
-    /** The CPU physical address of BAR1 behind {@code address}, -1 when not in BAR1. */
+    /** The CPU physical address of BAR1 behind {@code address}, -1 when BAR1 does not map it. */
     public long bar1Address(long address) {
-        return bar1Offset < 0 ? -1 : gpu.bar1Start() + bar1Offset + (address - va);
+        for (Bar1Extent e : extents) {
+            if (e.covers(address, 1)) {
+                return gpu.bar1Start() + e.bar1Offset + (address - e.start);
+            }
+        }
+        return -1;
     }
 
     /** The persistent page tables over it that are not put yet. */
@@ -92,24 +121,19 @@ public final class GpuMemory {
         return persistentTables;
     }
 
-    long bar1Offset() {
-        return bar1Offset;
+    List<Bar1Extent> extents() {
+        return extents;
     }
 
-    void mapBar1(long offset) {
-        bar1Offset = offset;
-    }
-
-    void unmapBar1() {
-        bar1Offset = -1;
-    }
-
-    int bar1Users() {
-        return bar1Users;
-    }
-
-    void addBar1User(int delta) {
-        bar1Users += delta;
+    /** The extent that maps all of [address, address + length), null when none does. */
+    @Nullable
+    Bar1Extent extentCovering(long address, long length) {
+        for (Bar1Extent e : extents) {
+            if (e.covers(address, length)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     void addPersistent(int delta) {

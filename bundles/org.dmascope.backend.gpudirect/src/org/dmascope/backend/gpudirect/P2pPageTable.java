@@ -31,11 +31,12 @@ public final class P2pPageTable {
     private final boolean persistent;
     private final boolean forcePcie;
     private final @Nullable FreeCallback callback;
+    private final GpuMemory.Bar1Extent extent;
     private final List<P2pDmaMapping> mappings = new ArrayList<>();
     private State state = State.LIVE;
 
     P2pPageTable(int id, GpuMemory memory, long va, long length, long[] physical, boolean persistent,
-            boolean forcePcie, @Nullable FreeCallback callback) {
+            boolean forcePcie, @Nullable FreeCallback callback, GpuMemory.Bar1Extent extent) {
         this.id = id;
         this.memory = memory;
         this.va = va;
@@ -44,6 +45,11 @@ public final class P2pPageTable {
         this.persistent = persistent;
         this.forcePcie = forcePcie;
         this.callback = callback;
+        this.extent = extent;
+    }
+
+    GpuMemory.Bar1Extent extent() {
+        return extent;
     }
 
     /** The engine's handle. */

@@ -114,11 +114,15 @@ class BackendTest {
         runs.clear();
         backend.pin(space(gpu), gpu, VA + 0x1000, VA + 0x12000, true, PhysicalMemoryMap.systemRamOnly(),
                 (a, p, n, f, sh, g) -> runs.add(new Run(a, p, n, f, sh)));
+        assertEquals(2, runs.size(), "the first GPU page is in BAR1, the second is not yet");
         Run r = runs.get(0);
         assertEquals(VA, r.vaddr());
         assertEquals(Machines.ASUS_BAR1 >>> 12, r.pfn());
+        assertEquals(16, r.pages());
         assertEquals(16, r.shift());
         assertTrue((r.flags() & PageFlags.NO_STRUCT_PAGE) != 0);
         assertTrue((r.flags() & GpuDirectBackend.GPU_BAR_PAGE) != 0);
+        assertTrue((runs.get(1).flags() & GpuDirectBackend.NOT_IN_BAR1) != 0);
+        assertEquals(VA + 0x10000, runs.get(1).vaddr());
     }
 }

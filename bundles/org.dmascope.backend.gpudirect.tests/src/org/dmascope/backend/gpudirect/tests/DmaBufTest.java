@@ -84,6 +84,23 @@ class DmaBufTest {
     }
 
     @Test
+    void mlx5RegistrationMapsAtOnceAndFailsWithTheMapping() {
+        DmaBuf b = export(DmaBuf.Exporter.DYNAMIC_P2PDMA);
+        Outcome<UmemDmabuf> r = engine.registerDmabufMr(0, 1 << 20, b.fd(), true, Machines.NDV4_HCA_OTHER_NODE, hca);
+        assertTrue(r.ok(), r.why());
+        assertTrue(r.get().mapped(), "mlx5_ib_init_dmabuf_mr mapped it");
+        assertFalse(engine.rdmaAccess(r.get(), 0, 8, false).faulted());
+
+        engine = Machines.asusEngine(GpuDirectEngine.Options.defaults());
+        GpuMemory m = engine.allocate(Machines.ASUS_GPU, VA, 1 << 20);
+        DmaBuf onAsus = engine.exportDmaBuf(m, DmaBuf.Exporter.DYNAMIC_P2PDMA);
+        Outcome<UmemDmabuf> refused = engine.registerDmabufMr(0, 1 << 20, onAsus.fd(), true, Machines.ASUS_SAS,
+                Machines.iommu(Machines.ASUS_SAS));
+        assertEquals("EREMOTEIO", refused.error());
+        assertTrue(onAsus.attachments().isEmpty(), "the MR is destroyed");
+    }
+
+    @Test
     void pinnedAttachIsMappedAtOnceAndNeverExpectsMoveNotify() {
         DmaBuf b = export(DmaBuf.Exporter.DYNAMIC_P2PDMA);
         Outcome<UmemDmabuf> r = engine.umemDmabufGetPinned(0, 1 << 20, b.fd(), true, Machines.NDV4_HCA_OTHER_NODE, hca);

@@ -76,11 +76,18 @@ class GetPagesTest {
     }
 
     @Test
-    void forcedBar1IsRefusedForTheCallbackApiAndForDmaMapping() {
-        GpuDirectEngine e = engine();
+    void forcedBar1NeedsACoherentGpuAndCannotBeDmaMapped() {
+        GpuDirectEngine pcie = engine();
+        pcie.allocate(Machines.ASUS_GPU, VA, 1 << 20);
+        Outcome<P2pPageTable> refused = pcie.getPagesPersistent(VA, 0x10000, GpuDirectEngine.FLAGS_FORCE_BAR1_MAPPING);
+        assertEquals("ENOTSUPP", refused.error());
+        assertTrue(refused.why().contains("PDB_PROP_GPU_COHERENT_CPU_MAPPING"), refused.why());
+
+        GpuDirectEngine e = Machines.engine(Machines.asus(), GpuDirectEngine.Options.defaults());
+        e.addGpu(new GpuDevice(Machines.ASUS_GPU, Machines.ASUS_BAR1, 256L << 20, 0, true));
         e.allocate(Machines.ASUS_GPU, VA, 1 << 20);
         Outcome<P2pPageTable> t = e.getPagesPersistent(VA, 0x10000, GpuDirectEngine.FLAGS_FORCE_BAR1_MAPPING);
-        assertTrue(t.ok());
+        assertTrue(t.ok(), t.why());
         assertEquals("ENOTSUPP", e.dmaMapPages(Machines.ASUS_GPU_AUDIO, t.get(),
                 Machines.direct(Machines.ASUS_GPU_AUDIO)).error());
         assertEquals("EINVAL", e.putPagesPersistent(VA, t.get(), 1).error(), "flags must be 0");
@@ -94,6 +101,7 @@ class GetPagesTest {
         GpuMemory m = e.allocate(Machines.ASUS_GPU, VA, 4 << 20);
         assertFalse(m.inBar1(), "not in BAR1 before P2P pages are asked for");
         P2pPageTable t = e.getPages(0, 0, VA + 0x20000, 0x30000, NOTHING).get();
+        P2pPageTable inside = e.getPages(0, 0, VA + 0x30000, 0x10000, NOTHING).get();
         assertEquals(0x00010002, t.version());
         assertEquals(1, NvP2pVersion.major(t.version()));
         assertEquals(2, NvP2pVersion.minor(t.version()));
@@ -103,28 +111,34 @@ class GetPagesTest {
         assertEquals(P2pPageSize.SIZE_64KB, t.pageSize());
         assertEquals("NVIDIA_P2P_PAGE_SIZE_64KB", t.pageSize().kernelName());
         assertEquals(3, t.entries());
-        // The object is mapped at the start of BAR1; the table starts 128 KiB into it.
-        assertArrayEquals(new long[] {0xd0020000L, 0xd0030000L, 0xd0040000L}, t.physicalAddresses());
+        // RM maps the requested range as a BAR1 extent, at the start of the window here.
+        assertArrayEquals(new long[] {0xd0000000L, 0xd0010000L, 0xd0020000L}, t.physicalAddresses());
+        assertArrayEquals(new long[] {0xd0010000L}, inside.physicalAddresses(), "a request inside reuses the extent");
         assertTrue(m.inBar1());
-        assertEquals(4L << 20, e.bar1Used(Machines.ASUS_GPU));
+        assertEquals(0x30000, e.bar1Used(Machines.ASUS_GPU));
         assertNull(e.putPages(0, 0, VA + 0x20000, t).value());
         assertEquals(P2pPageTable.State.PUT, t.state());
-        assertEquals(4L << 20, e.bar1Used(Machines.ASUS_GPU), "the owner still has the memory in BAR1");
+        assertEquals(0x30000, e.bar1Used(Machines.ASUS_GPU), "the other table still uses the extent");
+        assertTrue(e.putPages(0, 0, VA + 0x30000, inside).ok());
+        assertEquals(0, e.bar1Used(Machines.ASUS_GPU), "the last user unmapped it");
         e.free(m);
-        assertEquals(0, e.bar1Used(Machines.ASUS_GPU));
+        assertTrue(m.released());
         assertThrows(IllegalStateException.class, () -> e.putPages(0, 0, VA + 0x20000, t));
     }
 
     @Test
-    void bar1ExhaustionIsEnomem() {
-        // nv_peer_memory#101: registrations above a 256 MiB BAR1 fail.
+    void bar1ExhaustionIsEnomemWithRmsReserveKept() {
+        // nv_peer_memory#101: registrations above a 256 MiB BAR1 fail; RM keeps 36 MiB of it.
         GpuDirectEngine e = engine();
-        e.allocate(Machines.ASUS_GPU, VA, 192 << 20);
-        e.allocate(Machines.ASUS_GPU, VA + (1L << 30), 128 << 20);
-        assertTrue(e.getPages(0, 0, VA, 0x10000, NOTHING).ok());
-        Outcome<P2pPageTable> r = e.getPages(0, 0, VA + (1L << 30), 0x10000, NOTHING);
-        assertEquals("ENOMEM", r.error());
-        assertTrue(r.why().contains("BAR1"), r.why());
+        e.allocate(Machines.ASUS_GPU, VA, 256 << 20);
+        e.allocate(Machines.ASUS_GPU, VA + (1L << 30), 1 << 20);
+        Outcome<P2pPageTable> whole = e.getPages(0, 0, VA, 256 << 20, NOTHING);
+        assertEquals("ENOMEM", whole.error(), "256 MiB + the reserve do not fit");
+        assertEquals("NVRM: no space for BAR1 mappings, length: 0x10000000", whole.notes().get(0));
+        assertTrue(e.getPages(0, 0, VA, 220 << 20, NOTHING).ok(), "BAR1 - 36 MiB fits exactly");
+        Outcome<P2pPageTable> more = e.getPages(0, 0, VA + (1L << 30), 0x10000, NOTHING);
+        assertEquals("ENOMEM", more.error());
+        assertTrue(more.why().contains("_isSpaceAvailableForBar1P2PMapping"), more.why());
     }
 
     @Test
