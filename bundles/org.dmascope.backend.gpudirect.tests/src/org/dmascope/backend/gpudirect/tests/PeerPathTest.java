@@ -130,6 +130,21 @@ class PeerPathTest {
     }
 
     @Test
+    void bar1sLastPageFailsTheDriversBoundsTest() {
+        // nv_dma_map_peer tests va + size > res->end, and res->end is inclusive.
+        GpuDirectEngine e = Machines.engine(Machines.asus(), GpuDirectEngine.Options.defaults());
+        e.addGpu(new org.dmascope.backend.gpudirect.GpuDevice(Machines.ASUS_GPU, Machines.ASUS_BAR1, 64L << 20, 0));
+        GpuMemory front = e.allocate(Machines.ASUS_GPU, VA, (64L << 20) - 0x10000);
+        e.exportDmaBuf(front, DmaBuf.Exporter.NVIDIA);
+        e.allocate(Machines.ASUS_GPU, VA + (1L << 30), 0x10000);
+        P2pPageTable t = e.getPages(0, 0, VA + (1L << 30), 0x10000, x -> { }).get();
+        assertEquals(Machines.ASUS_BAR1 + (64L << 20) - 0x10000, t.physicalAddress(0), "BAR1's last page");
+        Outcome<P2pDmaMapping> r = e.dmaMapPages(Machines.ASUS_GPU_AUDIO, t, Machines.direct(Machines.ASUS_GPU_AUDIO));
+        assertEquals("EIO", r.error());
+        assertTrue(r.why().contains("NV_ERR_INVALID_REQUEST"), r.why());
+    }
+
+    @Test
     void dmaDirectBeyondThePeersMaskIsEio() {
         GpuDirectEngine e = Machines.ndv4Engine(GpuDirectEngine.Options.defaults());
         e.allocate(Machines.NDV4_GPU, VA, 1 << 20);
