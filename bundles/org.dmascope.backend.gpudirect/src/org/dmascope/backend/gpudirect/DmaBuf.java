@@ -34,6 +34,7 @@ public final class DmaBuf {
     // Where BAR1 maps the buffer.
     private final GpuMemory.Bar1Extent extent;
     private boolean closed;
+    private boolean released;
 
     DmaBuf(int id, int fd, GpuMemory memory, Exporter exporter, GpuMemory.Bar1Extent extent) {
         this.id = id;
@@ -106,6 +107,15 @@ public final class DmaBuf {
 
     void close() {
         closed = true;
+    }
+
+    /** Whether the last reference went and the exporter released it. */
+    public boolean released() {
+        return released;
+    }
+
+    void markReleased() {
+        released = true;
     }
 
     @Override

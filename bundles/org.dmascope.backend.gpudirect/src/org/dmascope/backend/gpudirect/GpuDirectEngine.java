@@ -281,10 +281,11 @@ public final class GpuDirectEngine {
                     + " hold the memory (RM dup'd its handle): it stays in BAR1 and keeps its pages until"
                     + " nvidia_p2p_put_pages_persistent", m.persistentTables()));
         }
-        long exports = dmabufs.stream().filter(b -> b.memory() == m && !b.closed()).count();
+        long exports = dmabufs.stream().filter(b -> b.memory() == m && !b.released()).count();
         if (exports > 0) {
-            emit(GpuDirectEvent.Kind.WARNING, m.toString(), String.format(Locale.ROOT, "%d dma-buf export(s) hold"
-                    + " the memory (the exporter dup'd its handle): it stays while they are open", exports));
+            emit(GpuDirectEvent.Kind.WARNING, m.toString(), String.format(Locale.ROOT, "%d dma-buf(s) hold the"
+                    + " memory (the exporter dup'd its handle): it stays, and their MRs stay valid, until the last"
+                    + " reference goes; no callback runs", exports));
         }
         releaseIfUnused(m);
         return eventsSince(mark);
@@ -1246,6 +1247,35 @@ public final class GpuDirectEngine {
     }
 
     /**
+     * Closes the dma-buf's file descriptor (dma_buf_put of the fd's reference). Attachments hold
+     * their own references (dma_buf_get in ib_umem_dmabuf_get): the buffer, and the exporter's
+     * hold on the GPU memory (nv-dmabuf.c dups the memory handles), go with the last one
+     * (nv_dma_buf_release).
+     *
+     * @throws IllegalStateException when it was already closed
+     */
+    public List<GpuDirectEvent> closeDmaBuf(DmaBuf b) {
+        if (b.closed()) {
+            throw new IllegalStateException(b + " was already closed");
+        }
+        int mark = events.size();
+        b.close();
+        emit(GpuDirectEvent.Kind.DMABUF_UNMAP, b.toString(), String.format(Locale.ROOT, "close(fd %d): dma_buf_put;"
+                + " %d attachment(s) still hold it", b.fd(), b.attachmentList().size()));
+        finishIfUnused(b);
+        return eventsSince(mark);
+    }
+
+    private void finishIfUnused(DmaBuf b) {
+        if (b.closed() && b.attachmentList().isEmpty() && !b.released()) {
+            b.markReleased();
+            emit(GpuDirectEvent.Kind.DMABUF_UNMAP, b.toString(), "the last reference is gone: the exporter's release"
+                    + " drops its hold on the GPU memory");
+            dropExtent(b.memory(), b.extent());
+        }
+    }
+
+    /**
      * The device accesses a dma-buf MR at {@code offset}. When move_notify unmapped it, the
      * access page-faults and the driver maps it again under the reservation lock
      * (ib_umem_dmabuf_map_pages), at the buffer's new place; a revoked or unmappable umem
@@ -1302,7 +1332,9 @@ public final class GpuDirectEngine {
             }
         }
         u.dmabuf().attachmentList().remove(u);
-        emit(GpuDirectEvent.Kind.DMABUF_UNMAP, u.toString(), "ib_umem_dmabuf_release: revoked, dma_buf_detach");
+        emit(GpuDirectEvent.Kind.DMABUF_UNMAP, u.toString(), "ib_umem_dmabuf_release: revoked, dma_buf_detach,"
+                + " dma_buf_put");
+        finishIfUnused(u.dmabuf());
     }
 
     private void emit(GpuDirectEvent.Kind kind, String subject, String detail) {

@@ -141,6 +141,26 @@ class DmaBufTest {
     }
 
     @Test
+    void freeingExportedMemoryLeavesTheDmabufMrValidUntilTheLastReference() {
+        DmaBuf b = export(DmaBuf.Exporter.NVIDIA);
+        GpuMemory m = b.memory();
+        UmemDmabuf u = engine.registerDmabufMr(0, 1 << 20, b.fd(), true, Machines.NDV4_HCA_OTHER_NODE, hca).get();
+        engine.closeDmaBuf(b);
+        assertEquals("EBADF", engine.umemDmabufGet(0, 0x1000, b.fd(), true, Machines.NDV4_HCA_OTHER_NODE, hca, true)
+                .error(), "the fd is closed");
+        List<GpuDirectEvent> ev = engine.free(m);
+        assertFalse(ev.stream().anyMatch(e -> e.kind() == GpuDirectEvent.Kind.FREE_CALLBACK), "no callback");
+        assertTrue(ev.stream().anyMatch(e -> e.kind() == GpuDirectEvent.Kind.WARNING
+                && e.detail().contains("dma-buf")), ev.toString());
+        assertFalse(m.released());
+        assertTrue(engine.rdmaAccess(u, 0, 8, false).ok(), "the MR still reaches the memory");
+        engine.release(u);
+        assertTrue(b.released());
+        assertTrue(m.released());
+        assertEquals(0, engine.bar1Used(Machines.NDV4_GPU));
+    }
+
+    @Test
     void nvidiaExporterIsMappedAtAttachAndNeverMoves() {
         DmaBuf b = export(DmaBuf.Exporter.NVIDIA);
         assertFalse(b.dynamic());

@@ -93,6 +93,23 @@ class FreeCallbackTest {
     }
 
     @Test
+    void theListenerSeesEveryEventInOrder() {
+        List<GpuDirectEvent> seen = new ArrayList<>();
+        GpuDirectEngine e = new GpuDirectEngine(Machines.ndv4(), new org.dmascope.core.peer.KernelP2pEngine(
+                org.dmascope.core.peer.KernelRules.DEFAULT), GpuDirectEngine.Options.defaults(), seen::add);
+        e.addGpu(new org.dmascope.backend.gpudirect.GpuDevice(Machines.NDV4_GPU, Machines.NDV4_BAR1,
+                Machines.NDV4_BAR1_SIZE, 0));
+        GpuMemory m = e.allocate(Machines.NDV4_GPU, VA, 1 << 20);
+        e.registerMr(VA, 1 << 20, true, Machines.NDV4_HCA_OTHER_NODE, Machines.mlx5(Machines.NDV4_HCA_OTHER_NODE,
+                true), true).get();
+        e.free(m);
+        assertEquals(e.events(), seen);
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals(i + 1, seen.get(i).seq());
+        }
+    }
+
+    @Test
     void legacyPeermemUnmapsInsideTheCallbackAndPutPagesReturnsAtOnce() {
         GpuDirectEngine e = Machines.ndv4Engine(new GpuDirectEngine.Options(GpuDirectEngine.PeermemMode.LEGACY, true,
                 true));
