@@ -56,6 +56,26 @@ final class ByteSource {
     }
 
     long uvar() {
+        int p = pos;
+        if (limit - p >= 10) {
+            // fast path: a whole varint fits, so no bounds check per byte
+            byte[] b = buf;
+            long v = b[p++];
+            if (v >= 0) {
+                pos = p;
+                return v;
+            }
+            long result = v & 0x7F;
+            for (int shift = 7; shift < 70; shift += 7) {
+                v = b[p++];
+                result |= (v & 0x7F) << shift;
+                if (v >= 0) {
+                    pos = p;
+                    return result;
+                }
+            }
+            throw new Malformed("number longer than 10 bytes");
+        }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= limit) {
