@@ -32,8 +32,9 @@ final class Fields {
         }
         leadStart = i;
         leadEnd = i;
+        int next = i < to ? keyAt(buf, i, to) : -1; // the '=' of the key at i, found by the value scan
         while (i < to) {
-            int k = keyAt(buf, i, to);
+            int k = next;
             if (k < 0 || count == MAX) {
                 if (count > 0) {
                     // only when MAX fields were read: the rest joins the last value
@@ -46,6 +47,7 @@ final class Fields {
                 }
                 leadEnd = s;
                 i = LineParser.skipSpaces(buf, s, to);
+                next = i < to ? keyAt(buf, i, to) : -1;
                 continue;
             }
             keyStart[count] = i;
@@ -53,6 +55,7 @@ final class Fields {
             valStart[count] = k + 1;
             int j = k + 1;
             int valueEnd = j;
+            next = -1;
             while (j < to) {
                 int s = j;
                 while (s < to && buf[s] != ' ') {
@@ -60,11 +63,14 @@ final class Fields {
                 }
                 valueEnd = s;
                 int t = LineParser.skipSpaces(buf, s, to);
-                if (t >= to || keyAt(buf, t, to) >= 0) {
-                    j = t;
+                j = t;
+                if (t >= to) {
                     break;
                 }
-                j = t;
+                next = keyAt(buf, t, to);
+                if (next >= 0) {
+                    break;
+                }
             }
             valEnd[count] = valueEnd;
             count++;
