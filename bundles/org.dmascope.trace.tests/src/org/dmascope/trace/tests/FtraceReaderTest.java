@@ -265,6 +265,42 @@ class FtraceReaderTest {
     }
 
     @Test
+    void textWithoutAnEventNameIsKept() throws Exception {
+        String prefix = tracefs("cat", 300, 1, ".....", T, "x", "").replace("x: ", "");
+        List<TraceEvent> events = read(prefix + "sys_openat(dfd: ffffff9c, filename: 7ffd1c2e, flags: 80000, mode: 0)\n"
+                + prefix + "sys_openat -> 0x3\n" + prefix + "do_sys_openat2\n" + prefix + "something else here\n");
+        assertEquals(new GenericEvent(new EventHeader(T, 1, 300, "cat"), "syscalls", "sys_openat",
+                Map.of("args", "dfd: ffffff9c, filename: 7ffd1c2e, flags: 80000, mode: 0")), events.get(0));
+        assertEquals(Map.of("ret", "0x3"), ((GenericEvent) events.get(1)).fields());
+        assertEquals(Map.of("ip", "do_sys_openat2"), ((GenericEvent) events.get(2)).fields());
+        assertEquals(new GenericEvent(new EventHeader(T, 1, 300, "cat"), "ftrace", "text",
+                Map.of("text", "something else here")), events.get(3));
+    }
+
+    @Test
+    void importedEventsRoundTripThroughJsonLines() throws Exception {
+        long[] phys = { 0x1000, 0x2000 };
+        String text = HEADER
+                + line("dma_map_sg", dmaMapSg(NIC, "TO_DEVICE", 2, 1, new long[] { 0xfee0_0000L }, new long[] { 0x2000 },
+                        phys, "")) + "\n"
+                + line("io_page_fault", ioPageFault("nvme", "0000:5e:00.0", 0xdead_b000L, 0x20)) + "\n"
+                + tracefs("<idle>", 0, 1, "d.h2.", T, "irq_handler_entry", "irq=24 name=mlx5_comp0") + "\n";
+        List<TraceEvent> events = read(text);
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (org.dmascope.trace.jsonl.JsonlWriter w = new org.dmascope.trace.jsonl.JsonlWriter(out)) {
+            for (TraceEvent e : events) {
+                w.write(e);
+            }
+        }
+        List<TraceEvent> back = new ArrayList<>();
+        try (org.dmascope.trace.jsonl.JsonlReader r = new org.dmascope.trace.jsonl.JsonlReader(
+                new java.io.StringReader(out.toString()), "x.jsonl")) {
+            r.forEach(back::add);
+        }
+        assertEquals(events, back);
+    }
+
+    @Test
     void badValueNamesInputLineAndColumnAndReadingGoesOn() throws Exception {
         String bad = line("dma_map_page", dmaMap(NIC, "BIDIRECTIONAL", 0xffff_f000L, 4096, 0x1000, "").replace(
                 "dma_addr=fffff000", "dma_addr=zz"));

@@ -396,7 +396,7 @@ public final class FtraceReader implements Closeable {
             return stack(h, at, e);
         }
         int n = at;
-        while (n < e && b[n] != ':' && b[n] != ' ') {
+        while (n < e && isNameChar(b[n])) {
             n++;
         }
         if (n == at || n >= e || b[n] != ':' || (n + 1 < e && b[n + 1] != ' ')) {
@@ -587,18 +587,41 @@ public final class FtraceReader implements Closeable {
         return new GenericEvent(h, "ftrace", name, f);
     }
 
-    /** The function tracer's "func <-parent" (print_fn_trace), or any text without "name:". */
+    /**
+     * Text without "name: ": the function tracer's "func <-parent" (print_fn_trace), a syscall
+     * tracepoint's "sys_openat(dfd: ffffff9c, ...)" or "sys_openat -> 0x3"
+     * (kernel/trace/trace_syscalls.c, print_syscall_enter and print_syscall_exit), or other text.
+     */
     private TraceEvent functionLine(EventHeader h, int at, int e) {
         String text = new String(buf, at, e - at, StandardCharsets.UTF_8).strip();
         Map<String, String> f = new LinkedHashMap<>();
+        int ident = 0;
+        while (ident < text.length() && (Character.isLetterOrDigit(text.charAt(ident)) || text.charAt(ident) == '_'
+                || text.charAt(ident) == '.')) {
+            ident++;
+        }
+        String head = text.substring(0, ident);
+        String rest = text.substring(ident);
+        if (ident > 0 && rest.startsWith("(") && rest.endsWith(")")) {
+            f.put("args", rest.substring(1, rest.length() - 1));
+            return new GenericEvent(h, "syscalls", head, f);
+        }
+        if (ident > 0 && rest.startsWith(" -> ")) {
+            f.put("ret", rest.substring(4).strip());
+            return new GenericEvent(h, "syscalls", head, f);
+        }
         int arrow = text.indexOf(" <-");
         if (arrow > 0) {
             f.put("ip", text.substring(0, arrow));
             f.put("parent_ip", text.substring(arrow + 3).strip());
-        } else {
-            f.put("text", text);
+            return new GenericEvent(h, "ftrace", "function", f);
         }
-        return new GenericEvent(h, "ftrace", "function", f);
+        if (!text.isEmpty() && text.indexOf(' ') < 0) {
+            f.put("ip", text);
+            return new GenericEvent(h, "ftrace", "function", f);
+        }
+        f.put("text", text);
+        return new GenericEvent(h, "ftrace", "text", f);
     }
 
     private GenericEvent generic(EventHeader h, String system, String name, int body, int e, String leadName) {
@@ -754,6 +777,11 @@ public final class FtraceReader implements Closeable {
         }
         hexValue = v;
         return 0;
+    }
+
+    /** The characters of an event name (TRACE_EVENT names are C identifiers; kprobe events add '.'). */
+    private static boolean isNameChar(byte c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
     }
 
     private static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {
