@@ -44,16 +44,20 @@ final class FtraceLines {
                 fields);
     }
 
-    /** trace-cmd report: "%16s-%-5d [%03d] %6.1000d: " then the event name padded to 20. */
+    /**
+     * trace-cmd report (tracecmd/trace-read.c, print_event): "%16s-%-5d [%03d]", the time
+     * " %6.1000d:", then print_event_name's " %s: " and spaces up to 20 characters of name.
+     */
     static String traceCmd(String comm, int pid, int cpu, long ns, String name, String fields) {
-        return String.format(Locale.ROOT, "%16s-%-5d [%03d] %6d.%06d: %-20s %s", comm, pid, cpu,
-                ns / 1_000_000_000L, ns % 1_000_000_000L / 1000, name + ":", fields);
+        return String.format(Locale.ROOT, "%16s-%-5d [%03d] %6d.%06d: %s: %s%s", comm, pid, cpu,
+                ns / 1_000_000_000L, ns % 1_000_000_000L / 1000, name, " ".repeat(Math.max(0, 20 - name.length())),
+                fields);
     }
 
-    /** trace-cmd report -l (latency column) -t (nanoseconds). */
-    static String traceCmdLatNs(String comm, int pid, int cpu, String flags, long ns, String name, String fields) {
-        return String.format(Locale.ROOT, "%16s-%-5d [%03d] %s %6d.%09d: %s: %s", comm, pid, cpu, flags,
-                ns / 1_000_000_000L, ns % 1_000_000_000L, name, fields);
+    /** trace-cmd report -l -t: "%8.8s-%-5d %3d", the time " %9.1d:" (nanoseconds). */
+    static String traceCmdLatNs(String comm, int pid, int cpu, long ns, String name, String fields) {
+        return String.format(Locale.ROOT, "%8.8s-%-5d %3d %d.%09d: %s: %s%s", comm, pid, cpu,
+                ns / 1_000_000_000L, ns % 1_000_000_000L, name, " ".repeat(Math.max(0, 20 - name.length())), fields);
     }
 
     // include/trace/events/iommu.h

@@ -202,7 +202,10 @@ class FtraceReaderTest {
                 + traceCmd("<idle>", 0, 0, T + 1000, "sched_switch",
                         "prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=Web Content next_pid=77 next_prio=120")
                 + "\n"
-                + traceCmdLatNs("ib_write_bw", 4242, 3, "d..1.", T + 5, "dma_unmap_page", dmaUnmap(NIC, "TO_DEVICE", 0x1000, 64, ""))
+                + traceCmdLatNs("ib_write_bw", 4242, 3, T + 5, "dma_unmap_page", dmaUnmap(NIC, "TO_DEVICE", 0x1000, 64, ""))
+                + "\n"
+                + traceCmdLatNs("ib_write_bw", 4242, 3, T + 6, "map", iommuMap(0x1000, 0x2000, 4096)).replace(" 3 ",
+                        " 3d..1. ")
                 + "\n";
         List<TraceEvent> events = new ArrayList<>();
         try (FtraceReader r = new FtraceReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "r")) {
@@ -210,7 +213,7 @@ class FtraceReaderTest {
             assertEquals(Optional.of(FtraceFormat.TRACE_CMD_REPORT), r.format());
             assertEquals(4, r.cpus());
         }
-        assertEquals(3, events.size());
+        assertEquals(4, events.size());
         assertEquals(new IommuMap(h(T), 0x1000, 0x2000, 4096), events.get(0));
         GenericEvent sw = (GenericEvent) events.get(1);
         assertEquals(new EventHeader(T + 1000, 0, 0, "<idle>"), sw.header());
@@ -220,8 +223,10 @@ class FtraceReaderTest {
         assertEquals("Web Content", sw.fields().get("next_comm"));
         assertEquals(List.of("prev_comm", "prev_pid", "prev_prio", "prev_state", "next_comm", "next_pid", "next_prio"),
                 List.copyOf(sw.fields().keySet()));
-        // -t: nanoseconds, nine decimals
-        assertEquals(new DmaUnmapPage(h(T + 5), NIC, 0x1000, 64, "TO_DEVICE", ""), events.get(2));
+        // -l -t: the command cut to 8 characters, no brackets around the CPU, nanoseconds; with flags too
+        EventHeader lat = new EventHeader(T + 5, 3, 4242, "ib_write");
+        assertEquals(new DmaUnmapPage(lat, NIC, 0x1000, 64, "TO_DEVICE", ""), events.get(2));
+        assertEquals(new IommuMap(new EventHeader(T + 6, 3, 4242, "ib_write"), 0x1000, 0x2000, 4096), events.get(3));
     }
 
     @Test

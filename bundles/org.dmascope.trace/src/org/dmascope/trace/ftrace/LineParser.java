@@ -137,7 +137,11 @@ final class LineParser {
         return -1;
     }
 
-    /** "  <idle>-0         1d..2.    0us : name: ..." (lat_print_generic, lat_print_timestamp). */
+    /**
+     * "  <idle>-0         1d..2.    0us : name: ..." (lat_print_generic, lat_print_timestamp), or
+     * trace-cmd report -l's "    bash-1234    3 12345.678901: name: ..." (tracecmd/trace-read.c,
+     * time_format: "%8.8s-%-5d %3d").
+     */
     private int latencyContext(byte[] b, int p, int end) {
         int limit = Math.min(end, p + 64);
         for (int dash = p + 1; dash < limit; dash++) {
@@ -160,7 +164,7 @@ final class LineParser {
             while (c < end && isDigit(b[c])) {
                 c++;
             }
-            if (c >= end || b[c] == ' ' || isDigit(b[c])) {
+            if (c >= end) {
                 continue;
             }
             long v = decimal(b, dash + 1, pidEnd);
@@ -172,7 +176,7 @@ final class LineParser {
             cpu = (int) decimal(b, s, c);
             int f = c;
             while (f < end && b[f] != ' ') {
-                f++;
+                f++; // the flags, run together with the CPU (absent in trace-cmd report -l)
             }
             while (f < end && b[f] == ' ') {
                 f++;
@@ -182,7 +186,12 @@ final class LineParser {
                 d++;
             }
             if (d == f) {
-                return fail(f, "expected the time in microseconds after the flags");
+                return fail(f, "expected the time after the CPU and flags");
+            }
+            latency = true;
+            if (d < end && b[d] == '.') {
+                // trace-cmd report -l: the latency columns with an absolute time stamp
+                return timestamp(b, f, end);
             }
             long t = decimal(b, f, d);
             if (t < 0) {
@@ -201,7 +210,6 @@ final class LineParser {
             if (r >= end || b[r] != ':') {
                 return fail(r, "expected ':' after the time");
             }
-            latency = true;
             return skipSpaces(b, r + 1, end);
         }
         return fail(p, "not an event line: expected COMM-PID [CPU] TIMESTAMP: EVENT: FIELDS");
