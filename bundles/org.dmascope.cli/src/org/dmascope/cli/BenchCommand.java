@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
                 + "it and classifies every ordered pair (NCCL type, nvidia-smi class, the kernel's map type), "
                 + "R times, and prints each time and the best. 'bench resolve' runs the address chain of a G GiB "
                 + "memory region (SYNTHETIC page tables: contiguous huge pages and fragmented 4 KiB pages) through "
-                + "the installed backends, with and without an IOMMU, and prints ns per page and the peak heap."})
+                + "the installed backends, with and without an IOMMU, and prints ns per page and the peak heap. "
+                + "'bench ftrace' writes a SYNTHETIC tracefs trace file of N lines (dma, iommu, scheduler and "
+                + "interrupt events in the kernel's formats) to a temporary file and imports it R times, printing "
+                + "lines per second."})
 final class BenchCommand implements Callable<Integer> {
 
     private final DmaScopeCli cli;
@@ -46,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "paths or resolve")
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "paths, resolve or ftrace")
     private String what = "paths";
 
     @Option(names = "--endpoints", paramLabel = "N", description = "Endpoints in the machine (default 1000).")
@@ -57,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--gib", paramLabel = "G", description = "resolve: the region's size in GiB (default 64).")
     private long gib = 64;
+
+    @Option(names = "--lines", paramLabel = "N", description = "ftrace: event lines in the trace (default 1000000).")
+    private long lines = 1_000_000;
 
     @Option(names = "--keep", paramLabel = "FILE", description = "Also write the generated snapshot to FILE.")
     private @Nullable Path keep;
@@ -84,9 +90,16 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
         }
+        if ("ftrace".equals(what)) {
+            if (lines < 1 || lines > 100_000_000 || repeat < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lines must be 1 to 100000000 "
+                        + "and --repeat at least 1");
+            }
+            return FtraceBench.run(lines, repeat, out);
+        }
         if (!"paths".equals(what)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown benchmark '" + what
-                    + "' (known: paths, resolve)");
+                    + "' (known: paths, resolve, ftrace)");
         }
         if (endpoints < 2 || repeat < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--endpoints must be at least 2 and "

@@ -18,19 +18,21 @@ import org.dmascope.trace.event.TraceEvent;
 /**
  * The JSON Lines fields of each event record, derived once from its record components: the
  * header first, then one field per component in declaration order, named in lower_snake_case.
- * Immutable after construction.
+ * Immutable after construction. Public so that other writers (the exporters of
+ * {@code org.dmascope.trace.export}) name and order fields exactly as JSON Lines does.
  */
-final class EventSchema {
+public final class EventSchema {
 
     /** How a field is written. */
-    enum Kind {
+    public enum Kind {
         LONG, HEX, INT, BOOLEAN, STRING, HEX_ARRAY, LONG_ARRAY, INT_ARRAY, STRING_MAP
     }
 
     /** One field of a record (the header excluded). */
-    record Field(String name, Kind kind, Method accessor) {
+    public record Field(String name, Kind kind, Method accessor) {
 
-        Object get(TraceEvent event) {
+        /** The value of this field in an event of its kind (boxed; arrays as the record returns them). */
+        public Object get(TraceEvent event) {
             try {
                 return accessor.invoke(event);
             } catch (IllegalAccessException | InvocationTargetException e) {
@@ -40,7 +42,7 @@ final class EventSchema {
     }
 
     /** The fields of one kind and how to build it. */
-    static final class TypeSchema {
+    public static final class TypeSchema {
         final EventType type;
         final Field[] fields;
         final Map<String, Integer> index = new HashMap<>();
@@ -69,6 +71,16 @@ final class EventSchema {
             }
         }
 
+        /** The kind described. */
+        public EventType type() {
+            return type;
+        }
+
+        /** The fields after the header, in declaration order (a copy). */
+        public List<Field> fields() {
+            return List.of(fields);
+        }
+
         TraceEvent create(EventHeader header, Object[] values) {
             Object[] args = new Object[values.length + 1];
             args[0] = header;
@@ -86,13 +98,15 @@ final class EventSchema {
 
     private final Map<EventType, TypeSchema> types = new EnumMap<>(EventType.class);
 
-    EventSchema() {
+    /** Derives the fields of every kind. */
+    public EventSchema() {
         for (EventType t : EventType.values()) {
             types.put(t, new TypeSchema(t));
         }
     }
 
-    TypeSchema of(EventType type) {
+    /** The fields of one kind. */
+    public TypeSchema of(EventType type) {
         TypeSchema s = types.get(type);
         if (s == null) {
             throw new IllegalStateException("no schema for " + type);
@@ -101,7 +115,7 @@ final class EventSchema {
     }
 
     /** The JSON names of the header fields, which no record field may take. */
-    static final List<String> HEADER_NAMES = List.of("ts", "cpu", "pid", "comm", "type");
+    public static final List<String> HEADER_NAMES = List.of("ts", "cpu", "pid", "comm", "type");
 
     private static Kind kindOf(EventType type, RecordComponent c) {
         Class<?> t = c.getType();
@@ -128,7 +142,7 @@ final class EventSchema {
     }
 
     /** physAddrs → phys_addrs. */
-    static String snakeCase(String camel) {
+    public static String snakeCase(String camel) {
         StringBuilder b = new StringBuilder(camel.length() + 4);
         for (int i = 0; i < camel.length(); i++) {
             char ch = camel.charAt(i);

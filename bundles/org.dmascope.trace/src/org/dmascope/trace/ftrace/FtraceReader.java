@@ -1,0 +1,811 @@
+package org.dmascope.trace.ftrace;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.dmascope.core.source.InputException;
+import org.dmascope.trace.event.DmaAlloc;
+import org.dmascope.trace.event.DmaFree;
+import org.dmascope.trace.event.DmaMapPage;
+import org.dmascope.trace.event.DmaMapSg;
+import org.dmascope.trace.event.DmaUnmapPage;
+import org.dmascope.trace.event.DmaUnmapSg;
+import org.dmascope.trace.event.EventHeader;
+import org.dmascope.trace.event.GenericEvent;
+import org.dmascope.trace.event.IommuAddDeviceToGroup;
+import org.dmascope.trace.event.IommuAttachDevice;
+import org.dmascope.trace.event.IommuDetachDevice;
+import org.dmascope.trace.event.IommuFault;
+import org.dmascope.trace.event.IommuMap;
+import org.dmascope.trace.event.IommuRemoveDeviceFromGroup;
+import org.dmascope.trace.event.IommuUnmap;
+import org.dmascope.trace.event.TraceEvent;
+import org.eclipse.jdt.annotation.Nullable;
+
+/**
+ * Reads trace events from ftrace text ({@link FtraceFormat}): the {@code trace} or
+ * {@code trace_pipe} file of tracefs, its latency format, or {@code trace-cmd report} output.
+ * Streams: the input is read in blocks of bytes and scanned in place, one line at a time, so a
+ * file of any length is read in constant memory.
+ * <p>
+ * The tracepoints of include/trace/events/iommu.h ({@code map}, {@code unmap},
+ * {@code io_page_fault}, {@code attach_device_to_domain}, {@code detach_device_from_domain},
+ * {@code add_device_to_group}, {@code remove_device_from_group}) and of
+ * include/trace/events/dma.h (the v6.12 formats and the newer {@code dma_map_phys} and
+ * {@code dma_map_sg} with {@code nents=}/{@code ents=} and {@code [TRUNCATED]}) become the
+ * matching event records. Every other event becomes a {@link GenericEvent} with its fields as
+ * text; nothing is dropped. Time stamps in seconds with a fraction become nanoseconds; a
+ * time stamp printed as one integer (the "ns" clock, or a counter clock) is kept as it is.
+ * <p>
+ * A line that cannot be read gives an {@link InputException} naming the input, the line and
+ * the column; the events before it have been handed out, and the next {@link #read()} goes on
+ * with the next line. Not thread safe.
+ */
+public final class FtraceReader implements Closeable {
+
+    private static final int BUFFER = 1 << 20;
+    private static final int MAX_LINE = 64 << 20;
+
+    /** What a recognised event name decodes to. */
+    private enum Kind {
+        IOMMU_MAP, IOMMU_UNMAP, IOMMU_FAULT, IOMMU_ATTACH, IOMMU_DETACH, IOMMU_ADD, IOMMU_REMOVE,
+        DMA_MAP, DMA_MAP_RESOURCE, DMA_UNMAP, DMA_UNMAP_RESOURCE, DMA_ALLOC, DMA_FREE, DMA_MAP_SG, DMA_UNMAP_SG,
+        DMA_OTHER, TEXT
+    }
+
+    private static final Map<String, Kind> KINDS = new HashMap<>();
+
+    static {
+        KINDS.put("map", Kind.IOMMU_MAP);
+        KINDS.put("unmap", Kind.IOMMU_UNMAP);
+        KINDS.put("io_page_fault", Kind.IOMMU_FAULT);
+        KINDS.put("attach_device_to_domain", Kind.IOMMU_ATTACH);
+        KINDS.put("detach_device_from_domain", Kind.IOMMU_DETACH);
+        KINDS.put("add_device_to_group", Kind.IOMMU_ADD);
+        KINDS.put("remove_device_from_group", Kind.IOMMU_REMOVE);
+        KINDS.put("dma_map_page", Kind.DMA_MAP);
+        KINDS.put("dma_map_phys", Kind.DMA_MAP);
+        KINDS.put("dma_map_resource", Kind.DMA_MAP_RESOURCE);
+        KINDS.put("dma_unmap_page", Kind.DMA_UNMAP);
+        KINDS.put("dma_unmap_phys", Kind.DMA_UNMAP);
+        KINDS.put("dma_unmap_resource", Kind.DMA_UNMAP_RESOURCE);
+        KINDS.put("dma_alloc", Kind.DMA_ALLOC);
+        KINDS.put("dma_alloc_pages", Kind.DMA_ALLOC);
+        KINDS.put("dma_alloc_sgt_err", Kind.DMA_ALLOC);
+        KINDS.put("dma_free", Kind.DMA_FREE);
+        KINDS.put("dma_free_pages", Kind.DMA_FREE);
+        KINDS.put("dma_map_sg", Kind.DMA_MAP_SG);
+        KINDS.put("dma_unmap_sg", Kind.DMA_UNMAP_SG);
+        for (String n : new String[] { "dma_map_sg_err", "dma_alloc_sgt", "dma_free_sgt", "dma_sync_single_for_cpu",
+                "dma_sync_single_for_device", "dma_sync_sg_for_cpu", "dma_sync_sg_for_device" }) {
+            KINDS.put(n, Kind.DMA_OTHER);
+        }
+        for (String n : new String[] { "tracing_mark_write", "print", "bprint", "bputs" }) {
+            KINDS.put(n, Kind.TEXT);
+        }
+    }
+
+    private static final byte[] IOMMU = ascii("IOMMU:");
+    private static final byte[] DIR = ascii("dir");
+    private static final byte[] DMA_ADDR = ascii("dma_addr");
+    private static final byte[] DMA_ADDRS = ascii("dma_addrs");
+    private static final byte[] PHYS_ADDR = ascii("phys_addr");
+    private static final byte[] PHYS_ADDRS = ascii("phys_addrs");
+    private static final byte[] SIZE = ascii("size");
+    private static final byte[] SIZES = ascii("sizes");
+    private static final byte[] ATTRS = ascii("attrs");
+    private static final byte[] VIRT_ADDR = ascii("virt_addr");
+    private static final byte[] FLAGS = ascii("flags");
+    private static final byte[] NENTS = ascii("nents");
+    private static final byte[] ENTS = ascii("ents");
+    private static final byte[] IOVA = ascii("iova");
+    private static final byte[] PADDR = ascii("paddr");
+    private static final byte[] UNMAPPED_SIZE = ascii("unmapped_size");
+    private static final byte[] DEVICE = ascii("device");
+    private static final byte[] GROUP_ID = ascii("groupID");
+    private static final byte[] TRUNCATED = ascii("[TRUNCATED]");
+
+    private final InputStream in;
+    private final String source;
+    private byte[] buf = new byte[BUFFER];
+    private int pos;
+    private int limit;
+    private int scanned;
+    private boolean eof;
+    private int lineStart;
+    private int lineEnd;
+    private boolean pending;
+    private long lineNumber;
+
+    private @Nullable FtraceFormat format;
+    private String tracer = "";
+    private int cpus = -1;
+    private long lastTs;
+
+    private final LineParser context = new LineParser();
+    private final Fields fields = new Fields();
+    private final StringCache comms = new StringCache();
+    private final StringCache words = new StringCache();
+
+    /** A problem at one column of the current line (0-based offset into the buffer). */
+    private static final class LineError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int at;
+
+        LineError(int at, String problem) {
+            super(problem, null, false, false);
+            this.at = at;
+        }
+    }
+
+    /**
+     * @param in     the text; closed by {@link #close()}
+     * @param source the name of the input in messages, for example the file name
+     */
+    public FtraceReader(InputStream in, String source) {
+        this.in = in;
+        this.source = source;
+    }
+
+    /** A reader of a file, named in messages by its path. */
+    public static FtraceReader open(Path file) throws IOException {
+        return new FtraceReader(Files.newInputStream(file), file.toString());
+    }
+
+    /** The name of the input used in messages. */
+    public String source() {
+        return source;
+    }
+
+    /** The number of the line read last (1 for the first line), 0 before the first. */
+    public long lineNumber() {
+        return lineNumber;
+    }
+
+    /** The flavour of the text, once a header or event line has told it. */
+    public Optional<FtraceFormat> format() {
+        return Optional.ofNullable(format);
+    }
+
+    /** The tracer named by the {@code # tracer:} header ("nop", "function", ...), or "". */
+    public String tracer() {
+        return tracer;
+    }
+
+    /** The CPU count of a trace-cmd {@code cpus=N} header, or -1. */
+    public int cpus() {
+        return cpus;
+    }
+
+    /**
+     * The next event, or null at the end of the input.
+     *
+     * @throws InputException when the next line that is not a header, comment or blank cannot be
+     *                        read; reading again continues after that line
+     */
+    public @Nullable TraceEvent read() throws IOException, InputException {
+        while (nextLine()) {
+            try {
+                TraceEvent e = parseLine();
+                if (e != null) {
+                    lastTs = e.ts();
+                    return e;
+                }
+            } catch (LineError e) {
+                throw new InputException(source, "line " + lineNumber + ", column " + (e.at - lineStart + 1),
+                        e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Hands every remaining event to the consumer, in order, and stops at the first line that
+     * cannot be read: the events before it have been handed out.
+     *
+     * @return the number of events handed out
+     */
+    public long forEach(Consumer<? super TraceEvent> consumer) throws IOException, InputException {
+        long n = 0;
+        for (TraceEvent e = read(); e != null; e = read()) {
+            consumer.accept(e);
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    // ---- lines
+
+    private boolean nextLine() throws IOException, InputException {
+        if (pending) {
+            pending = false;
+            return true;
+        }
+        for (;;) {
+            byte[] b = buf;
+            int end = limit;
+            for (int i = Math.max(pos, scanned); i < end; i++) {
+                if (b[i] == '\n') {
+                    setLine(pos, i);
+                    pos = i + 1;
+                    scanned = pos;
+                    return true;
+                }
+            }
+            scanned = end;
+            if (eof) {
+                if (pos < limit) {
+                    setLine(pos, limit);
+                    pos = limit;
+                    return true;
+                }
+                return false;
+            }
+            fill();
+        }
+    }
+
+    private void setLine(int start, int end) {
+        lineStart = start;
+        lineEnd = end > start && buf[end - 1] == '\r' ? end - 1 : end;
+        lineNumber++;
+    }
+
+    private void fill() throws IOException, InputException {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            scanned -= pos;
+            pos = 0;
+        }
+        if (limit == buf.length) {
+            if (buf.length >= MAX_LINE) {
+                throw new InputException(source, "line " + (lineNumber + 1), "a line longer than "
+                        + (MAX_LINE >> 20) + " MiB: not ftrace text");
+            }
+            byte[] bigger = new byte[buf.length * 2];
+            System.arraycopy(buf, 0, bigger, 0, limit);
+            buf = bigger;
+        }
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n < 0) {
+            eof = true;
+        } else {
+            limit += n;
+        }
+    }
+
+    // ---- one line
+
+    private @Nullable TraceEvent parseLine() throws LineError, IOException, InputException {
+        byte[] b = buf;
+        int s = lineStart;
+        int e = lineEnd;
+        int p = s;
+        while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+            p++;
+        }
+        if (p == e) {
+            return null;
+        }
+        if (b[p] == '#') {
+            header(p, e);
+            return null;
+        }
+        LineParser c = context;
+        int at = c.context(b, s, e);
+        if (at < 0) {
+            return specialLine(p, e, c);
+        }
+        if (format == null) {
+            format = c.latency ? FtraceFormat.TRACEFS_LATENCY : FtraceFormat.TRACEFS;
+        }
+        String comm = comms.get(b, c.commStart, c.commEnd);
+        if (comm.equals("<...>")) {
+            comm = ""; // the kernel no longer had the task's name (trace_find_cmdline)
+        }
+        EventHeader h = new EventHeader(c.ts, c.cpu, c.tgid != EventHeader.UNKNOWN ? c.tgid : c.pid, comm);
+        return event(h, at, e);
+    }
+
+    /** "# tracer: nop", "# nop latency trace v1.1.5 on ...", column titles: read what tells the format. */
+    private void header(int p, int e) {
+        String line = new String(buf, p, e - p, StandardCharsets.UTF_8);
+        if (line.startsWith("# tracer:")) {
+            tracer = line.substring("# tracer:".length()).strip();
+            if (format == null) {
+                format = FtraceFormat.TRACEFS;
+            }
+        } else if (line.contains(" latency trace v")) {
+            format = FtraceFormat.TRACEFS_LATENCY;
+        }
+    }
+
+    /** Lines that are not events: trace-cmd's header, buffer notes, lost events, stack frames. */
+    private @Nullable TraceEvent specialLine(int p, int e, LineParser c) throws LineError {
+        String line = new String(buf, p, e - p, StandardCharsets.UTF_8).strip();
+        if (line.startsWith("cpus=")) {
+            format = FtraceFormat.TRACE_CMD_REPORT;
+            try {
+                cpus = Integer.parseInt(line.substring(5).strip());
+            } catch (NumberFormatException ex) {
+                throw new LineError(p + 5, "expected a CPU count after cpus=");
+            }
+            return null;
+        }
+        if (line.startsWith("version =") || line.matches("CPU \\d+ is empty") || line.startsWith("##### CPU")) {
+            if (!line.startsWith("#")) {
+                format = FtraceFormat.TRACE_CMD_REPORT;
+            }
+            return null;
+        }
+        if (line.startsWith("CPU:")) {
+            // "CPU:2 [LOST 123 EVENTS]" (trace.c, print_lost_event): kept, so the gap shows.
+            int i = 4;
+            while (i < line.length() && Character.isDigit(line.charAt(i))) {
+                i++;
+            }
+            if (i > 4) {
+                int cpu = Integer.parseInt(line.substring(4, i));
+                Map<String, String> f = new LinkedHashMap<>();
+                f.put("cpu", line.substring(4, i));
+                String rest = line.substring(i).strip();
+                int d = 0;
+                while (d < rest.length() && !Character.isDigit(rest.charAt(d))) {
+                    d++;
+                }
+                int d2 = d;
+                while (d2 < rest.length() && Character.isDigit(rest.charAt(d2))) {
+                    d2++;
+                }
+                if (d2 > d) {
+                    f.put("count", rest.substring(d, d2));
+                }
+                f.put("text", rest);
+                return new GenericEvent(new EventHeader(lastTs, cpu, EventHeader.UNKNOWN, ""), "ftrace", "lost_events", f);
+            }
+        }
+        if (line.startsWith("=>")) {
+            // a stack frame without its "<stack trace>" line (trace_pipe read mid-event)
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("frames", line.substring(2).strip());
+            return new GenericEvent(EventHeader.at(lastTs), "ftrace", "kernel_stack", f);
+        }
+        throw new LineError(c.errorAt, c.error);
+    }
+
+    // ---- events
+
+    private TraceEvent event(EventHeader h, int at, int e) throws LineError, IOException, InputException {
+        byte[] b = buf;
+        if (at < e && b[at] == '<') {
+            return stack(h, at, e);
+        }
+        int n = at;
+        while (n < e && isNameChar(b[n])) {
+            n++;
+        }
+        if (n == at || n >= e || b[n] != ':' || (n + 1 < e && b[n + 1] != ' ')) {
+            return functionLine(h, at, e);
+        }
+        String name = words.get(b, at, n);
+        int body = n + 1;
+        Kind kind = KINDS.get(name);
+        if (kind == null) {
+            return generic(h, "", name, body, e, "text");
+        }
+        if (kind == Kind.TEXT) {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("buf", new String(b, LineParser.skipSpaces(b, body, e), e - LineParser.skipSpaces(b, body, e),
+                    StandardCharsets.UTF_8));
+            return new GenericEvent(h, "ftrace", name, f);
+        }
+        Fields f = fields;
+        f.parse(b, body, e);
+        switch (kind) {
+        case IOMMU_MAP, IOMMU_UNMAP, IOMMU_FAULT, IOMMU_ATTACH, IOMMU_DETACH, IOMMU_ADD, IOMMU_REMOVE:
+            if (!startsWith(b, f.leadStart, f.leadEnd, IOMMU)) {
+                // another system's event of the same name: keep it as it is
+                return generic(h, "", name, body, e, "text");
+            }
+            return iommu(kind, h, name, f);
+        case DMA_OTHER:
+            return generic(h, "dma", name, body, e, "device");
+        default:
+            return dma(kind, h, name, f, body);
+        }
+    }
+
+    private TraceEvent iommu(Kind kind, EventHeader h, String name, Fields f) throws LineError {
+        switch (kind) {
+        case IOMMU_MAP: // "IOMMU: iova=0x%016llx - 0x%016llx paddr=0x%016llx size=%zu"
+            return new IommuMap(h, hex(f, need(f, IOVA, name)), hex(f, need(f, PADDR, name)),
+                    dec(f, need(f, SIZE, name)));
+        case IOMMU_UNMAP: // "IOMMU: iova=0x%016llx - 0x%016llx size=%zu unmapped_size=%zu"
+            return new IommuUnmap(h, hex(f, need(f, IOVA, name)), dec(f, need(f, SIZE, name)),
+                    dec(f, need(f, UNMAPPED_SIZE, name)));
+        case IOMMU_FAULT: { // "IOMMU:%s %s iova=0x%016llx flags=0x%04x" (driver, device)
+            byte[] b = buf;
+            int d = f.leadStart + IOMMU.length;
+            int de = d;
+            while (de < f.leadEnd && b[de] != ' ') {
+                de++;
+            }
+            int dev = LineParser.skipSpaces(b, de, f.leadEnd);
+            if (dev >= f.leadEnd) {
+                throw new LineError(f.leadEnd, name + ": expected \"IOMMU:DRIVER DEVICE\" before iova=");
+            }
+            long flags = hex(f, need(f, FLAGS, name));
+            if (flags > Integer.MAX_VALUE) {
+                throw new LineError(f.valStart[f.find(FLAGS)], name + ": flags do not fit in an int");
+            }
+            return new IommuFault(h, words.get(b, dev, f.leadEnd), words.get(b, d, de), hex(f, need(f, IOVA, name)),
+                    (int) flags);
+        }
+        case IOMMU_ATTACH: // "IOMMU: device=%s"
+            return new IommuAttachDevice(h, word(f, need(f, DEVICE, name)));
+        case IOMMU_DETACH:
+            return new IommuDetachDevice(h, word(f, need(f, DEVICE, name)));
+        case IOMMU_ADD: // "IOMMU: groupID=%d device=%s"
+            return new IommuAddDeviceToGroup(h, intValue(f, need(f, GROUP_ID, name), name),
+                    word(f, need(f, DEVICE, name)));
+        case IOMMU_REMOVE:
+            return new IommuRemoveDeviceFromGroup(h, intValue(f, need(f, GROUP_ID, name), name),
+                    word(f, need(f, DEVICE, name)));
+        default:
+            throw new IllegalStateException(kind.toString());
+        }
+    }
+
+    private TraceEvent dma(Kind kind, EventHeader h, String name, Fields f, int body) throws LineError {
+        if (!f.hasLead()) {
+            throw new LineError(LineParser.skipSpaces(buf, body, lineEnd), name + ": expected the device name first");
+        }
+        String device = words.get(buf, f.leadStart, f.leadEnd);
+        String dir = word(f, need(f, DIR, name));
+        switch (kind) {
+        case DMA_MAP: // "%s dir=%s dma_addr=%llx size=%zu phys_addr=%llx attrs=%s"
+        case DMA_MAP_RESOURCE:
+            return new DmaMapPage(h, device, hex(f, need(f, PHYS_ADDR, name)), hex(f, need(f, DMA_ADDR, name)),
+                    dec(f, need(f, SIZE, name)), dir, attrs(f, name, kind == Kind.DMA_MAP_RESOURCE));
+        case DMA_UNMAP: // "%s dir=%s dma_addr=%llx size=%zu attrs=%s"
+        case DMA_UNMAP_RESOURCE:
+            return new DmaUnmapPage(h, device, hex(f, need(f, DMA_ADDR, name)), dec(f, need(f, SIZE, name)), dir,
+                    attrs(f, name, kind == Kind.DMA_UNMAP_RESOURCE));
+        case DMA_ALLOC: // "%s dir=%s dma_addr=%llx size=%zu virt_addr=%p flags=%s attrs=%s"
+            return new DmaAlloc(h, device, pointer(f, need(f, VIRT_ADDR, name)), hex(f, need(f, DMA_ADDR, name)),
+                    dec(f, need(f, SIZE, name)), dir, word(f, need(f, FLAGS, name)), attrs(f, name, false));
+        case DMA_FREE: // "%s dir=%s dma_addr=%llx size=%zu virt_addr=%p attrs=%s"
+            return new DmaFree(h, device, pointer(f, need(f, VIRT_ADDR, name)), hex(f, need(f, DMA_ADDR, name)),
+                    dec(f, need(f, SIZE, name)), dir, attrs(f, name, false));
+        case DMA_MAP_SG:
+            return mapSg(h, device, dir, name, f);
+        case DMA_UNMAP_SG: // "%s dir=%s phys_addrs=%s attrs=%s"
+            return new DmaUnmapSg(h, device, array(f, need(f, PHYS_ADDRS, name), name), dir, attrs(f, name, false));
+        default:
+            throw new IllegalStateException(kind.toString());
+        }
+    }
+
+    /**
+     * v6.12: "%s dir=%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s"; since: "%s dir=%s
+     * nents=%d/%d ents=%d/%d%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s", the arrays capped at
+     * DMA_TRACE_MAX_ENTRIES (128) and " [TRUNCATED]" after ents when a list was longer.
+     */
+    private TraceEvent mapSg(EventHeader h, String device, String dir, String name, Fields f) throws LineError {
+        long[] dma = array(f, need(f, DMA_ADDRS, name), name);
+        int sizesField = need(f, SIZES, name);
+        long[] sizes = array(f, sizesField, name);
+        long[] phys = array(f, need(f, PHYS_ADDRS, name), name);
+        if (sizes.length != dma.length) {
+            throw new LineError(f.valStart[sizesField], name + ": " + sizes.length + " sizes for " + dma.length
+                    + " dma_addrs");
+        }
+        int nents = phys.length;
+        int ents = dma.length;
+        boolean truncated = false;
+        int nf = f.find(NENTS);
+        if (nf >= 0) {
+            nents = fullCount(f, nf, name, phys.length);
+        }
+        int ef = f.find(ENTS);
+        if (ef >= 0) {
+            ents = fullCount(f, ef, name, dma.length);
+            truncated = contains(buf, f.valStart[ef], f.valEnd[ef], TRUNCATED);
+        }
+        truncated |= nents > phys.length || ents > dma.length;
+        return new DmaMapSg(h, device, nents, ents, truncated, phys, dma, sizes, dir, attrs(f, name, false));
+    }
+
+    /** "traced/full", for example "128/300": the full count, which may not be below what was traced. */
+    private int fullCount(Fields f, int field, String name, int traced) throws LineError {
+        byte[] b = buf;
+        int s = f.valStart[field];
+        int e = f.valEnd[field];
+        int slash = s;
+        while (slash < e && b[slash] != '/') {
+            slash++;
+        }
+        int t = slash + 1;
+        while (t < e && LineParser.isDigit(b[t])) {
+            t++;
+        }
+        long shown = LineParser.decimal(b, s, slash);
+        long full = slash < e ? LineParser.decimal(b, slash + 1, t) : -1;
+        if (shown < 0 || full < 0 || full > Integer.MAX_VALUE) {
+            throw new LineError(s, name + ": " + f.key(field) + " must be TRACED/FULL, found \"" + f.value(field) + "\"");
+        }
+        if (shown != traced || full < shown) {
+            throw new LineError(s, name + ": " + f.key(field) + "=" + shown + "/" + full + " does not match the "
+                    + traced + " entries traced");
+        }
+        return (int) full;
+    }
+
+    private String attrs(Fields f, String name, boolean mmio) throws LineError {
+        String a = word(f, need(f, ATTRS, name));
+        if (!mmio) {
+            return a;
+        }
+        // v6.12's dma_map_resource is dma_map_phys with DMA_ATTR_MMIO since (kernel/dma/mapping.c)
+        return a.isEmpty() ? "MMIO" : a + "|MMIO";
+    }
+
+    /** "<stack trace>" or "<user stack trace>", then one " => frame" line per frame. */
+    private TraceEvent stack(EventHeader h, int at, int e) throws IOException, InputException {
+        String what = new String(buf, at, e - at, StandardCharsets.UTF_8).strip();
+        String name = what.startsWith("<user") ? "user_stack" : what.equals("<stack trace>") ? "kernel_stack" : what;
+        StringBuilder frames = new StringBuilder();
+        while (nextLine()) {
+            int p = LineParser.skipSpaces(buf, lineStart, lineEnd);
+            if (p + 1 < lineEnd && buf[p] == '=' && buf[p + 1] == '>') {
+                if (frames.length() > 0) {
+                    frames.append(" <- ");
+                }
+                frames.append(new String(buf, p + 2, lineEnd - p - 2, StandardCharsets.UTF_8).strip());
+            } else {
+                pending = true;
+                break;
+            }
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("frames", frames.toString());
+        return new GenericEvent(h, "ftrace", name, f);
+    }
+
+    /**
+     * Text without "name: ": the function tracer's "func <-parent" (print_fn_trace), a syscall
+     * tracepoint's "sys_openat(dfd: ffffff9c, ...)" or "sys_openat -> 0x3"
+     * (kernel/trace/trace_syscalls.c, print_syscall_enter and print_syscall_exit), or other text.
+     */
+    private TraceEvent functionLine(EventHeader h, int at, int e) {
+        String text = new String(buf, at, e - at, StandardCharsets.UTF_8).strip();
+        Map<String, String> f = new LinkedHashMap<>();
+        int ident = 0;
+        while (ident < text.length() && (Character.isLetterOrDigit(text.charAt(ident)) || text.charAt(ident) == '_'
+                || text.charAt(ident) == '.')) {
+            ident++;
+        }
+        String head = text.substring(0, ident);
+        String rest = text.substring(ident);
+        if (ident > 0 && rest.startsWith("(") && rest.endsWith(")")) {
+            f.put("args", rest.substring(1, rest.length() - 1));
+            return new GenericEvent(h, "syscalls", head, f);
+        }
+        if (ident > 0 && rest.startsWith(" -> ")) {
+            f.put("ret", rest.substring(4).strip());
+            return new GenericEvent(h, "syscalls", head, f);
+        }
+        int arrow = text.indexOf(" <-");
+        if (arrow > 0) {
+            f.put("ip", text.substring(0, arrow));
+            f.put("parent_ip", text.substring(arrow + 3).strip());
+            return new GenericEvent(h, "ftrace", "function", f);
+        }
+        if (!text.isEmpty() && text.indexOf(' ') < 0) {
+            f.put("ip", text);
+            return new GenericEvent(h, "ftrace", "function", f);
+        }
+        f.put("text", text);
+        return new GenericEvent(h, "ftrace", "text", f);
+    }
+
+    private GenericEvent generic(EventHeader h, String system, String name, int body, int e, String leadName) {
+        Fields f = fields;
+        f.parse(buf, body, e);
+        Map<String, String> m = new LinkedHashMap<>();
+        if (f.hasLead()) {
+            m.put(leadName, f.lead());
+        }
+        for (int i = 0; i < f.count; i++) {
+            String key = words.get(buf, f.keyStart[i], f.keyEnd[i]);
+            String value = f.value(i);
+            if (m.putIfAbsent(key, value) != null) {
+                int k = 2;
+                while (m.putIfAbsent(key + "#" + k, value) != null) {
+                    k++;
+                }
+            }
+        }
+        return new GenericEvent(h, system, name, m);
+    }
+
+    // ---- values
+
+    private int need(Fields f, byte[] key, String name) throws LineError {
+        int i = f.find(key);
+        if (i < 0) {
+            throw new LineError(LineParser.skipSpaces(buf, f.leadStart, lineEnd), name + ": missing field "
+                    + new String(key, StandardCharsets.ISO_8859_1) + "=");
+        }
+        return i;
+    }
+
+    private String word(Fields f, int field) {
+        return words.get(buf, f.valStart[field], f.valEnd[field]);
+    }
+
+    /** A decimal value ("%zu", "%d"). */
+    private long dec(Fields f, int field) throws LineError {
+        int s = f.valStart[field];
+        int e = tokenEnd(s, f.valEnd[field]);
+        long v = LineParser.decimal(buf, s, e);
+        if (v < 0) {
+            // 19 or 20 digits: a size_t above 2^63 is kept as its unsigned bits
+            try {
+                return Long.parseUnsignedLong(new String(buf, s, e - s, StandardCharsets.ISO_8859_1));
+            } catch (NumberFormatException ex) {
+                throw new LineError(s, "expected a decimal number for " + f.key(field) + "=, found \"" + f.value(field)
+                        + "\"");
+            }
+        }
+        return v;
+    }
+
+    private int intValue(Fields f, int field, String name) throws LineError {
+        int s = f.valStart[field];
+        int e = tokenEnd(s, f.valEnd[field]);
+        boolean negative = s < e && buf[s] == '-';
+        long v = LineParser.decimal(buf, negative ? s + 1 : s, e);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new LineError(s, name + ": expected a 32-bit number for " + f.key(field) + "=, found \""
+                    + f.value(field) + "\"");
+        }
+        return negative ? (int) -v : (int) v;
+    }
+
+    /** The first token of the value as hex, with or without 0x ("%llx", "0x%016llx"). */
+    private long hex(Fields f, int field) throws LineError {
+        int s = f.valStart[field];
+        long v = parseHex(buf, s, tokenEnd(s, f.valEnd[field]));
+        if (v == BAD) {
+            throw new LineError(s, "expected a hex number for " + f.key(field) + "=, found \"" + f.value(field) + "\"");
+        }
+        return hexValue;
+    }
+
+    /** A "%p" value: hex digits, or "(null)" for a NULL pointer (lib/vsprintf.c). */
+    private long pointer(Fields f, int field) throws LineError {
+        int s = f.valStart[field];
+        int e = tokenEnd(s, f.valEnd[field]);
+        if (e - s == 6 && buf[s] == '(' && buf[s + 1] == 'n') {
+            return 0;
+        }
+        return hex(f, field);
+    }
+
+    /** "{0x1000,0x2000}" (trace_print_array_seq). */
+    private long[] array(Fields f, int field, String name) throws LineError {
+        byte[] b = buf;
+        int s = f.valStart[field];
+        int e = tokenEnd(s, f.valEnd[field]);
+        if (e - s < 2 || b[s] != '{' || b[e - 1] != '}') {
+            throw new LineError(s, name + ": expected {0x..,0x..} for " + f.key(field) + "=, found \""
+                    + f.value(field) + "\"");
+        }
+        if (e - s == 2) {
+            return new long[0];
+        }
+        int n = 1;
+        for (int i = s + 1; i < e - 1; i++) {
+            if (b[i] == ',') {
+                n++;
+            }
+        }
+        long[] a = new long[n];
+        int k = 0;
+        int from = s + 1;
+        for (int i = s + 1; i <= e - 1; i++) {
+            if (b[i] == ',' || i == e - 1) {
+                if (parseHex(b, from, i) == BAD) {
+                    throw new LineError(from, name + ": entry " + k + " of " + f.key(field) + " is not a hex number");
+                }
+                a[k++] = hexValue;
+                from = i + 1;
+            }
+        }
+        return a;
+    }
+
+    private int tokenEnd(int s, int e) {
+        int i = s;
+        while (i < e && buf[i] != ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    private static final long BAD = Long.MIN_VALUE + 7;
+    private long hexValue;
+
+    /** Parses [s, e) as hex into hexValue; returns BAD when it is not 1 to 16 hex digits. */
+    private long parseHex(byte[] b, int s, int e) {
+        if (e - s > 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) {
+            s += 2;
+        }
+        if (s >= e || e - s > 16) {
+            return BAD;
+        }
+        long v = 0;
+        for (int i = s; i < e; i++) {
+            int c = b[i];
+            int d;
+            if (c >= '0' && c <= '9') {
+                d = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                d = c - 'a' + 10;
+            } else if (c >= 'A' && c <= 'F') {
+                d = c - 'A' + 10;
+            } else {
+                return BAD;
+            }
+            v = (v << 4) | d;
+        }
+        hexValue = v;
+        return 0;
+    }
+
+    /** The characters of an event name (TRACE_EVENT names are C identifiers; kprobe events add '.'). */
+    private static boolean isNameChar(byte c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
+    }
+
+    private static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {
+        if (e - s < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[s + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(byte[] b, int s, int e, byte[] what) {
+        for (int i = s; i + what.length <= e; i++) {
+            if (startsWith(b, i, e, what)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

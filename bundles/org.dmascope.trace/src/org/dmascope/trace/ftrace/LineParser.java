@@ -1,0 +1,294 @@
+package org.dmascope.trace.ftrace;
+
+import org.dmascope.trace.event.EventHeader;
+
+/**
+ * Reads the fixed columns of one ftrace event line in place, without regular expressions or
+ * copies: the task ({@code comm-pid}), the optional tgid, the CPU, the optional irq-info
+ * flags and the time stamp, as kernel/trace/trace_output.c prints them (trace_print_context,
+ * trace_print_lat_context) and trace-cmd report after it. Widths changed between kernels
+ * ({@code %-5d} to {@code %-7d} for the pid, 4 to 5 flag characters), so columns are found by
+ * their delimiters, not by position. Not thread safe; one instance is reused for every line.
+ */
+final class LineParser {
+
+    /** The task's command name: bytes [commStart, commEnd). */
+    int commStart;
+    int commEnd;
+    /** The thread id printed after the command name. */
+    int pid;
+    /** The thread group id of the tgid column, or {@link EventHeader#UNKNOWN}. */
+    int tgid;
+    int cpu;
+    /** The time stamp in ns (or in clock units for a counter clock; relative for the latency format). */
+    long ts;
+    /** Whether the line was in the latency format. */
+    boolean latency;
+    /** Where the parse stopped on a line that is not an event line (0-based offset), and why. */
+    int errorAt;
+    String error = "";
+
+    /**
+     * Parses the columns before the event.
+     *
+     * @return the offset of the event name (after {@code "timestamp: "}), or -1 when the line is
+     *         not an event line; then {@link #errorAt} and {@link #error} say where and why
+     */
+    int context(byte[] b, int start, int end) {
+        int p = start;
+        while (p < end && b[p] == ' ') {
+            p++;
+        }
+        commStart = p;
+        tgid = EventHeader.UNKNOWN;
+        latency = false;
+        int bracket = cpuBracket(b, p, end);
+        if (bracket < 0) {
+            return latencyContext(b, p, end);
+        }
+        // [p, q): "comm-pid", perhaps followed by " (tgid)"
+        int q = bracket;
+        while (q > p && b[q - 1] == ' ') {
+            q--;
+        }
+        if (q <= p) {
+            return fail(p, "expected COMM-PID before the CPU column");
+        }
+        if (b[q - 1] == ')') {
+            int open = q - 1;
+            while (open > p && b[open] != '(') {
+                open--;
+            }
+            if (b[open] != '(') {
+                return fail(q - 1, "a ')' without '(' before the CPU column");
+            }
+            int t = open + 1;
+            while (t < q - 1 && b[t] == ' ') {
+                t++;
+            }
+            if (b[t] != '-') {
+                long v = decimal(b, t, q - 1);
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    return fail(t, "the tgid column is not a number");
+                }
+                tgid = (int) v;
+            }
+            q = open;
+            while (q > p && b[q - 1] == ' ') {
+                q--;
+            }
+        }
+        int dash = q;
+        while (dash > p && isDigit(b[dash - 1])) {
+            dash--;
+        }
+        if (dash == q || dash == p || b[dash - 1] != '-') {
+            return fail(p, "expected COMM-PID before the CPU column");
+        }
+        long v = decimal(b, dash, q);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            return fail(dash, "the pid is not a 32-bit number");
+        }
+        pid = (int) v;
+        commEnd = dash - 1;
+        int close = bracket + 1;
+        while (b[close] != ']') {
+            close++;
+        }
+        cpu = (int) decimal(b, bracket + 1, close);
+        p = close + 1;
+        while (p < end && b[p] == ' ') {
+            p++;
+        }
+        // Either "flags ts:" (irq-info) or "ts:".
+        int tok = p;
+        while (tok < end && b[tok] != ' ') {
+            tok++;
+        }
+        if (tok == p) {
+            return fail(p, "expected a time stamp after the CPU column");
+        }
+        if (b[tok - 1] != ':') {
+            p = tok;
+            while (p < end && b[p] == ' ') {
+                p++;
+            }
+        }
+        return timestamp(b, p, end);
+    }
+
+    /**
+     * The offset of the '[' of the CPU column: the first "[digits]" preceded by a space, within
+     * the width a 16-character comm, a 10-digit pid and a tgid column can take.
+     */
+    private static int cpuBracket(byte[] b, int from, int end) {
+        int limit = Math.min(end - 2, from + 96);
+        for (int i = from + 1; i < limit; i++) {
+            if (b[i] == '[' && b[i - 1] == ' ' && isDigit(b[i + 1])) {
+                int j = i + 1;
+                while (j < end && isDigit(b[j])) {
+                    j++;
+                }
+                if (j < end && b[j] == ']') {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * "  <idle>-0         1d..2.    0us : name: ..." (lat_print_generic, lat_print_timestamp), or
+     * trace-cmd report -l's "    bash-1234    3 12345.678901: name: ..." (tracecmd/trace-read.c,
+     * time_format: "%8.8s-%-5d %3d").
+     */
+    private int latencyContext(byte[] b, int p, int end) {
+        int limit = Math.min(end, p + 64);
+        for (int dash = p + 1; dash < limit; dash++) {
+            if (b[dash] != '-' || !isDigit(b[dash + 1])) {
+                continue;
+            }
+            int q = dash + 1;
+            while (q < end && isDigit(b[q])) {
+                q++;
+            }
+            int pidEnd = q;
+            int s = q;
+            while (s < end && b[s] == ' ') {
+                s++;
+            }
+            if (s == q || s >= end || !isDigit(b[s])) {
+                continue;
+            }
+            int c = s;
+            while (c < end && isDigit(b[c])) {
+                c++;
+            }
+            if (c >= end) {
+                continue;
+            }
+            long v = decimal(b, dash + 1, pidEnd);
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                return fail(dash + 1, "the pid is not a 32-bit number");
+            }
+            pid = (int) v;
+            commEnd = dash;
+            cpu = (int) decimal(b, s, c);
+            int f = c;
+            while (f < end && b[f] != ' ') {
+                f++; // the flags, run together with the CPU (absent in trace-cmd report -l)
+            }
+            while (f < end && b[f] == ' ') {
+                f++;
+            }
+            int d = f;
+            while (d < end && isDigit(b[d])) {
+                d++;
+            }
+            if (d == f) {
+                return fail(f, "expected the time after the CPU and flags");
+            }
+            latency = true;
+            if (d < end && b[d] == '.') {
+                // trace-cmd report -l: the latency columns with an absolute time stamp
+                return timestamp(b, f, end);
+            }
+            long t = decimal(b, f, d);
+            if (t < 0) {
+                return fail(f, "the time does not fit in 64 bits");
+            }
+            int r = d;
+            if (r + 1 < end && b[r] == 'u' && b[r + 1] == 's') {
+                ts = t * 1000; // microseconds since the start of the buffer
+                r += 2;
+                if (r < end && b[r] != ':') {
+                    r++; // the overhead mark: ' ', '+', '!', '#', '*', '@' or '$'
+                }
+            } else {
+                ts = t; // a clock that does not count in ns: its own units
+            }
+            if (r >= end || b[r] != ':') {
+                return fail(r, "expected ':' after the time");
+            }
+            return skipSpaces(b, r + 1, end);
+        }
+        return fail(p, "not an event line: expected COMM-PID [CPU] TIMESTAMP: EVENT: FIELDS");
+    }
+
+    /** "12345.678901:" or "123456789:" at p, then the spaces after the colon. */
+    private int timestamp(byte[] b, int p, int end) {
+        int i = p;
+        long secs = 0;
+        while (i < end && isDigit(b[i])) {
+            if (secs > (Long.MAX_VALUE - 9) / 10) {
+                return fail(p, "the time stamp does not fit in 64 bits");
+            }
+            secs = secs * 10 + (b[i] - '0');
+            i++;
+        }
+        if (i == p) {
+            return fail(p, "expected a time stamp (seconds.microseconds or a count)");
+        }
+        if (i < end && b[i] == '.') {
+            i++;
+            int fracStart = i;
+            long frac = 0;
+            while (i < end && isDigit(b[i])) {
+                if (i - fracStart < 9) {
+                    frac = frac * 10 + (b[i] - '0');
+                }
+                i++;
+            }
+            int digits = i - fracStart;
+            if (digits == 0) {
+                return fail(i, "expected digits after the decimal point of the time stamp");
+            }
+            for (int k = digits; k < 9; k++) {
+                frac *= 10;
+            }
+            if (secs > (Long.MAX_VALUE - frac) / 1_000_000_000L) {
+                return fail(p, "the time stamp does not fit in 64 bits of nanoseconds");
+            }
+            ts = secs * 1_000_000_000L + frac;
+        } else {
+            ts = secs; // "ns" or a counter clock: printed as one integer (trace_print_time)
+        }
+        if (i >= end || b[i] != ':') {
+            return fail(i, "expected ':' after the time stamp");
+        }
+        return skipSpaces(b, i + 1, end);
+    }
+
+    private int fail(int at, String why) {
+        errorAt = at;
+        error = why;
+        return -1;
+    }
+
+    static int skipSpaces(byte[] b, int p, int end) {
+        while (p < end && b[p] == ' ') {
+            p++;
+        }
+        return p;
+    }
+
+    static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** A non-negative decimal number in [from, to), or -1 when it is empty, not decimal or too long. */
+    static long decimal(byte[] b, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+}
