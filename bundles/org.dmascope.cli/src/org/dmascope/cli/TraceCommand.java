@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code dmascope trace info|check|convert}: trace files on the command line. */
 @Command(name = "trace", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(info | check | convert)",
-        description = {"Trace files: the .dmatrace store (docs/trace-store.md) and JSON Lines (docs/trace-jsonl.md)."})
+        description = {"Trace files: the .dmatrace store (docs/trace-store.md), JSON Lines (docs/trace-jsonl.md), "
+                + "ftrace and trace-cmd report text (read), Perfetto trace-event JSON and CSV (written; "
+                + "docs/trace-formats.md)."})
 final class TraceCommand implements Runnable {
 
     @Spec
@@ -103,7 +105,7 @@ final class TraceCommand implements Runnable {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = {"Event count, time span, counts per event type and the health of every chunk of FILE "
-                    + "(a .dmatrace store or JSON Lines)."},
+                    + "(a .dmatrace store; also JSON Lines, ftrace or trace-cmd report text, then without chunks)."},
             footer = {"", "JSON: {\"file\", \"format\", \"bytes\", \"events\", \"firstTs\", \"lastTs\" (ns; null when "
                     + "empty), \"types\":{type: count}, \"chunks\":[{\"sequence\", \"offset\", \"kind\" (events or "
                     + "checkpoint), \"events\", \"minTs\", \"maxTs\", \"health\" (ok or damaged), \"problem\"}], "
@@ -235,7 +237,8 @@ final class TraceCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Reads all of FILE and checks every checksum (a .dmatrace store) or line (JSON Lines)."},
+            description = {"Reads all of FILE and checks every checksum (a .dmatrace store) or line (JSON Lines, ftrace "
+                    + "or trace-cmd report text)."},
             footer = {"", "Exit status: 0 when FILE is intact; 1 when it is damaged, with one line per damage (offset "
                     + "and chunk, or line); 2 when it cannot be read at all."})
     static final class Check implements Callable<Integer> {
@@ -263,8 +266,10 @@ final class TraceCommand implements Runnable {
     }
 
     @Command(name = "convert", mixinStandardHelpOptions = true,
-            description = {"Converts IN to OUT. IN is read by its content; OUT is written in the format its "
-                    + "extension names: .dmatrace or .jsonl."},
+            description = {"Converts IN to OUT. IN is read by its content: a .dmatrace store, JSON Lines, ftrace text "
+                    + "(tracefs trace or trace_pipe, also in latency format) or trace-cmd report text. OUT is written in "
+                    + "the format its extension names: .dmatrace, .jsonl, .json (Chrome/Perfetto trace-event JSON, opens "
+                    + "in ui.perfetto.dev) or .csv."},
             footer = {"", "What IN holds that cannot be read (a damaged chunk, a bad line) is skipped and named on "
                     + "standard error; the rest is converted, and the exit status is then 2."})
     static final class Convert implements Callable<Integer> {

@@ -128,17 +128,74 @@ class TraceCommandTest {
         }
     }
 
+    /** tracefs's trace file, lines written with the kernel's formats (trace_print_context, iommu.h, dma.h). */
+    static String ftrace() {
+        return "# tracer: nop\n#\n# entries-in-buffer/entries-written: 4/4   #P:2\n#\n"
+                + "#                                _-----=> irqs-off/BH-disabled\n"
+                + "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+                + "#              | |         |   |||||     |         |\n"
+                + "     ib_write_bw-4242    [003] ..... 12345.678901: map: IOMMU: iova=0x00000000ffff0000 - "
+                + "0x00000000ffff1000 paddr=0x0000000812345000 size=4096\n"
+                + "     ib_write_bw-4242    [003] ..... 12345.678950: dma_map_page: 0000:3b:00.0 dir=BIDIRECTIONAL "
+                + "dma_addr=ffff0000 size=4096 phys_addr=812345000 attrs=\n"
+                + "          <idle>-0       [001] d..2. 12345.679000: sched_switch: prev_comm=swapper/1 prev_pid=0 "
+                + "prev_prio=120 prev_state=R ==> next_comm=ib_write_bw next_pid=4242 next_prio=120\n"
+                + "     ib_write_bw-4242    [003] ..... 12345.679100: unmap: IOMMU: iova=0x00000000ffff0000 - "
+                + "0x00000000ffff1000 size=4096 unmapped_size=4096\n";
+    }
+
+    @Test
+    void convertReadsFtraceTextAndWritesEveryFormat() throws Exception {
+        Path text = dir.resolve("trace.txt");
+        Files.writeString(text, ftrace());
+        Path store = dir.resolve("f.dmatrace");
+        CliRun run = CliRun.of("trace", "convert", text.toString(), store.toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals(text + " (ftrace text) -> " + store + " (DMA Scope trace store): 4 events\n", run.out());
+        JsonObject info = CliRun.of("trace", "info", "--json", store.toString()).json();
+        assertEquals(1, info.getAsJsonObject("types").get("iommu_map").getAsLong());
+        assertEquals(1, info.getAsJsonObject("types").get("dma_map_page").getAsLong());
+        assertEquals(1, info.getAsJsonObject("types").get("generic").getAsLong(), "sched_switch kept as generic");
+        assertEquals(12_345_678_901_000L, info.get("firstTs").getAsLong());
+
+        Path perfetto = dir.resolve("f.json");
+        run = CliRun.of("trace", "convert", store.toString(), perfetto.toString());
+        assertEquals(0, run.status(), run.err());
+        JsonObject doc = com.google.gson.JsonParser.parseString(Files.readString(perfetto)).getAsJsonObject();
+        long instants = 0;
+        for (var e : doc.getAsJsonArray("traceEvents")) {
+            if (!"M".equals(e.getAsJsonObject().get("ph").getAsString())) {
+                instants++;
+            }
+        }
+        assertEquals(4, instants);
+
+        Path csv = dir.resolve("f.csv");
+        run = CliRun.of("trace", "convert", text.toString(), csv.toString());
+        assertEquals(0, run.status(), run.err());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(5, rows.size(), "a header and one row per event");
+        assertTrue(rows.get(0).startsWith("ts,cpu,pid,comm,type"), rows.get(0));
+
+        CliRun check = CliRun.of("trace", "check", text.toString());
+        assertEquals(0, check.status(), check.out());
+        Files.writeString(text, ftrace().replace("paddr=0x0000000812345000", "paddr=0xZZ"));
+        check = CliRun.of("trace", "check", text.toString());
+        assertEquals(1, check.status(), check.out());
+        assertTrue(check.out().lines().skip(1).findFirst().orElse("").startsWith(text + ": line 8, column "), check.out());
+    }
+
     @Test
     void badUsageAndUnreadableInputExitWithTwo() throws Exception {
         CliRun run = CliRun.of("trace", "convert", store("d.dmatrace").toString(), dir.resolve("out.txt").toString());
         assertEquals(2, run.status());
-        assertTrue(run.err().contains("out.txt: unknown output format: the name must end with one of .dmatrace, .jsonl"),
+        assertTrue(run.err().contains("out.txt: unknown output format: the name must end with one of .dmatrace, .jsonl, .json, .csv"),
                 run.err());
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello\n");
         run = CliRun.of("trace", "info", text.toString());
         assertEquals(2, run.status());
-        assertEquals("dmascope: " + text + ": offset 0: not a trace DMA Scope reads (a .dmatrace store or JSON Lines)\n",
+        assertEquals("dmascope: " + text + ": offset 0: not a trace DMA Scope reads (a .dmatrace store, JSON Lines, ftrace text or trace-cmd report text)\n",
                 run.err());
         run = CliRun.of("trace", "check", dir.resolve("none.dmatrace").toString());
         assertEquals(2, run.status());

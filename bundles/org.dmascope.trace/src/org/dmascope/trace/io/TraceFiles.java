@@ -9,9 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.export.CsvWriter;
+import org.dmascope.trace.export.PerfettoJsonWriter;
+import org.dmascope.trace.ftrace.FtraceFormat;
+import org.dmascope.trace.ftrace.FtraceReader;
 import org.dmascope.trace.jsonl.JsonlReader;
 import org.dmascope.trace.jsonl.JsonlWriter;
 import org.dmascope.trace.store.TraceReader;
@@ -29,7 +34,17 @@ public final class TraceFiles {
         /** The store (docs/trace-store.md), read and written. */
         DMATRACE("DMA Scope trace store", ".dmatrace"),
         /** JSON Lines (docs/trace-jsonl.md), read and written. */
-        JSONL("JSON Lines", ".jsonl");
+        JSONL("JSON Lines", ".jsonl"),
+        /** Chrome/Perfetto trace-event JSON (docs/trace-formats.md), written only. */
+        PERFETTO("Perfetto trace-event JSON", ".json"),
+        /** CSV, one row per event (docs/trace-formats.md), written only. */
+        CSV("CSV", ".csv"),
+        /** The text of tracefs's trace or trace_pipe file, read only. */
+        FTRACE("ftrace text", ""),
+        /** The text of tracefs's trace file in latency format, read only. */
+        FTRACE_LATENCY("ftrace latency-format text", ""),
+        /** The text of trace-cmd report, read only. */
+        TRACE_CMD("trace-cmd report text", "");
 
         private final String label;
         private final String extension;
@@ -87,8 +102,16 @@ public final class TraceFiles {
         if (text.startsWith("{")) {
             return Format.JSONL;
         }
-        throw new InputException(file.toString(), "offset 0", "not a trace DMA Scope reads (a .dmatrace store or "
-                + "JSON Lines)");
+        Optional<FtraceFormat> ftrace = FtraceFormat.detect(head, n);
+        if (ftrace.isPresent()) {
+            return switch (ftrace.get()) {
+                case TRACEFS -> Format.FTRACE;
+                case TRACEFS_LATENCY -> Format.FTRACE_LATENCY;
+                case TRACE_CMD_REPORT -> Format.TRACE_CMD;
+            };
+        }
+        throw new InputException(file.toString(), "offset 0", "not a trace DMA Scope reads (a .dmatrace store, JSON "
+                + "Lines, ftrace text or trace-cmd report text)");
     }
 
     /** Opens an input, whatever its format. */
@@ -97,6 +120,8 @@ public final class TraceFiles {
         return switch (f) {
             case DMATRACE -> new StoreInput(TraceReader.open(file));
             case JSONL -> new JsonlInput(JsonlReader.open(file));
+            case FTRACE, FTRACE_LATENCY, TRACE_CMD -> new FtraceInput(FtraceReader.open(file), f);
+            case PERFETTO, CSV -> throw new InputException(file.toString(), null, f.label() + " is written, not read");
         };
     }
 
@@ -106,7 +131,65 @@ public final class TraceFiles {
         return switch (f) {
             case DMATRACE -> new StoreOutput(TraceWriter.createUnflushed(file, TraceWriter.Options.DEFAULT));
             case JSONL -> new JsonlOutput(JsonlWriter.open(file));
+            case PERFETTO -> new Output<>(PerfettoJsonWriter.open(file), f, PerfettoJsonWriter::write);
+            case CSV -> new Output<>(CsvWriter.open(file), f, CsvWriter::write);
+            case FTRACE, FTRACE_LATENCY, TRACE_CMD -> throw new InputException(file.toString(), null, f.label()
+                    + " is read, not written");
         };
+    }
+
+    /** How an output writes one event. */
+    private interface WriteOne<W> {
+        void write(W writer, TraceEvent event) throws IOException;
+    }
+
+    private record Output<W extends java.io.Closeable>(W writer, Format format, WriteOne<W> how) implements EventOutput {
+        @Override
+        public void write(TraceEvent event) throws IOException {
+            how.write(writer, event);
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+        }
+    }
+
+    private static final class FtraceInput implements EventInput {
+        private final FtraceReader reader;
+        private final Format format;
+        private final List<String> problems = new ArrayList<>();
+
+        FtraceInput(FtraceReader reader, Format format) {
+            this.reader = reader;
+            this.format = format;
+        }
+
+        @Override
+        public @Nullable TraceEvent next() throws IOException {
+            while (true) {
+                try {
+                    return reader.read();
+                } catch (InputException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public List<String> problems() {
+            return List.copyOf(problems);
+        }
+
+        @Override
+        public Format format() {
+            return format;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
     }
 
     private static final class StoreInput implements EventInput {
