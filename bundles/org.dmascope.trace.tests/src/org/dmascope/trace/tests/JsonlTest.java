@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,6 +176,26 @@ class JsonlTest {
         assertEquals("", write(List.of()));
         assertEquals(List.of(), readAll(""));
         assertEquals(List.of(), readAll("\n  \n"));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8CostTheirLineOnly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad-utf8.jsonl");
+        byte[] good = "{\"ts\":1,\"type\":\"process_exit\",\"exit_code\":0}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = { '{', '"', 't', 's', '"', ':', '2', ',', (byte) 0xC3, (byte) 0x28, '}', '\n' };
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.write(good);
+        all.write(bad);
+        all.write(good);
+        Files.write(file, all.toByteArray());
+        try (JsonlReader r = JsonlReader.open(file)) {
+            assertEquals(1, r.read().ts());
+            InputException e = assertThrows(InputException.class, r::read);
+            assertEquals(file + ": line 2: bytes that are not UTF-8", e.getMessage());
+            assertEquals(1, r.read().ts(), "reading goes on with the next line");
+            assertEquals(3, r.lineNumber());
+            assertNull(r.read());
+        }
     }
 
     @Test

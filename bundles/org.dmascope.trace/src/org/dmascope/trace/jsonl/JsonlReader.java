@@ -4,8 +4,13 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +52,8 @@ public final class JsonlReader implements Closeable {
     private static final Pattern COLUMN = Pattern.compile("column (\\d+)");
 
     private final EventSchema schema = new EventSchema();
-    private final BufferedReader in;
+    private final @Nullable BufferedReader in;
+    private final @Nullable Utf8Lines bytes;
     private final String source;
     private long lineNumber;
 
@@ -57,12 +63,82 @@ public final class JsonlReader implements Closeable {
      */
     public JsonlReader(Reader in, String source) {
         this.in = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+        this.bytes = null;
+        this.source = source;
+    }
+
+    /**
+     * @param in     UTF-8 bytes; closed by {@link #close()}. A line whose bytes are not UTF-8 is
+     *               reported with its number, and reading goes on with the next line.
+     * @param source the name of the input in messages, for example the file name
+     */
+    public JsonlReader(InputStream in, String source) {
+        this.in = null;
+        this.bytes = new Utf8Lines(in);
         this.source = source;
     }
 
     /** A reader of a UTF-8 file, named in messages by its path. */
     public static JsonlReader open(Path file) throws IOException {
-        return new JsonlReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString());
+        return new JsonlReader(Files.newInputStream(file), file.toString());
+    }
+
+    /** Lines of UTF-8 bytes, each decoded on its own, so that bad bytes cost one line only. */
+    private static final class Utf8Lines {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private byte[] line = new byte[256];
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+
+        Utf8Lines(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line without its end (\n or \r\n), null at the end; bad UTF-8 throws. */
+        @Nullable
+        String next() throws IOException {
+            int n = 0;
+            boolean any = false;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buf);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return any ? decode(n) : null;
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < limit && buf[pos] != '\n') {
+                    pos++;
+                }
+                int len = pos - start;
+                if (n + len > line.length) {
+                    line = Arrays.copyOf(line, Math.max(line.length * 2, n + len));
+                }
+                System.arraycopy(buf, start, line, n, len);
+                n += len;
+                if (pos < limit) {
+                    pos++; // the \n
+                    return decode(n);
+                }
+            }
+        }
+
+        private String decode(int n) throws CharacterCodingException {
+            if (n > 0 && line[n - 1] == '\r') {
+                n--;
+            }
+            return decoder.decode(ByteBuffer.wrap(line, 0, n)).toString();
+        }
+
+        void close() throws IOException {
+            in.close();
+        }
     }
 
     /** The number of the line read last (1 for the first line), 0 before the first. */
@@ -84,7 +160,18 @@ public final class JsonlReader implements Closeable {
     public @Nullable TraceEvent read() throws IOException, InputException {
         String line;
         do {
-            line = in.readLine();
+            Utf8Lines b = bytes;
+            BufferedReader r = in;
+            if (b != null) {
+                try {
+                    line = b.next();
+                } catch (CharacterCodingException e) {
+                    lineNumber++;
+                    throw new InputException(source, "line " + lineNumber, "bytes that are not UTF-8");
+                }
+            } else {
+                line = r == null ? null : r.readLine();
+            }
             if (line == null) {
                 return null;
             }
@@ -110,7 +197,14 @@ public final class JsonlReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        Utf8Lines b = bytes;
+        if (b != null) {
+            b.close();
+        }
+        BufferedReader r = in;
+        if (r != null) {
+            r.close();
+        }
     }
 
     /** A problem at one place of the current line, turned into an InputException by parse. */

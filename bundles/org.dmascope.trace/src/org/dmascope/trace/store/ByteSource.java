@@ -105,7 +105,7 @@ final class ByteSource {
 
     int count() {
         long n = uvar();
-        if (n > limit - pos) {
+        if (n < 0 || n > limit - pos) {
             throw new Malformed("count " + n + " larger than the rest of the payload");
         }
         return (int) n;
@@ -114,8 +114,8 @@ final class ByteSource {
     String str() {
         long ref = uvar();
         if (ref != 0) {
-            if (ref > stringCount) {
-                throw new Malformed("string #" + (ref - 1) + " not defined before");
+            if (ref < 0 || ref > stringCount) {
+                throw new Malformed("string #" + Long.toUnsignedString(ref - 1) + " not defined before");
             }
             return strings[(int) (ref - 1)];
         }
