@@ -177,7 +177,7 @@ final class FtraceBench {
                         BenchCommand.peakHeap() >> 20));
             }
             out.println(String.format(Locale.ROOT, "best: %,.0f lines/s, %,.0f lines per CPU second (goal 2,000,000 "
-                    + "lines/s; on a loaded machine the CPU figure is the one that does not depend on the load)", best,
+                    + "lines/s; on a loaded machine the CPU figure depends less on the load than the wall-clock one)", best,
                     bestCpu));
             out.flush();
             return DmaScopeCli.EXIT_OK;

@@ -102,10 +102,12 @@ class FtraceReaderTest {
         assertEquals(new DmaAlloc(h(T), "0000:af:00.0", 0x0000_0000_c0ff_ee12L, 0xf000_0000L, 65536, "BIDIRECTIONAL",
                 "GFP_KERNEL|__GFP_ZERO", ""), one(line("dma_alloc", dmaAlloc("0000:af:00.0", "BIDIRECTIONAL",
                         0xf000_0000L, 65536, "00000000c0ffee12", "GFP_KERNEL|__GFP_ZERO", ""))));
-        // a failed allocation: virt_addr is NULL, which %p prints as "(null)"
-        assertEquals(new DmaAlloc(h(T), "0000:af:00.0", 0, 0, 1L << 30, "BIDIRECTIONAL", "GFP_KERNEL", "NO_WARN"),
-                one(line("dma_alloc_pages", dmaAlloc("0000:af:00.0", "BIDIRECTIONAL", 0, 1L << 30, "(null)", "GFP_KERNEL",
-                        "NO_WARN"))));
+        // a failed allocation: virt_addr is NULL, which %p prints unhashed (ptr_to_id), and dma_addr 0
+        DmaAlloc failed = new DmaAlloc(h(T), "0000:af:00.0", 0, 0, 1L << 30, "BIDIRECTIONAL", "GFP_KERNEL", "NO_WARN");
+        assertEquals(failed, one(line("dma_alloc_pages", dmaAlloc("0000:af:00.0", "BIDIRECTIONAL", 0, 1L << 30,
+                "0000000000000000", "GFP_KERNEL", "NO_WARN"))));
+        assertEquals(failed, one(line("dma_alloc_pages", dmaAlloc("0000:af:00.0", "BIDIRECTIONAL", 0, 1L << 30, "(null)",
+                "GFP_KERNEL", "NO_WARN"))));
         assertEquals(new DmaFree(h(T), "0000:af:00.0", 0xc0ff_ee12L, 0xf000_0000L, 65536, "BIDIRECTIONAL", ""),
                 one(line("dma_free", dmaFree("0000:af:00.0", "BIDIRECTIONAL", 0xf000_0000L, 65536, "00000000c0ffee12", ""))));
         long[] phys = { 0x1000, 0x2000, 0x3000 };

@@ -698,7 +698,11 @@ public final class FtraceReader implements Closeable {
         return hexValue;
     }
 
-    /** A "%p" value: hex digits, or "(null)" for a NULL pointer (lib/vsprintf.c). */
+    /**
+     * A "%p" value: hex digits. The kernel hashes pointers (unless booted with no_hash_pointers)
+     * and prints NULL and error pointers as they are, NULL as 0000000000000000 (lib/vsprintf.c,
+     * ptr_to_id); "(null)", what kernels before the hashing printed for NULL, is read as 0 too.
+     */
     private long pointer(Fields f, int field) throws LineError {
         int s = f.valStart[field];
         int e = tokenEnd(s, f.valEnd[field]);
