@@ -53,26 +53,16 @@ public final class ScenarioParser {
 
     /** Parses the lines of a file named {@code name}. */
     public Scenario parse(List<String> lines, String name) throws ScenarioException {
-        List<Line> parsed = new ArrayList<>();
+        List<Line> raw = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String raw = lines.get(i);
-            List<String> marked = tokenize(raw, name, i + 1);
-            if (!marked.isEmpty()) {
-                List<String> words = new ArrayList<>();
-                List<Boolean> quoted = new ArrayList<>();
-                for (String w : marked) {
-                    quoted.add(w.startsWith("\0"));
-                    words.add(w.startsWith("\0") ? w.substring(1) : w);
-                }
-                parsed.add(new Line(i + 1, words, quoted, stripComment(raw).strip(), raw));
-            }
+            raw.add(new Line(i + 1, lines.get(i), name));
         }
         String scenarioName = Path.of(name).getFileName() == null ? name : String.valueOf(Path.of(name).getFileName());
         List<Step> steps = new ArrayList<>();
         int[] pos = {0};
-        String declared = block(parsed, pos, name, steps, Map.of(), 0);
-        if (pos[0] < parsed.size()) {
-            throw new ScenarioException(name, parsed.get(pos[0]).number, "'end' without a block to close");
+        String declared = block(raw, pos, name, steps, Map.of(), 0);
+        if (pos[0] < raw.size()) {
+            throw new ScenarioException(name, raw.get(pos[0]).number, "'end' without a block to close");
         }
         if (declared != null) {
             scenarioName = declared;
@@ -89,17 +79,11 @@ public final class ScenarioParser {
 
     /** Parses and checks one line as if it stood at a line of a file (for steps that run another step). */
     public Step parseLine(String file, int lineNumber, String text) throws ScenarioException {
-        List<String> marked = tokenize(text, file, lineNumber);
-        if (marked.isEmpty()) {
+        Line l = new Line(lineNumber, text, file);
+        if (l.words().isEmpty()) {
             throw new ScenarioException(file, lineNumber, "an empty step");
         }
-        List<String> words = new ArrayList<>();
-        List<Boolean> quoted = new ArrayList<>();
-        for (String w : marked) {
-            quoted.add(w.startsWith("\0"));
-            words.add(w.startsWith("\0") ? w.substring(1) : w);
-        }
-        Step s = toStep(file, new Line(lineNumber, words, quoted, stripComment(text).strip(), text), Map.of());
+        Step s = toStep(file, l, Map.of());
         StepKind kind = kinds.kind(s.kind());
         if (kind == null) {
             throw s.error("unknown step '" + s.kind() + "' (known: " + String.join(", ", kinds.names()) + ")");
@@ -108,9 +92,44 @@ public final class ScenarioParser {
         return s;
     }
 
-    private record Line(int number, List<String> words, List<Boolean> quoted, String text, String raw) {
+    /** A line of the file; its words are read when a block needs them (inline topologies keep the raw text). */
+    private static final class Line {
+        final int number;
+        final String raw;
+        final String file;
+        private List<String> words;
+        private List<Boolean> quoted;
+
+        Line(int number, String raw, String file) {
+            this.number = number;
+            this.raw = raw;
+            this.file = file;
+        }
+
+        List<String> words() throws ScenarioException {
+            if (words == null) {
+                List<String> marked = tokenize(raw, file, number);
+                words = new ArrayList<>();
+                quoted = new ArrayList<>();
+                for (String w : marked) {
+                    quoted.add(w.startsWith("\0"));
+                    words.add(w.startsWith("\0") ? w.substring(1) : w);
+                }
+            }
+            return words;
+        }
+
         boolean quotedStart(int i) {
             return quoted.get(i);
+        }
+
+        String text() {
+            return stripComment(raw).strip();
+        }
+
+        boolean isEnd() {
+            String t = text();
+            return t.equals("end");
         }
     }
 
@@ -120,27 +139,29 @@ public final class ScenarioParser {
         String declared = null;
         while (pos[0] < lines.size()) {
             Line l = lines.get(pos[0]);
-            String first = l.words.get(0);
+            List<String> words = l.words();
+            if (words.isEmpty()) {
+                pos[0]++;
+                continue;
+            }
+            String first = words.get(0);
             if (first.equals("end")) {
-                if (depth == 0) {
-                    return declared;
-                }
-                if (l.words.size() != 1) {
+                if (words.size() != 1) {
                     throw new ScenarioException(file, l.number, "end: takes no words");
                 }
                 return declared;
             }
             pos[0]++;
             if (first.equals("scenario")) {
-                if (depth > 0 || l.words.size() != 2) {
+                if (depth > 0 || words.size() != 2) {
                     throw new ScenarioException(file, l.number, "scenario: expected 'scenario NAME' at the top level");
                 }
-                declared = l.words.get(1);
+                declared = words.get(1);
             } else if (first.equals("repeat")) {
-                if (l.words.size() != 2 || !l.words.get(1).matches("[0-9]{1,6}")) {
+                if (words.size() != 2 || !words.get(1).matches("[0-9]{1,6}")) {
                     throw new ScenarioException(file, l.number, "repeat: expected 'repeat COUNT' (1 to 999999) ... 'end'");
                 }
-                int count = Integer.parseInt(l.words.get(1));
+                int count = Integer.parseInt(words.get(1));
                 if (count < 1) {
                     throw new ScenarioException(file, l.number, "repeat: COUNT must be at least 1");
                 }
@@ -160,13 +181,13 @@ public final class ScenarioParser {
                     }
                 }
                 pos[0] = bodyEnd + 1;
-            } else if (first.equals("topology") && l.words.size() == 2 && l.words.get(1).equals("inline")) {
+            } else if (first.equals("topology") && words.size() == 2 && words.get(1).equals("inline")) {
                 StringBuilder text = new StringBuilder();
                 boolean closed = false;
                 while (pos[0] < lines.size()) {
                     Line b = lines.get(pos[0]);
                     pos[0]++;
-                    if (b.words.size() == 1 && b.words.get(0).equals("end")) {
+                    if (b.isEnd()) {
                         closed = true;
                         break;
                     }
@@ -177,13 +198,10 @@ public final class ScenarioParser {
                 }
                 Map<String, String> options = new LinkedHashMap<>();
                 options.put("inline", text.toString());
-                out.add(new Step(file, l.number, "topology", List.of("inline"), options, l.text));
+                out.add(new Step(file, l.number, "topology", List.of("inline"), options, l.text()));
             } else {
                 out.add(toStep(file, l, vars));
             }
-        }
-        if (depth > 0) {
-            return declared;
         }
         return declared;
     }
@@ -191,8 +209,9 @@ public final class ScenarioParser {
     private static Step toStep(String file, Line l, Map<String, String> vars) throws ScenarioException {
         List<String> args = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < l.words.size(); i++) {
-            String w = substitute(l.words.get(i), vars);
+        List<String> words = l.words();
+        for (int i = 1; i < words.size(); i++) {
+            String w = substitute(words.get(i), vars);
             int eq = w.indexOf('=');
             if (eq > 0 && KEY.matcher(w.substring(0, eq)).matches() && !l.quotedStart(i)) {
                 String key = w.substring(0, eq);
@@ -204,7 +223,7 @@ public final class ScenarioParser {
                 args.add(w);
             }
         }
-        return new Step(file, l.number, substitute(l.words.get(0), vars), args, options, substitute(l.text, vars));
+        return new Step(file, l.number, substitute(words.get(0), vars), args, options, substitute(l.text(), vars));
     }
 
     private static String substitute(String word, Map<String, String> vars) {
