@@ -13,6 +13,7 @@ import org.dmascope.scenario.ScenarioExtensions;
 import org.dmascope.scenario.ScenarioResult;
 import org.dmascope.scenario.ScenarioRunner;
 import org.dmascope.scenario.StepKinds;
+import org.dmascope.sources.MemoryBackends;
 import org.eclipse.core.runtime.NullProgressMonitor;
 
 import picocli.CommandLine;
@@ -80,7 +81,8 @@ final class ScenarioCommand implements Runnable {
             }
             List<ScenarioExtension> extensions = ScenarioExtensions.installed();
             ScenarioRunner runner = new ScenarioRunner(new StepKinds(extensions),
-                    (topology, name) -> cli.sources().open(topology, name, new NullProgressMonitor()));
+                    (topology, name) -> cli.sources().open(topology, name, new NullProgressMonitor()))
+                    .withBackends(MemoryBackends.installed());
             ScenarioResult result;
             try {
                 result = runner.run(path, file);

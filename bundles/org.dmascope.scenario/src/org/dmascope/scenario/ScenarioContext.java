@@ -2,9 +2,11 @@ package org.dmascope.scenario;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.dmascope.core.backend.MemoryBackend;
 import org.dmascope.scenario.mm.Machine;
 import org.dmascope.scenario.mm.Mm;
 import org.eclipse.jdt.annotation.Nullable;
@@ -22,6 +24,7 @@ public final class ScenarioContext {
     private final Map<Class<?>, Object> states = new HashMap<>();
     private @Nullable StepOutcome previous;
     private @Nullable StepKinds kinds;
+    private List<MemoryBackend> backends = List.of();
 
     /**
      * @param baseDir        the folder of the scenario file
@@ -59,6 +62,15 @@ public final class ScenarioContext {
 
     void setPrevious(StepOutcome outcome) {
         previous = outcome;
+    }
+
+    /** The memory backends the address chain is resolved with (empty when the runner was given none). */
+    public List<MemoryBackend> backends() {
+        return backends;
+    }
+
+    void setBackends(List<MemoryBackend> value) {
+        backends = List.copyOf(value);
     }
 
     void setKinds(StepKinds value) {

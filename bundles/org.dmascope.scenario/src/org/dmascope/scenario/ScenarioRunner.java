@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.dmascope.core.backend.MemoryBackend;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -15,11 +16,18 @@ public final class ScenarioRunner {
 
     private final StepKinds kinds;
     private final @Nullable TopologyLoader topologyLoader;
+    private List<MemoryBackend> backends = List.of();
 
     /** A runner for these step kinds, reading topologies with the loader (null: none). */
     public ScenarioRunner(StepKinds kinds, @Nullable TopologyLoader topologyLoader) {
         this.kinds = kinds;
         this.topologyLoader = topologyLoader;
+    }
+
+    /** Resolves address chains (register_mr) with these memory backends; returns this runner. */
+    public ScenarioRunner withBackends(List<MemoryBackend> value) {
+        backends = List.copyOf(value);
+        return this;
     }
 
     /** The step kinds it knows. */
@@ -38,6 +46,7 @@ public final class ScenarioRunner {
     public ScenarioResult run(Scenario scenario, Path baseDir) throws ScenarioException {
         ScenarioContext context = new ScenarioContext(baseDir, topologyLoader);
         context.setKinds(kinds);
+        context.setBackends(backends);
         List<StepOutcome> outcomes = new ArrayList<>();
         for (Step step : scenario.steps()) {
             StepKind kind = kinds.kind(step.kind());

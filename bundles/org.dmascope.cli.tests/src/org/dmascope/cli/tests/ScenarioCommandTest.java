@@ -99,4 +99,16 @@ class ScenarioCommandTest {
         assertTrue(functions.contains("-> -  functions="), r.out());
         assertEquals(2, r.out().lines().filter(l -> l.equals(functions)).count(), "both give the same machine");
     }
+
+    @Test
+    void registerMrResolvesTheChainThroughTheInstalledBackends(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("mr.scenario");
+        Files.writeString(f, "device dev0 private\nprocess p\ndmirror open m0 dev0 p\nmmap p buf 16K rw private anon\n"
+                + "touch p buf 16K write\nregister_mr p buf 16K\ndmirror migrate-to-dev m0 buf 4\nregister_mr p buf 16K\n");
+        CliRun r = CliRun.of("scenario", "run", f.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("-> 0  backends=structpage  pinned=4  faulted=0  migrated=0"), r.out());
+        assertTrue(r.out().contains("-> 0  backends=hmm  pinned=4  faulted=0  migrated=4"), r.out());
+        assertTrue(r.out().contains("chain: pin: "), r.out());
+    }
 }

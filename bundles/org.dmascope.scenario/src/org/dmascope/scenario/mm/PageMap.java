@@ -71,6 +71,16 @@ public abstract class PageMap {
         return f;
     }
 
+    /** The first PFN of its range. */
+    public long firstPfn() {
+        return firstPfn;
+    }
+
+    /** The number of pages its range holds. */
+    public long rangePages() {
+        return pages;
+    }
+
     /** Pages handed out so far. */
     public long allocated() {
         return next - firstPfn;

@@ -69,6 +69,8 @@ public final class CoreSteps implements ScenarioExtension {
                 new SimpleKind("pages", "pages PROC ADDR LENGTH", s -> checkRange(s, "pages PROC ADDR LENGTH", 3),
                         CoreSteps::pages),
                 new SimpleKind("pread", "pread FILE LENGTH", CoreSteps::checkPread, CoreSteps::pread),
+                new SimpleKind("register_mr", "register_mr PROC ADDR LENGTH [access=FLAGS] [max-seg=SIZE]",
+                        MemoryRegions::check, MemoryRegions::run),
                 new SimpleKind("expect", "expect KEY=VALUE ...", CoreSteps::checkExpect, CoreSteps::expect),
                 new SimpleKind("expect-page", "expect-page PROC ADDR STATE...", CoreSteps::checkExpectPage,
                         CoreSteps::expectPage));
