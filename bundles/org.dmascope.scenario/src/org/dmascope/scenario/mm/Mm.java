@@ -297,7 +297,8 @@ public final class Mm {
             }
             a = v.end();
         }
-        List<SimVma> affected = splitRange(start, end);
+        // Only the advice that changes VMA flags splits VMAs; MADV_DONTNEED zaps entries in place.
+        List<SimVma> affected = advice.equals("dontneed") ? vmas(start, end) : splitRange(start, end);
         switch (advice) {
             case "hugepage" -> affected.forEach(v -> {
                 v.setFlag(VmFlag.HUGEPAGE, true);
