@@ -1,0 +1,77 @@
+package org.dmascope.backend.hmm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dmascope.backend.hmm.HmmBackend;
+import org.dmascope.core.backend.PinResult;
+import org.dmascope.core.memory.AddressSpace;
+import org.dmascope.core.memory.MemoryReadException;
+import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.PageRuns;
+import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.RunSink;
+import org.dmascope.core.memory.Vma;
+import org.junit.jupiter.api.Test;
+
+/** The MemoryBackend contract: which VMAs are HMM's and what a long-term pin does to device pages. */
+class HmmBackendTest {
+
+    private static final long A = 0x7f0000000000L;
+
+    private static AddressSpace space(PageRuns runs, Vma vma) {
+        return new AddressSpace(1, "t", List.of(vma), runs, AddressSpace.UNLIMITED, 0, false);
+    }
+
+    private static PhysicalMemoryMap physical() {
+        return PhysicalMemoryMap.of(List.of(
+                new PhysicalMemoryMap.Range(0, 0x100000, PhysicalMemoryMap.Kind.SYSTEM_RAM, "System RAM", null, 0),
+                new PhysicalMemoryMap.Range(0x200000, 0x300000, PhysicalMemoryMap.Kind.DEVICE_COHERENT, "gpu", null, 1)));
+    }
+
+    @Test
+    void vmasWithDeviceMemoryAreHmmsOthersAreNot() throws MemoryReadException {
+        HmmBackend b = new HmmBackend();
+        Vma vma = Vma.anonymous(A, A + 0x4000, "rw-p");
+        PageRuns plain = new PageRuns();
+        plain.run(A, 0x1000, 4, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12, -1);
+        assertEquals(0, b.handles(space(plain, vma), vma, physical()));
+        PageRuns priv = new PageRuns();
+        priv.run(A, 0x1000, 2, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12, -1);
+        priv.run(A + 0x2000, RunSink.NO_PFN, 2, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE, 12, -1);
+        assertEquals(HmmBackend.SCORE, b.handles(space(priv, vma), vma, physical()));
+        PageRuns coherent = new PageRuns();
+        coherent.run(A, 0x200010, 4, PageFlags.PRESENT | PageFlags.ZONE_DEVICE, 12, 1);
+        assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, physical()));
+        assertTrue(HmmBackend.SCORE > 10, "above the struct page backend");
+    }
+
+    @Test
+    void aLongTermPinBringsDevicePagesBackFirst() throws MemoryReadException {
+        HmmBackend b = new HmmBackend();
+        Vma vma = Vma.anonymous(A, A + 0x5000, "rw-p");
+        PageRuns runs = new PageRuns();
+        runs.run(A, 0x1000, 1, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12, -1);
+        runs.run(A + 0x1000, RunSink.NO_PFN, 2, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE, 12, -1);
+        runs.run(A + 0x3000, 0x200000, 1, PageFlags.PRESENT | PageFlags.ZONE_DEVICE, 12, 1);
+        runs.run(A + 0x4000, RunSink.NO_PFN, 1, 0, 12, -1);
+        List<long[]> got = new ArrayList<>();
+        PinResult r = b.pin(space(runs, vma), vma, A, A + 0x5000, true, physical(),
+                (vaddr, pfn, pages, flags, shift, pgmap) -> got.add(new long[] {vaddr, pfn, pages, flags}));
+        assertTrue(r.ok(), r.why());
+        assertEquals(5, r.pages());
+        assertEquals(3, r.migrated());
+        assertEquals(1, r.faulted());
+        assertEquals(0x1000, got.get(0)[1], "the system page is pinned where it is");
+        assertEquals(RunSink.NO_PFN, got.get(1)[1]);
+        assertEquals(HmmBackend.MIGRATED_FROM_PRIVATE, (int) got.get(1)[3] & HmmBackend.MIGRATED_FROM_PRIVATE);
+        assertEquals(HmmBackend.MIGRATED_FROM_COHERENT, (int) got.get(2)[3] & HmmBackend.MIGRATED_FROM_COHERENT);
+        assertEquals(HmmBackend.FAULTED, (int) got.get(3)[3] & HmmBackend.FAULTED);
+        PinResult ro = b.pin(space(runs, Vma.anonymous(A, A + 0x5000, "r--p")), Vma.anonymous(A, A + 0x5000, "r--p"),
+                A, A + 0x1000, true, physical(), (v, p, n, f, s, g) -> { });
+        assertEquals("EFAULT", ro.error());
+    }
+}
