@@ -60,6 +60,7 @@ public final class DmaScopeCli {
         cl.addSubcommand(new PathsCommand(this));
         cl.addSubcommand(new ResolveCommand(this));
         cl.addSubcommand(new BenchCommand(this));
+        cl.addSubcommand(new DoctorCommand(this));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(DmaScopeCli::usageError);
