@@ -61,6 +61,7 @@ public final class DmaScopeCli {
         cl.addSubcommand(new ResolveCommand(this));
         cl.addSubcommand(new BenchCommand(this));
         cl.addSubcommand(new DoctorCommand(this));
+        cl.addSubcommand(new CollectCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(DmaScopeCli::usageError);
