@@ -137,6 +137,13 @@ class DoctorTest {
                     gdr.get(0).evidence().toString());
             assertTrue(gdr.get(0).evidence().contains(prefix + "kernel/config line 5: CONFIG_PCI_P2PDMA=y"), gdr.get(0).evidence().toString());
             assertEquals(Verdict.WARN, gdr.get(1).verdict(), "the free callback ran");
+            Finding distance = gdr.get(2);
+            assertEquals(List.of(GpuNodeFixture.GPU, GpuNodeFixture.NIC), distance.devices(), "mlx5_0 found through sysfs");
+            assertTrue(distance.summary().endsWith("SYS apart"), distance.summary());
+            assertTrue(distance.evidence().get(1).contains("which NCCL 2.18+ numbers as SYS (across the inter-socket link) > PXB"),
+                    distance.evidence().get(1));
+            assertTrue(distance.evidence().get(1).contains("PCIe route 0000:01:00.0 -> 0000:00:01.0 -> pci0000:00 -> pci0000:80 -> 0000:80:01.0 -> 0000:81:00.0"),
+                    distance.evidence().get(1));
 
             Finding memlock = one(f, "memlock");
             assertEquals(Verdict.FAIL, memlock.verdict());

@@ -62,6 +62,13 @@ final class GpuNodeFixture {
             Files.createSymbolicLink(root.resolve(f[1] + "/iommu_group"), root.resolve(f[1]).relativize(g));
             group++;
         }
+        Path ib = root.resolve("sys/class/infiniband/mlx5_0");
+        Files.createDirectories(ib.getParent());
+        Files.createSymbolicLink(ib, Path.of("../../devices/pci0000:80/0000:80:01.0/" + NIC + "/infiniband/mlx5_0"));
+        // NCCL 2.18 on this node: GPU 0000:01:00.0 (bus ID 0x1000) and mlx5_0 are across the sockets.
+        write(root, "nccl/nccl-rank0.log", "node1:7001:7001 [0] NCCL INFO NCCL version 2.18.3+cuda12.2\n"
+                + "node1:7001:7050 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB eth0:10.0.0.1<0>\n"
+                + "node1:7001:7050 [0] NCCL INFO GPU Direct RDMA Disabled for GPU 1000 / HCA 0 (distance 7 > 4)\n");
         write(root, "sys/devices/system/node/node0/cpulist", "0-15\n");
         write(root, "sys/devices/system/node/node1/cpulist", "16-31\n");
         write(root, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n"

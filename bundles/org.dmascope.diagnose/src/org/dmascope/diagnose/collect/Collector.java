@@ -230,6 +230,11 @@ public final class Collector {
         }
         for (String f : List.of("cmdline", "modules", "iomem", "cpuinfo", "meminfo", "version", "sys/kernel/osrelease",
                 "sys/kernel/arch", "self/limits")) {
+            if (f.equals("modules") && !access.exists(at(PROC.resolve(f)))) {
+                missing.add(new Missing("/proc/modules", "not present: a kernel without loadable modules"
+                        + " (CONFIG_MODULES off); the drivers are built in"));
+                continue;
+            }
             byte[] data = file(PROC.resolve(f), "proc");
             if (f.equals("iomem") && data != null && !access.privileged()
                     && new String(data, StandardCharsets.US_ASCII).matches("(?s)(\\s*0+-0+ : [^\\n]*\\n)*\\s*")) {

@@ -312,8 +312,10 @@ public final class Doctor {
                 : machine.name() + " is a topology file: it has no kernel log");
         ev.addAll(machine.notes().stream().filter(n -> n.startsWith("kernel log")).toList());
         return new Finding(check, Verdict.WARN, "not checked: no kernel log", List.of(), ev,
-                "Run 'dmascope doctor' on the machine itself (with a user allowed to read the kernel log: root, or"
-                        + " a member of adm or systemd-journal), or give it a 'dmascope collect' archive.");
+                machine.hasFiles() ? "Collect again as a user allowed to read the kernel log: root, or a member of adm"
+                        + " or systemd-journal (or with kernel.dmesg_restrict=0)."
+                        : "Run 'dmascope doctor' on the machine itself (with a user allowed to read the kernel log:"
+                                + " root, or a member of adm or systemd-journal), or give it a 'dmascope collect' archive.");
     }
 
     private List<String> logLines(KernelMessage kind, java.util.function.Predicate<KernelLogEntry> filter) {
@@ -496,7 +498,7 @@ public final class Doctor {
         List<String> ncclEvidence = new ArrayList<>();
         List<GdrDecision> disabledByDistance = new ArrayList<>();
         for (NcclLog nlog : machine.ncclLogs()) {
-            for (GdrDecision d : GdrDecision.of(nlog, topology)) {
+            for (GdrDecision d : GdrDecision.of(nlog, topology, this::networkDevice)) {
                 ncclEvidence.add(d.evidence(nlog.name()) + " -> " + d.explain());
                 if (!d.enabled()) {
                     disabledByDistance.add(d);
@@ -637,6 +639,26 @@ public final class Doctor {
                             + " host bridge performs on this platform."));
         }
         return out;
+    }
+
+    /**
+     * The PCI function behind a network device name: sysfs's class/infiniband/NAME and
+     * class/net/NAME link into the function's directory (collect keeps these links).
+     */
+    private @Nullable PciAddress networkDevice(String name) {
+        for (String cls : List.of("infiniband", "net")) {
+            Optional<String> target = machine.files().link("sys/class/" + cls + "/" + name);
+            if (target.isPresent()) {
+                String[] parts = target.get().split("/");
+                for (int i = parts.length - 1; i >= 0; i--) {
+                    if (PciAddress.isAddress(parts[i]) && parts[i].length() == 12) {
+                        PciAddress a = PciAddress.parse(parts[i]);
+                        return topology.function(a).isPresent() ? a : null;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static boolean peerModule(@Nullable String module) {

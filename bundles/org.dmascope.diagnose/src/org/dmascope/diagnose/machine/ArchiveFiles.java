@@ -205,7 +205,7 @@ public final class ArchiveFiles implements MachineFiles {
         return files.containsKey(path) || links.containsKey(path) || children.containsKey(path);
     }
 
-    /** The target of a symbolic link as stored, if the path is one. */
+    @Override
     public Optional<String> link(String path) {
         return Optional.ofNullable(links.get(path));
     }

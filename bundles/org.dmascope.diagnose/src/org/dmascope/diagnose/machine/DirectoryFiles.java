@@ -46,6 +46,16 @@ public final class DirectoryFiles implements MachineFiles {
     }
 
     @Override
+    public Optional<String> link(String path) {
+        try {
+            Path p = root.resolve(path);
+            return Files.isSymbolicLink(p) ? Optional.of(Files.readSymbolicLink(p).toString()) : Optional.empty();
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public String display(String path) {
         return live ? "/" + path : root.resolve(path).toString();
     }

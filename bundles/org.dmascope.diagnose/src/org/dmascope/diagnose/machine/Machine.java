@@ -111,6 +111,10 @@ public record Machine(String name, PciTopology topology, MachineFiles files, @Nu
             }
         }
         progress.split(1);
-        return new Machine(source, topology, files, kernelLog, kernelLogAt, nccl, false, List.of());
+        // A collect archive lists what it could not read: the doctor cites it.
+        List<String> notes = new ArrayList<>();
+        files.text("MANIFEST.txt").ifPresent(m -> m.lines().filter(l -> l.startsWith("  ") && l.contains(": "))
+                .map(String::strip).filter(l -> !l.matches("[\\w ]+: \\d+")).forEach(notes::add));
+        return new Machine(source, topology, files, kernelLog, kernelLogAt, nccl, false, notes);
     }
 }

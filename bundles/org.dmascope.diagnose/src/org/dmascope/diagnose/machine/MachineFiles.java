@@ -23,6 +23,11 @@ public interface MachineFiles {
     /** The path as a person finds it: "/proc/cmdline" on the live machine, "ARCHIVE: proc/cmdline" in an archive. */
     String display(String path);
 
+    /** The target of a symbolic link as written in it, empty when the path is not a link. */
+    default Optional<String> link(String path) {
+        return Optional.empty();
+    }
+
     /** A file as text (UTF-8). */
     default Optional<String> text(String path) {
         return read(path).map(b -> new String(b, StandardCharsets.UTF_8));

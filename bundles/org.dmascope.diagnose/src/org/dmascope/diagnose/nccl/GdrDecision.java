@@ -37,7 +37,8 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param gpu         the GPU, when it could be found in the topology
  * @param nic         the NIC, when it could be found
  * @param nicName     the HCA's name as NCCL listed it ("mlx5_0"), null when the log does not say
- * @param bridges     the functions and CPUs on the path from GPU to NIC as NCCL routes it (empty without both)
+ * @param bridges     the PCIe route from GPU to NIC: ports, bridges and host bridges as the kernel's
+ *                    {@code calc_map_type_and_dist()} walks them (empty without both)
  * @param computed    the path type DMA Scope computes for the pair from the topology, null without both
  */
 public record GdrDecision(NcclLogEntry entry, boolean enabled, int distance, int level,
@@ -73,7 +74,7 @@ public record GdrDecision(NcclLogEntry entry, boolean enabled, int distance, int
                     .append(")");
         }
         if (!bridges.isEmpty()) {
-            sb.append("; route ").append(String.join(" -> ", bridges));
+            sb.append("; PCIe route ").append(String.join(" -> ", bridges));
         }
         if (computed != null && path != null && computed != path) {
             sb.append("; DMA Scope computes ").append(computed).append(" for this pair from the topology");
@@ -92,6 +93,15 @@ public record GdrDecision(NcclLogEntry entry, boolean enabled, int distance, int
      * @param topology the machine the log was written on, or null
      */
     public static List<GdrDecision> of(NcclLog log, @Nullable PciTopology topology) {
+        return of(log, topology, name -> null);
+    }
+
+    /**
+     * As {@link #of(NcclLog, PciTopology)}, with a way to find the PCI function of a network device
+     * name the topology does not state ("mlx5_0": sysfs's class/infiniband link).
+     */
+    public static List<GdrDecision> of(NcclLog log, @Nullable PciTopology topology,
+            java.util.function.Function<String, @Nullable PciAddress> names) {
         NcclPathType.Numbering numbering = log.numbering().orElse(null);
         Map<Integer, String> netNames = new HashMap<>();
         for (NcclLogEntry e : log.of(NcclMessage.NET_DEVICES)) {
@@ -136,12 +146,17 @@ public record GdrDecision(NcclLogEntry entry, boolean enabled, int distance, int
             long hca = Long.parseUnsignedLong(hcaText, newForm ? 16 : 10) & 0x00ff_ffff_ffff_ffffL;
             String nicName = hca < Integer.MAX_VALUE ? netNames.get((int) hca) : null;
             PciAddress nic = topology == null || nicName == null ? null : byOsName(topology, nicName);
+            if (nic == null && nicName != null) {
+                nic = names.apply(nicName);
+            }
             List<String> bridges = List.of();
             NcclPathType computed = null;
             if (analysis != null && gpu != null && nic != null) {
-                NcclPath path = analysis.pair(gpu, nic).nccl();
+                org.dmascope.core.peer.PeerPair pair = analysis.pair(gpu, nic);
+                NcclPath path = pair.nccl();
                 computed = path.type();
-                bridges = path.route().stream().map(PathNode::id).toList();
+                // The PCIe route as the kernel walks it: every port and host bridge between the two.
+                bridges = pair.kernel().route().stream().map(PathNode::id).toList();
             }
             NcclPathType decoded = numbering == null ? null : numbering.decode(distance).orElse(null);
             NcclPathType levelDecoded = numbering == null ? null : numbering.decode(level).orElse(null);
