@@ -62,6 +62,8 @@ public final class DmaScopeCli {
         cl.addSubcommand(new BenchCommand(this));
         cl.addSubcommand("trace", TraceCommand.create());
         cl.addSubcommand(ScenarioCommand.create(this));
+        cl.addSubcommand(new DoctorCommand(this));
+        cl.addSubcommand(new CollectCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(DmaScopeCli::usageError);

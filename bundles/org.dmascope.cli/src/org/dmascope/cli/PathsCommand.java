@@ -204,7 +204,7 @@ final class PathsCommand implements Callable<Integer> {
         matrix(out, endpoints, labels, (a, b) -> m.nccl()[index.get(a.address())][index.get(b.address())].name());
         out.println();
         out.println("  LOC NVL NVB C2C PIX PXB P2C PXN PHB SYS NET DIS, from closest to farthest; numbered 0..11 "
-                + "since NCCL 2.26 (" + NcclPathType.PIX.name() + " was 3 before).");
+                + "since NCCL 2.27.7 (" + NcclPathType.PIX.name() + " 4 since 2.26, 3 before; P2C came in 2.27).");
         out.println();
         out.println("Linux P2PDMA, row = provider, column = client (drivers/pci/p2pdma.c as of v" + rules.version()
                 + "; CPU: " + cpuText(topology) + "):");

@@ -1,6 +1,7 @@
 package org.dmascope.ui;
 
 import org.dmascope.ui.views.AddressChainView;
+import org.dmascope.ui.views.DiagnosticsView;
 import org.dmascope.ui.views.PciTreeView;
 import org.dmascope.ui.views.PeerMatrixView;
 import org.dmascope.ui.views.TopologyView;
@@ -30,6 +31,7 @@ public final class TopologyPerspective implements IPerspectiveFactory {
         IFolderLayout below = layout.createFolder("below", IPageLayout.BOTTOM, 0.62f, TopologyView.ID);
         below.addView(PeerMatrixView.ID);
         below.addView(AddressChainView.ID);
+        below.addView(DiagnosticsView.ID);
         IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.70f, TopologyView.ID);
         right.addView(IPageLayout.ID_PROP_SHEET);
         IFolderLayout bottomRight = layout.createFolder("bottomRight", IPageLayout.BOTTOM, 0.75f, "right");
@@ -38,6 +40,7 @@ public final class TopologyPerspective implements IPerspectiveFactory {
         layout.addShowViewShortcut(PciTreeView.ID);
         layout.addShowViewShortcut(PeerMatrixView.ID);
         layout.addShowViewShortcut(AddressChainView.ID);
+        layout.addShowViewShortcut(DiagnosticsView.ID);
         layout.addShowViewShortcut(IPageLayout.ID_PROP_SHEET);
         layout.addShowViewShortcut(PROGRESS_VIEW_ID);
         layout.addPerspectiveShortcut(ID);

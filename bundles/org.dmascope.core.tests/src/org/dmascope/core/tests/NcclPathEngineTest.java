@@ -239,11 +239,18 @@ class NcclPathEngineTest {
         NcclPathType.Numbering v218 = NcclPathType.Numbering.of("2.18.3");
         assertEquals(NcclPathType.SYS, v218.decode(7).orElseThrow());
         assertEquals(NcclPathType.PXB, v218.decode(4).orElseThrow());
+        // 2.26: topoPathTypeStr[] = LOC NVL NVB C2C PIX PXB PXN PHB SYS NET DIS.
         NcclPathType.Numbering v226 = NcclPathType.Numbering.of("2.26.2");
-        assertEquals(NcclPathType.PHB, v226.decode(8).orElseThrow());
+        assertEquals(NcclPathType.PHB, v226.decode(7).orElseThrow());
         assertEquals(NcclPathType.PXB, v226.decode(5).orElseThrow());
+        assertEquals(10, v226.number(NcclPathType.DIS));
+        // 2.27.3 had PXN 6, P2C 7; from 2.27.7 P2C 6, PXN 7 (graph.h as of 2.28).
+        assertEquals(NcclPathType.P2C, NcclPathType.Numbering.of("2.27.3").decode(7).orElseThrow());
+        NcclPathType.Numbering current = NcclPathType.Numbering.of("2.28.9+cuda13.0");
+        assertEquals(NcclPathType.PXN, current.decode(7).orElseThrow());
+        assertEquals(NcclPathType.PHB, current.decode(8).orElseThrow());
         assertEquals(NcclPathType.Numbering.V2_12, NcclPathType.Numbering.of("2.12.12"));
         assertEquals(7, NcclPathType.Numbering.V2_12.number(NcclPathType.DIS));
-        assertEquals(11, v226.number(NcclPathType.DIS));
+        assertEquals(11, current.number(NcclPathType.DIS));
     }
 }

@@ -47,14 +47,21 @@ public enum NcclPathType {
         return meaning;
     }
 
-    /** How a release of NCCL numbers the path types. */
+    /**
+     * How a release of NCCL numbers the path types ({@code PATH_*} in src/graph/topo.h, later
+     * src/include/graph.h, and {@code topoPathTypeStr[]} in src/graph/topo.cc).
+     */
     public enum Numbering {
         /** NCCL 2.12 to 2.17: PIX 3, PXB 4, PXN 5, PHB 6, SYS 7 (DIS also 7). */
         V2_12("2.12", LOC, NVL, NVB, PIX, PXB, PXN, PHB, SYS),
         /** NCCL 2.18 to 2.25: as 2.12, plus NET 8 and DIS 9. */
         V2_18("2.18", LOC, NVL, NVB, PIX, PXB, PXN, PHB, SYS, NET, DIS),
-        /** NCCL 2.26 and later: C2C 3 and P2C 6 inserted: PIX 4, PXB 5, PXN 7, PHB 8, SYS 9. */
-        V2_26("2.26", LOC, NVL, NVB, C2C, PIX, PXB, P2C, PXN, PHB, SYS, NET, DIS);
+        /** NCCL 2.26: C2C 3 inserted: PIX 4, PXB 5, PXN 6, PHB 7, SYS 8, NET 9, DIS 10. */
+        V2_26("2.26", LOC, NVL, NVB, C2C, PIX, PXB, PXN, PHB, SYS, NET, DIS),
+        /** NCCL 2.27.0 to 2.27.6: P2C inserted after PXN: PXN 6, P2C 7, PHB 8, SYS 9, NET 10, DIS 11. */
+        V2_27_3("2.27.3", LOC, NVL, NVB, C2C, PIX, PXB, PXN, P2C, PHB, SYS, NET, DIS),
+        /** NCCL 2.27.7 and later: P2C 6 before PXN 7, PHB 8, SYS 9, NET 10, DIS 11. */
+        V2_27_7("2.27.7", LOC, NVL, NVB, C2C, PIX, PXB, P2C, PXN, PHB, SYS, NET, DIS);
 
         private final String since;
         private final NcclPathType[] byNumber;
@@ -84,12 +91,19 @@ public enum NcclPathType {
             return type == DIS && this == V2_12 ? 7 : -1;
         }
 
-        /** The numbering of an NCCL version such as "2.21.5". */
+        /** The numbering of an NCCL version such as "2.21.5" (the build suffix "+cuda12.2" is ignored). */
         public static Numbering of(String version) {
             String[] parts = version.trim().split("\\.");
             int major = parts.length > 0 ? parse(parts[0]) : 0;
             int minor = parts.length > 1 ? parse(parts[1]) : 0;
-            if (major > 2 || major == 2 && minor >= 26) {
+            int patch = parts.length > 2 ? parse(parts[2]) : 0;
+            if (major > 2 || major == 2 && (minor > 27 || minor == 27 && patch >= 7)) {
+                return V2_27_7;
+            }
+            if (major == 2 && minor == 27) {
+                return V2_27_3;
+            }
+            if (major == 2 && minor == 26) {
                 return V2_26;
             }
             return major == 2 && minor >= 18 ? V2_18 : V2_12;

@@ -49,7 +49,7 @@ final class ArchiveSysfsTree implements SysfsTree {
     }
 
     // Files kept from beside the sys/ folder (the snapshot's proc/).
-    private static final List<String> BESIDE = List.of("proc/cpuinfo");
+    private static final List<String> BESIDE = List.of("proc/cpuinfo", "proc/sys/kernel/arch");
 
     private static final Node DIRECTORY = new Node(Kind.DIRECTORY, null, null);
 

@@ -189,7 +189,10 @@ public final class SysfsTreeImporter implements TopologyImporter {
         }
         byte[] cpuinfo = tree.readBeside("proc/cpuinfo");
         if (cpuinfo != null) {
-            String arch = live ? System.getProperty("os.arch", "").replace("amd64", "x86_64") : "";
+            // A snapshot states its architecture only if it kept proc/sys/kernel/arch (dmascope collect does).
+            byte[] kernelArch = live ? null : tree.readBeside("proc/sys/kernel/arch");
+            String arch = live ? System.getProperty("os.arch", "").replace("amd64", "x86_64")
+                    : kernelArch == null ? "" : new String(kernelArch, StandardCharsets.UTF_8).trim();
             topology.cpu(ProcCpuInfo.parse(new String(cpuinfo, StandardCharsets.UTF_8), arch));
         }
     }

@@ -11,6 +11,7 @@ import org.dmascope.core.topology.HostBridge;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.diagnose.doctor.Finding;
 import org.dmascope.ui.graph.GraphCanvas;
 import org.dmascope.ui.graph.GraphLayout;
 import org.dmascope.ui.graph.PathHighlight;
@@ -397,7 +398,28 @@ public final class TopologyView extends OrderedPropertiesView {
         } else if (first instanceof PciFunction f && pair == null) {
             canvas.select(List.of(f.address().toString()));
             showDetails();
+        } else if (first instanceof Finding f) {
+            showFinding(f);
         }
+    }
+
+    // A doctor's finding from the Diagnostics view: the path between its first two devices, or its devices.
+    private void showFinding(Finding f) {
+        TopologySnapshot s = shown;
+        if (s == null) {
+            return;
+        }
+        List<String> devices = f.devices().stream().filter(d -> address(d).flatMap(a -> s.topology().function(a))
+                .isPresent()).toList();
+        if (devices.size() >= 2) {
+            showPair(PciAddress.parse(devices.get(0)), PciAddress.parse(devices.get(1)), false);
+            return;
+        }
+        pair = null;
+        canvas.setHighlight(null);
+        canvas.select(devices);
+        devices.stream().findFirst().ifPresent(canvas::reveal);
+        showDetails();
     }
 
     private void publish(ISelection selection) {
