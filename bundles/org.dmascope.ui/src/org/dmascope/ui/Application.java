@@ -42,8 +42,8 @@ public final class Application implements IApplication {
         return args instanceof String[] list ? list : new String[0];
     }
 
-    // "--open PATH" among the application's arguments.
-    static @Nullable Path initialSource(String[] list) {
+    /** The topology source to open first: "--open PATH", or null. */
+    public static @Nullable Path initialSource(String[] list) {
         for (int i = 0; i + 1 < list.length; i++) {
             if (OPEN_ARGUMENT.equals(list[i])) {
                 return Path.of(list[i + 1]).toAbsolutePath();
@@ -56,7 +56,7 @@ public final class Application implements IApplication {
      * The trace to open first: "--trace PATH", "--open PATH" or a bare PATH whose name is a
      * trace's (.dmatrace, .jsonl, .ndjson); null when there is none.
      */
-    static @Nullable Path initialTrace(String[] list) {
+    public static @Nullable Path initialTrace(String[] list) {
         for (int i = 0; i < list.length; i++) {
             String a = list[i];
             if ((TRACE_ARGUMENT.equals(a) || OPEN_ARGUMENT.equals(a)) && i + 1 < list.length) {
