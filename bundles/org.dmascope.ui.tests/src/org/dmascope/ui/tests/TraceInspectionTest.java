@@ -160,7 +160,8 @@ class TraceInspectionTest {
         assertEquals(DMA_EVENTS, canvas.index().laneTotal(2));
         assertEquals(2, canvas.index().laneTotal(3));
         assertEquals(2, canvas.index().laneTotal(4));
-        assertTrue(timeline.getContentDescription().contains(events.size() + " events"), timeline.getContentDescription());
+        assertTrue(timeline.getContentDescription().contains(String.format(java.util.Locale.ROOT, "%,d events, 5 lanes",
+                events.size())), timeline.getContentDescription());
         // The whole trace is in view, with labels in ms; the cursor starts at the first event.
         assertTrue(canvas.viewFrom() <= BASE && canvas.viewTo() >= FREE_TS);
         assertTrue(canvas.axisLabels().stream().anyMatch(l -> l.endsWith(" ms")), canvas.axisLabels().toString());
@@ -289,17 +290,29 @@ class TraceInspectionTest {
         waitForTraceWork();
         assertEquals(2, table.table().getItemCount());
         assertEquals("mr_register", table.table().getItem(1).getText(5));
-        search.setText("0x2000");
-        search.notifyListeners(SWT.DefaultSelection, new Event());
-        waitForTraceWork();
-        assertEquals(1, table.table().getItemCount());
-        assertEquals(ordinalOf(BASE + 4000), table.ordinalAt(0));
-        Ui.screenshot(Ui.window().getShell(), "events-filtered");
-        // Sorting by time the other way round, then no filter again.
-        type.select(0);
-        search.setText("");
-        search.notifyListeners(SWT.DefaultSelection, new Event());
-        waitForTraceWork();
+        try {
+            // The text is found in the fields, whatever its case.
+            search.setText("remote_write");
+            search.notifyListeners(SWT.DefaultSelection, new Event());
+            waitForTraceWork();
+            assertEquals(1, table.table().getItemCount());
+            assertEquals(ordinalOf(BASE + 4000), table.ordinalAt(0));
+            assertTrue(table.table().getItem(0).getText(6).contains("addr=0x7e0000000000"),
+                    table.table().getItem(0).getText(6));
+            Ui.screenshot(Ui.window().getShell(), "events-filtered");
+            // Any kind, a command name.
+            type.select(0);
+            search.setText("NVME_IO");
+            search.notifyListeners(SWT.DefaultSelection, new Event());
+            waitForTraceWork();
+            assertEquals(DMA_EVENTS + 1, table.table().getItemCount());
+        } finally {
+            // Sorting by time the other way round, then no filter again.
+            type.select(0);
+            search.setText("");
+            search.notifyListeners(SWT.DefaultSelection, new Event());
+            waitForTraceWork();
+        }
         assertEquals(events.size(), table.table().getItemCount());
         table.table().getColumn(1).notifyListeners(SWT.Selection, new Event());
         assertEquals(events.size() - 1, table.ordinalAt(0));
@@ -346,6 +359,7 @@ class TraceInspectionTest {
         // Both are remembered, newest first, and File > Recent Traces lists them.
         assertEquals(jsonl.toAbsolutePath().normalize(), model().recent().get(0));
         Menu file = Ui.window().getShell().getMenuBar().getItem(0).getMenu();
+        file.notifyListeners(SWT.Show, new Event());
         MenuItem recent = null;
         for (MenuItem i : file.getItems()) {
             if (i.getText().replace("&", "").equals("Recent Traces")) {
@@ -360,6 +374,8 @@ class TraceInspectionTest {
         }
         assertTrue(items.get(0).contains("small.jsonl"), items.toString());
         assertTrue(items.stream().anyMatch(i -> i.contains("rdma-gpu.dmatrace")), items.toString());
+        recent.getMenu().notifyListeners(SWT.Hide, new Event());
+        file.notifyListeners(SWT.Hide, new Event());
     }
 
     @Test

@@ -37,7 +37,9 @@ import org.eclipse.ui.part.ViewPart;
  * model's reader as they are shown (a window of decoded chunks is cached, never the whole
  * trace). Sorted by time (file order) either way; filtered by kind and text in a Job that keeps
  * only the matching ordinals. Selecting a row moves the time cursor; the cursor moving
- * selects the nearest event.
+ * selects the nearest event. The native table holds at most {@link #WINDOW} rows (a toolkit's
+ * list of ten million rows costs gigabytes): it shows that many around the cursor, and
+ * Earlier/Later move the window.
  */
 public final class EventTableView extends ViewPart implements TraceModel.Listener {
 
@@ -46,6 +48,9 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
 
     /** The job family of filter runs, for {@code IJobManager.join}. */
     public static final Object FILTER_FAMILY = new Object();
+
+    /** The most rows the native table holds at once. */
+    public static final int WINDOW = 50_000;
 
     /** Column titles. */
     static final String[] COLUMNS = {"#", "Time", "CPU", "PID", "Comm", "Type", "Fields"};
@@ -63,12 +68,16 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
     private long firstTs;
     private @Nullable Job filterJob;
     private boolean selecting;
+    /** The position (in the sorted, filtered order) of the table's first row. */
+    private long base;
+    private org.eclipse.swt.widgets.Button earlier;
+    private org.eclipse.swt.widgets.Button later;
 
     @Override
     public void createPartControl(Composite parent) {
         model = TraceModel.find(getSite());
         Composite top = new Composite(parent, SWT.NONE);
-        GridLayout layout = new GridLayout(4, false);
+        GridLayout layout = new GridLayout(6, false);
         layout.marginHeight = 2;
         top.setLayout(layout);
         new Label(top, SWT.NONE).setText("Type:");
@@ -89,11 +98,20 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         status.setData(TopologyView.WIDGET_KEY, "events.status");
         status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 
+        earlier = new org.eclipse.swt.widgets.Button(top, SWT.PUSH);
+        earlier.setText("Earlier");
+        earlier.setData(TopologyView.WIDGET_KEY, "events.earlier");
+        earlier.addListener(SWT.Selection, e -> moveWindow(-WINDOW / 2));
+        later = new org.eclipse.swt.widgets.Button(top, SWT.PUSH);
+        later.setText("Later");
+        later.setData(TopologyView.WIDGET_KEY, "events.later");
+        later.addListener(SWT.Selection, e -> moveWindow(WINDOW / 2));
+
         table = new Table(top, SWT.VIRTUAL | SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         table.setData(TopologyView.WIDGET_KEY, "events.table");
         table.setHeaderVisible(true);
         table.setLinesVisible(true);
-        table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
+        table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 6, 1));
         int[] widths = {80, 150, 45, 65, 110, 150, 600};
         for (int i = 0; i < COLUMNS.length; i++) {
             TableColumn c = new TableColumn(table, i >= 2 && i <= 3 ? SWT.RIGHT : SWT.LEFT);
@@ -105,7 +123,8 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
             descending = !descending;
             table.setSortColumn(time);
             table.setSortDirection(descending ? SWT.DOWN : SWT.UP);
-            table.clearAll();
+            base = 0;
+            resetRows();
             selectNearest(model.cursor());
         });
         table.setSortColumn(time);
@@ -124,12 +143,39 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
     /** The ordinal of the event in a row, or -1. */
     public long ordinalAt(int row) {
         long count = rowCount();
-        if (row < 0 || row >= count) {
+        long pos = base + row;
+        if (row < 0 || pos >= count) {
             return -1;
         }
-        int r = descending ? (int) (count - 1 - row) : row;
+        long r = descending ? count - 1 - pos : pos;
         long[] s = shown;
-        return s == null ? r : s[r];
+        return s == null ? r : s[(int) r];
+    }
+
+    /** The position of the table's first row among all rows (for tests). */
+    public long windowStart() {
+        return base;
+    }
+
+    private void moveWindow(long delta) {
+        long count = rowCount();
+        long next = Math.max(0, Math.min(base + delta, count - WINDOW));
+        if (next != base) {
+            base = next;
+            resetRows();
+        }
+    }
+
+    // The native table holds the rows of the window.
+    private void resetRows() {
+        long count = rowCount();
+        base = Math.max(0, Math.min(base, count - 1));
+        table.setItemCount(0);
+        table.setItemCount((int) Math.max(0, Math.min(WINDOW, count - base)));
+        table.clearAll();
+        earlier.setEnabled(base > 0);
+        later.setEnabled(base + WINDOW < count);
+        updateStatus();
     }
 
     private long rowCount() {
@@ -178,15 +224,11 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         shown = null;
         rows = t == null ? null : new EventRows(t.reader());
         firstTs = t == null ? 0 : t.reader().firstTs();
-        table.setItemCount(0);
-        table.clearAll();
-        if (t != null) {
-            table.setItemCount((int) Math.min(Integer.MAX_VALUE, rowCount()));
-            if (!EventFilter.ALL.equals(currentFilter())) {
-                applyFilter();
-            }
+        base = 0;
+        resetRows();
+        if (t != null && !currentFilter().isAll()) {
+            applyFilter();
         }
-        updateStatus();
     }
 
     @Override
@@ -206,10 +248,10 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         if (ordinal < 0) {
             return;
         }
-        int row;
+        long row;
         long[] s = shown;
         if (s == null) {
-            row = (int) ordinal;
+            row = ordinal;
         } else {
             int i = Arrays.binarySearch(s, ordinal);
             if (i < 0) {
@@ -228,11 +270,15 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
             row = i;
         }
         if (descending) {
-            row = (int) (rowCount() - 1 - row);
+            row = rowCount() - 1 - row;
+        }
+        if (row < base || row >= base + WINDOW) {
+            base = Math.max(0, row - WINDOW / 2);
+            resetRows();
         }
         selecting = true;
         try {
-            table.setSelection(row);
+            table.setSelection((int) (row - base));
             table.showSelection();
         } finally {
             selecting = false;
@@ -292,10 +338,8 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
             return;
         }
         shown = ordinals;
-        table.setItemCount(0);
-        table.setItemCount((int) Math.min(Integer.MAX_VALUE, rowCount()));
-        table.clearAll();
-        updateStatus();
+        base = 0;
+        resetRows();
         selectNearest(model.cursor());
     }
 
@@ -303,11 +347,14 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         OpenTrace t = trace;
         if (t == null) {
             status.setText("no trace open");
-        } else if (shown == null) {
-            status.setText(String.format(Locale.ROOT, "%,d events", rowCount()));
         } else {
-            status.setText(String.format(Locale.ROOT, "%,d of %,d events", rowCount(),
-                    rows == null ? 0 : rows.size()));
+            String what = shown == null ? String.format(Locale.ROOT, "%,d events", rowCount())
+                    : String.format(Locale.ROOT, "%,d of %,d events", rowCount(), rows == null ? 0 : rows.size());
+            if (rowCount() > WINDOW) {
+                what += String.format(Locale.ROOT, " (rows %,d to %,d here)", base + 1,
+                        Math.min(rowCount(), base + WINDOW));
+            }
+            status.setText(what);
         }
         status.getParent().layout();
     }

@@ -44,6 +44,7 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
     private @Nullable OpenTrace trace;
     private @Nullable Job indexJob;
     private @Nullable Job detailJob;
+    private volatile long indexMillis = -1;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -76,6 +77,11 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
         a.setToolTipText(text);
         a.setImageDescriptor(AbstractUIPlugin.imageDescriptorFromPlugin("org.dmascope.ui", icon));
         return a;
+    }
+
+    /** How long the last lane index took to build, in milliseconds (-1 before one). */
+    public long indexMillis() {
+        return indexMillis;
     }
 
     /** The drawing (for tests). */
@@ -124,7 +130,9 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 try {
+                    long start = System.nanoTime();
                     LaneIndex index = LaneIndex.build(t.store(), monitor);
+                    indexMillis = (System.nanoTime() - start) / 1_000_000;
                     canvas.getDisplay().asyncExec(() -> indexed(t, index));
                     return Status.OK_STATUS;
                 } catch (OperationCanceledException e) {
