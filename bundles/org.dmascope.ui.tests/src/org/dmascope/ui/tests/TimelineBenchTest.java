@@ -69,26 +69,30 @@ class TimelineBenchTest {
         Ui.settle();
         assertFalse(canvas.showsSingleEvents(), "every event in view: the density is drawn");
         // On-screen repaints are asynchronous: the same painting into an image of the canvas's size.
-        long[] paint = new long[30];
-        for (int i = 0; i < paint.length; i++) {
-            paint[i] = canvas.paintOffscreen();
+        // A pan by a pixel each time: the density is computed again from the index.
+        long step = (canvas.viewTo() - canvas.viewFrom()) / 1000;
+        long[] pan = new long[30];
+        for (int i = 0; i < pan.length; i++) {
+            canvas.setView(canvas.viewFrom() + (i % 2 == 0 ? step : -step), canvas.viewTo() + (i % 2 == 0 ? step : -step));
+            pan[i] = canvas.paintOffscreen();
         }
-        Arrays.sort(paint);
-        // Zoomed to a tenth of the trace, still the density.
-        canvas.setView(canvas.viewFrom() + (canvas.viewTo() - canvas.viewFrom()) / 2,
-                canvas.viewFrom() + (canvas.viewTo() - canvas.viewFrom()) * 6 / 10);
-        long[] zoomed = new long[30];
-        for (int i = 0; i < zoomed.length; i++) {
-            zoomed[i] = canvas.paintOffscreen();
+        Arrays.sort(pan);
+        // A cursor move: the density image is kept, the cursor drawn over it.
+        long[] cursor = new long[30];
+        for (int i = 0; i < cursor.length; i++) {
+            canvas.setCursor(canvas.viewFrom() + (canvas.viewTo() - canvas.viewFrom()) * i / cursor.length);
+            cursor[i] = canvas.paintOffscreen();
         }
-        Arrays.sort(zoomed);
+        Arrays.sort(cursor);
         String line = String.format(Locale.ROOT,
                 "timeline bench: %,d events, %d lanes, %d x %d px; written in %d ms; opened, indexed and shown in %d ms "
-                        + "(lane index built in %d ms); repaint with all in view: median %.2f ms, max %.2f ms; "
-                        + "a tenth in view: median %.2f ms",
+                        + "(lane index built in %d ms); repaint with all in view after a pan: median %.2f ms, max %.2f ms; "
+                        + "after a cursor move: median %.2f ms, max %.2f ms; load average %.1f on %d CPUs",
                 n, canvas.lanes().size(), canvas.getClientArea().width, canvas.getClientArea().height, writeMs, openMs,
-                view.indexMillis(), paint[paint.length / 2] / 1e6, paint[paint.length - 1] / 1e6,
-                zoomed[zoomed.length / 2] / 1e6);
+                view.indexMillis(), pan[pan.length / 2] / 1e6, pan[pan.length - 1] / 1e6,
+                cursor[cursor.length / 2] / 1e6, cursor[cursor.length - 1] / 1e6,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
         System.out.println(line);
         Path out = Path.of("target", "bench");
         Files.createDirectories(out);

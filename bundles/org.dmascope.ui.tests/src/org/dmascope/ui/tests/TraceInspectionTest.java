@@ -329,6 +329,7 @@ class TraceInspectionTest {
                 out.write(e);
             }
         }
+        open(store);
         open(jsonl);
         TraceModel.OpenTrace trace = model().trace();
         assertNotNull(trace);

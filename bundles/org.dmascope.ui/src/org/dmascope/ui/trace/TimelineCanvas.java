@@ -61,6 +61,9 @@ public final class TimelineCanvas extends Canvas {
     private int dragStart = -1;
     private int dragNow = -1;
     private long lastPaintNanos;
+    private @Nullable Image densityImage;
+    private @Nullable LaneIndex densityIndex;
+    private long[] densityKey = new long[5];
     private final Color laneShade;
     private final Color gridColor;
     private final Color densityColor;
@@ -105,6 +108,9 @@ public final class TimelineCanvas extends Canvas {
         addListener(SWT.KeyDown, this::key);
         getVerticalBar().addListener(SWT.Selection, e -> redraw());
         addListener(SWT.Dispose, e -> {
+            if (densityImage != null) {
+                densityImage.dispose();
+            }
             laneShade.dispose();
             gridColor.dispose();
             densityColor.dispose();
@@ -399,12 +405,13 @@ public final class TimelineCanvas extends Canvas {
                 gc.fillRectangle(0, top, area.width, LANE_HEIGHT);
             }
         }
-        paintGrid(gc, area);
-        if (i != null) {
-            if (showsSingleEvents()) {
+        if (i != null && !showsSingleEvents()) {
+            paintDensity(gc, i, area, scroll);
+            paintGrid(gc, area);
+        } else {
+            paintGrid(gc, area);
+            if (i != null) {
                 paintEvents(gc, area, scroll);
-            } else {
-                paintDensity(gc, i, area, scroll);
             }
         }
         paintRangeAndCursor(gc, area);
@@ -422,12 +429,28 @@ public final class TimelineCanvas extends Canvas {
         lastPaintNanos = System.nanoTime() - start;
     }
 
-    // The density of every visible lane as one image drawn at once: in each pixel column a bar,
-    // on a log scale against the lane's highest column in view. Its cost follows the pixels and
-    // the buckets in view, never the events.
+    // The density of every visible lane, with the lane shading, as one opaque image: in each
+    // pixel column a bar, on a log scale against the lane's highest column in view. Its cost
+    // follows the pixels and the buckets in view, never the events; it is kept until the view,
+    // the size, the scroll or the index change, so cursor and range repaints only copy it.
     private void paintDensity(GC gc, LaneIndex i, Rectangle area, int scroll) {
         int w = plotWidth();
         int h = Math.max(1, area.height - AXIS_HEIGHT);
+        Image cached = densityImage;
+        if (cached == null || densityKey[0] != viewFrom || densityKey[1] != viewTo || densityKey[2] != w
+                || densityKey[3] != h || densityKey[4] != scroll || densityIndex != i) {
+            if (cached != null) {
+                cached.dispose();
+            }
+            cached = new Image(getDisplay(), densityData(i, w, h, scroll));
+            densityImage = cached;
+            densityIndex = i;
+            densityKey = new long[] {viewFrom, viewTo, w, h, scroll};
+        }
+        gc.drawImage(cached, LABEL_WIDTH, AXIS_HEIGHT);
+    }
+
+    private ImageData densityData(LaneIndex i, int w, int h, int scroll) {
         int[] b0 = new int[w];
         int[] b1 = new int[w];
         long end = i.startTs() + (long) i.buckets() * i.bucketNs();
@@ -442,13 +465,21 @@ public final class TimelineCanvas extends Canvas {
             b0[px] = bucket(i, from);
             b1[px] = Math.max(b0[px], bucket(i, to));
         }
-        ImageData image = new ImageData(w, h, 32, new PaletteData(0xFF0000, 0xFF00, 0xFF));
-        image.alphaData = new byte[w * h]; // transparent where nothing is drawn
-        int bar = 0xFF000000 | densityColor.getRed() << 16 | densityColor.getGreen() << 8 | densityColor.getBlue();
+        PaletteData palette = new PaletteData(0xFF0000, 0xFF00, 0xFF);
+        ImageData image = new ImageData(w, h, 24, palette);
+        int white = 0xFFFFFF;
+        int shade = rgb(laneShade);
+        int bar = rgb(densityColor);
         int[] row = new int[w];
         long[] column = new long[w];
         int[] bars = new int[w];
         int height = LANE_HEIGHT - 5;
+        for (int y = 0; y < h; y++) {
+            int lane = (y + scroll) / LANE_HEIGHT;
+            int background = lane < i.lanes().size() && lane % 2 == 0 ? shade : white;
+            java.util.Arrays.fill(row, background);
+            image.setPixels(0, y, w, row, 0);
+        }
         for (int lane = 0; lane < i.lanes().size(); lane++) {
             int top = lane * LANE_HEIGHT - scroll;
             if (top + LANE_HEIGHT <= 0 || top >= h) {
@@ -470,31 +501,21 @@ public final class TimelineCanvas extends Canvas {
             for (int px = 0; px < w; px++) {
                 bars[px] = column[px] == 0 ? 0 : Math.max(2, (int) Math.round(height * Math.log1p(column[px]) / scale));
             }
+            int background = lane % 2 == 0 ? shade : white;
             int base = top + LANE_HEIGHT - 2;
-            for (int y = base - height; y < base; y++) {
-                if (y < 0 || y >= h) {
-                    continue;
-                }
+            for (int y = Math.max(0, base - height); y < Math.min(h, base); y++) {
                 int level = base - y; // 1 at the base line
-                boolean any = false;
                 for (int px = 0; px < w; px++) {
-                    row[px] = bars[px] >= level ? bar : 0;
-                    any |= bars[px] >= level;
+                    row[px] = bars[px] >= level ? bar : background;
                 }
-                if (any) {
-                    image.setPixels(0, y, w, row, 0);
-                    for (int px = 0; px < w; px++) {
-                        image.alphaData[y * w + px] = row[px] != 0 ? (byte) 0xFF : 0;
-                    }
-                }
+                image.setPixels(0, y, w, row, 0);
             }
         }
-        Image img = new Image(getDisplay(), image);
-        try {
-            gc.drawImage(img, LABEL_WIDTH, AXIS_HEIGHT);
-        } finally {
-            img.dispose();
-        }
+        return image;
+    }
+
+    private static int rgb(Color c) {
+        return c.getRed() << 16 | c.getGreen() << 8 | c.getBlue();
     }
 
     /**
