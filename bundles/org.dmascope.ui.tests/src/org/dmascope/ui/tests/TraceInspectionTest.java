@@ -380,6 +380,22 @@ class TraceInspectionTest {
     }
 
     @Test
+    void theChunkHeadersGiveAnOverviewBeforeTheIndex() throws Exception {
+        try (org.dmascope.trace.store.TraceReader reader = org.dmascope.trace.store.TraceReader.open(store)) {
+            org.dmascope.ui.trace.LaneIndex overview = org.dmascope.ui.trace.LaneIndex.overview(reader.chunks(),
+                    reader.firstTs(), reader.lastTs());
+            assertTrue(overview.isOverview());
+            assertEquals(List.of("all events"), overview.lanes().stream().map(Lane::label).toList());
+            assertEquals(events.size(), overview.total());
+            assertEquals(events.size(), overview.laneTotal(0));
+            assertTrue(reader.chunks().size() > 3, "several chunks: " + reader.chunks().size());
+            // Shared out evenly, the last chunk's events reach the last bucket.
+            int last = overview.buckets() - 1;
+            assertTrue(overview.count(0, last) >= 1);
+        }
+    }
+
+    @Test
     void theCommandLineNamesATrace() {
         assertEquals(Path.of("/t/a.dmatrace"), Application.initialTrace(new String[] {"/t/a.dmatrace"}));
         assertEquals(Path.of("/t/a.jsonl"), Application.initialTrace(new String[] {"--open", "/t/a.jsonl"}));

@@ -15,7 +15,9 @@ public record Lane(Kind kind, int pid, String name) {
         /** The events of one process. */
         PROCESS,
         /** The events naming one device. */
-        DEVICE
+        DEVICE,
+        /** Every event: the overview from the chunk headers, shown until the lanes are indexed. */
+        ALL
     }
 
     /** The label the Timeline shows: "1234 ib_send_bw" or "mlx5_0". */

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.dmascope.core.source.InputException;
 import org.dmascope.trace.event.EventHeader;
 import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.store.ChunkInfo;
 import org.dmascope.trace.store.TraceReader;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -37,6 +38,7 @@ public final class LaneIndex {
     private final Map<Integer, Integer> pidLane = new HashMap<>();
     private final Map<String, Integer> deviceLane = new HashMap<>();
     private long total;
+    private boolean overview;
 
     private LaneIndex(long firstTs, long lastTs) {
         this.t0 = firstTs;
@@ -79,6 +81,38 @@ public final class LaneIndex {
             monitor.done();
             return index;
         }
+    }
+
+    /**
+     * The overview the chunk headers give without decoding anything: one lane of every event,
+     * each chunk's events spread evenly over its time range. Shown while the lanes are indexed.
+     */
+    public static LaneIndex overview(List<ChunkInfo> chunks, long firstTs, long lastTs) {
+        LaneIndex index = new LaneIndex(firstTs, lastTs);
+        index.overview = true;
+        index.newLane(new Lane(Lane.Kind.ALL, -1, "all events"));
+        int[] c = index.counts.get(0);
+        for (ChunkInfo chunk : chunks) {
+            if (chunk.checkpoint() || chunk.events() == 0 || chunk.health() == ChunkInfo.Health.DAMAGED) {
+                continue;
+            }
+            int b0 = (int) Math.max(0, Math.min(index.buckets - 1, (chunk.minTs() - firstTs) / index.bucketNs));
+            int b1 = (int) Math.max(b0, Math.min(index.buckets - 1, (chunk.maxTs() - firstTs) / index.bucketNs));
+            long span = b1 - b0 + 1;
+            long events = chunk.events();
+            for (int b = b0; b <= b1; b++) {
+                // Shared out evenly over the buckets the chunk covers (cumulative rounding).
+                long k = b - b0;
+                c[b] += (int) (events * (k + 1) / span - events * k / span);
+            }
+            index.total += chunk.events();
+        }
+        return index;
+    }
+
+    /** Whether this is the chunk-header overview (one lane, no process or device lanes). */
+    public boolean isOverview() {
+        return overview;
     }
 
     /** Counts one event (events may come in any time order within the trace's span). */

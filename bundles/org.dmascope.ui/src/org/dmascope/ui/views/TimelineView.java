@@ -124,6 +124,8 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
         long first = n == 0 ? 0 : t.reader().firstTs();
         long last = n == 0 ? 0 : t.reader().lastTs();
         canvas.setTrace(first, last, "Indexing " + String.format(Locale.ROOT, "%,d", n) + " events...");
+        canvas.setIndex(LaneIndex.overview(t.reader().chunks(), first, last), "Indexing "
+                + String.format(Locale.ROOT, "%,d", n) + " events by process and device...");
         setContentDescription(t.name() + ": " + String.format(Locale.ROOT, "%,d", n) + " events over "
                 + TimeFormat.duration(last - first));
         Job job = new Job("Indexing " + t.name() + " for the timeline") {
@@ -187,7 +189,7 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
     public void viewChanged(long from, long to) {
         OpenTrace t = trace;
         LaneIndex index = canvas.index();
-        if (t == null || index == null) {
+        if (t == null || index == null || index.isOverview()) {
             return;
         }
         Detail d = canvas.detail();
