@@ -92,7 +92,9 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         search = new Text(top, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
         search.setData(TopologyView.WIDGET_KEY, "events.search");
         search.setMessage("Find in comm, type, fields (Enter)");
-        search.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        GridData searchData = new GridData(SWT.FILL, SWT.CENTER, false, false);
+        searchData.widthHint = 260;
+        search.setLayoutData(searchData);
         search.addListener(SWT.DefaultSelection, e -> applyFilter());
         status = new Label(top, SWT.NONE);
         status.setData(TopologyView.WIDGET_KEY, "events.status");
