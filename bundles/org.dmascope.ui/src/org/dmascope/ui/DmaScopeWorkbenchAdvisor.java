@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 import org.dmascope.sources.TopologySources;
+import org.dmascope.ui.handlers.OpenTraceHandler;
+import org.dmascope.ui.trace.TraceModel;
 import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
@@ -43,6 +45,8 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
     private TopologySession session;
     private PeerModel peers;
     private final @Nullable Path initialSource;
+    private final @Nullable Path initialTrace;
+    private TraceModel traces;
 
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
@@ -59,6 +63,18 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         context.set(TopologySession.class, session);
         peers = new PeerModel(session, Display.getCurrent());
         context.set(PeerModel.class, peers);
+        traces = new TraceModel(Display.getCurrent(), preferences);
+        context.set(TraceModel.class, traces);
+        traces.addListener(new TraceModel.Listener() {
+            @Override
+            public void openFailed(Path file, String message) {
+                if (Boolean.getBoolean(STARTUP_PROBE_PROPERTY)) {
+                    return;
+                }
+                MessageDialog.openError(Display.getCurrent().getActiveShell(), "Cannot open " + file.getFileName(),
+                        message + "\n\nWhat was open before stays open.");
+            }
+        });
         session.addListener(new TopologySession.Listener() {
             @Override
             public void loadFailed(SourceRef source, String message) {
@@ -82,7 +98,16 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
      * live host when there is none.
      */
     public DmaScopeWorkbenchAdvisor(@Nullable Path initialSource) {
+        this(initialSource, null);
+    }
+
+    /**
+     * A workbench opening a topology source and a trace given on the command line (either may
+     * be null: the live host, no trace).
+     */
+    public DmaScopeWorkbenchAdvisor(@Nullable Path initialSource, @Nullable Path initialTrace) {
         this.initialSource = initialSource;
+        this.initialTrace = initialTrace;
     }
 
     @Override
@@ -90,10 +115,16 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         Path source = initialSource;
         // The built-in default: this machine's PCI hierarchy.
         session.open(source == null ? SourceRef.liveHost() : SourceRef.of(source));
+        Path trace = initialTrace;
+        IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
+        if (trace != null && window != null) {
+            OpenTraceHandler.open(window, trace);
+        }
     }
 
     @Override
     public boolean preShutdown() {
+        traces.dispose();
         peers.dispose();
         session.dispose();
         return true;

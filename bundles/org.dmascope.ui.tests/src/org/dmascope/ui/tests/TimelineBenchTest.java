@@ -1,0 +1,123 @@
+package org.dmascope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+import org.dmascope.trace.event.DmaMapPage;
+import org.dmascope.trace.event.EventHeader;
+import org.dmascope.trace.event.PageFault;
+import org.dmascope.trace.store.TraceWriter;
+import org.dmascope.ui.TopologyPerspective;
+import org.dmascope.ui.trace.TimelineCanvas;
+import org.dmascope.ui.trace.TraceModel;
+import org.dmascope.ui.views.TimelineView;
+import org.eclipse.ui.IWorkbenchPage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A figure, not a check: how long the Timeline takes to repaint with every event of a large
+ * trace in view (drawn from the lane index). One million events by default; the environment
+ * variable DMASCOPE_BENCH_EVENTS asks for another number (10000000 for the issue's figure).
+ * The times go to standard output and target/bench/timeline.txt; nothing is asserted on them.
+ */
+class TimelineBenchTest {
+
+    private static Path dir;
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        TraceModel.find(Ui.window()).close();
+        Ui.window().getWorkbench().showPerspective(TopologyPerspective.ID, Ui.window());
+        Ui.settle();
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void repaintWithEveryEventInView() throws Exception {
+        String env = System.getenv("DMASCOPE_BENCH_EVENTS");
+        int n = env == null || env.isBlank() ? 1_000_000 : Integer.parseInt(env.strip());
+        dir = Files.createTempDirectory("dmascope-bench");
+        Path store = dir.resolve("bench.dmatrace");
+        long t = System.nanoTime();
+        write(store, n);
+        long writeMs = (System.nanoTime() - t) / 1_000_000;
+
+        t = System.nanoTime();
+        TraceInspectionTest.open(store);
+        long openMs = (System.nanoTime() - t) / 1_000_000;
+        TimelineView view = (TimelineView) Ui.window().getActivePage().showView(TimelineView.ID, null,
+                IWorkbenchPage.VIEW_VISIBLE);
+        TimelineCanvas canvas = view.canvas();
+        assertNotNull(canvas.index());
+        assertEquals(n, canvas.index().total());
+        canvas.fit();
+        Ui.settle();
+        assertFalse(canvas.showsSingleEvents(), "every event in view: the density is drawn");
+        // On-screen repaints are asynchronous: the same painting into an image of the canvas's size.
+        // A pan by a pixel each time: the density is computed again from the index.
+        long step = (canvas.viewTo() - canvas.viewFrom()) / 1000;
+        long[] pan = new long[30];
+        for (int i = 0; i < pan.length; i++) {
+            canvas.setView(canvas.viewFrom() + (i % 2 == 0 ? step : -step), canvas.viewTo() + (i % 2 == 0 ? step : -step));
+            pan[i] = canvas.paintOffscreen();
+        }
+        Arrays.sort(pan);
+        // A cursor move: the density image is kept, the cursor drawn over it.
+        long[] cursor = new long[30];
+        for (int i = 0; i < cursor.length; i++) {
+            canvas.setCursor(canvas.viewFrom() + (canvas.viewTo() - canvas.viewFrom()) * i / cursor.length);
+            cursor[i] = canvas.paintOffscreen();
+        }
+        Arrays.sort(cursor);
+        String line = String.format(Locale.ROOT,
+                "timeline bench: %,d events, %d lanes, %d x %d px; written in %d ms; opened, indexed and shown in %d ms "
+                        + "(lane index built in %d ms); repaint with all in view after a pan: median %.2f ms, max %.2f ms; "
+                        + "after a cursor move: median %.2f ms, max %.2f ms; load average %.1f on %d CPUs",
+                n, canvas.lanes().size(), canvas.getClientArea().width, canvas.getClientArea().height, writeMs, openMs,
+                view.indexMillis(), pan[pan.length / 2] / 1e6, pan[pan.length - 1] / 1e6,
+                cursor[cursor.length / 2] / 1e6, cursor[cursor.length - 1] / 1e6,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println(line);
+        Path out = Path.of("target", "bench");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("timeline.txt"), line + "\n");
+        Ui.screenshot(Ui.window().getShell(), "timeline-bench");
+    }
+
+    // Eight processes faulting pages, four NVMe devices mapping them, one event every 100 ns.
+    private static void write(Path store, int n) throws IOException {
+        try (TraceWriter w = TraceWriter.create(store, TraceWriter.Options.DEFAULT)) {
+            String[] comms = new String[8];
+            for (int p = 0; p < 8; p++) {
+                comms[p] = "worker" + p;
+            }
+            for (int i = 0; i < n; i++) {
+                // A burst every 50 ms, so the density has a shape.
+                long ts = 1_000_000_000L + i * 100L + ((i / 500_000) % 2) * 20_000L;
+                EventHeader h = new EventHeader(ts, i & 15, 1000 + (i & 7), comms[i & 7]);
+                if ((i & 3) == 0) {
+                    w.append(new DmaMapPage(h, "0000:0" + (i >> 2 & 3) + ":00.0", 0x100000000L + (i & 0xffff) * 4096L,
+                            0xfff00000L, 4096, "TO_DEVICE", ""));
+                } else {
+                    w.append(new PageFault(h, 0x7f0000000000L + (i & 0xfffff) * 4096L, 0x401000, 6, ""));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,361 @@
+package org.dmascope.ui.trace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.dmascope.core.source.InputException;
+import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.io.EventInput;
+import org.dmascope.trace.io.TraceFiles;
+import org.dmascope.trace.store.TraceReader;
+import org.dmascope.trace.store.TraceWriter;
+import org.eclipse.core.runtime.ILog;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.ListenerList;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jdt.annotation.Nullable;
+import org.eclipse.jface.preference.IPreferenceStore;
+import org.eclipse.swt.widgets.Display;
+
+/**
+ * The trace the workbench inspects, and the time cursor and range selection every trace view
+ * follows. Opening runs in a Job (JSON Lines is first converted to a temporary .dmatrace, with
+ * progress and cancel); everything else happens on the UI thread, where listeners are called.
+ * The model's reader belongs to the UI thread: background work opens its own on
+ * {@link OpenTrace#store()}.
+ */
+public final class TraceModel {
+
+    /** The job family of trace opening, for {@code IJobManager.join}. */
+    public static final Object OPEN_FAMILY = new Object();
+
+    /** The preference holding recent traces, newest first, separated by newlines. */
+    public static final String RECENT_PREFERENCE = "recentTraces";
+
+    /** How many recent traces are kept. */
+    public static final int RECENT_LIMIT = 8;
+
+    /** No cursor, no range bound. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** What the model tells its listeners, on the UI thread. */
+    public interface Listener {
+        /** A trace was opened (or closed: then {@code trace} is null). */
+        default void traceChanged(@Nullable OpenTrace trace) {
+        }
+
+        /** The time cursor moved; {@code origin} is who moved it (a view, or null). */
+        default void cursorMoved(long ts, @Nullable Object origin) {
+        }
+
+        /** The range selection changed ({@link #NONE} for both when cleared). */
+        default void rangeChanged(long from, long to) {
+        }
+
+        /** Opening failed; the message names the input and the place. */
+        default void openFailed(Path file, String message) {
+        }
+    }
+
+    /**
+     * An open trace.
+     *
+     * @param source the file the user opened
+     * @param store  the .dmatrace read (the source itself, or its conversion)
+     * @param reader the UI thread's reader of store
+     */
+    public record OpenTrace(Path source, Path store, TraceReader reader) {
+        /** The name shown to people. */
+        public String name() {
+            Path n = source.getFileName();
+            return n == null ? source.toString() : n.toString();
+        }
+    }
+
+    private final Display display;
+    private final IPreferenceStore preferences;
+    private final ListenerList<Listener> listeners = new ListenerList<>();
+    private @Nullable OpenTrace trace;
+    private @Nullable Path temporary;
+    private long cursor = NONE;
+    private long rangeFrom = NONE;
+    private long rangeTo = NONE;
+
+    /**
+     * @param display     the display listeners are called on
+     * @param preferences where the recent traces are kept
+     */
+    public TraceModel(Display display, IPreferenceStore preferences) {
+        this.display = display;
+        this.preferences = preferences;
+    }
+
+    /** Adds a listener (called on the UI thread). */
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Removes a listener. */
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
+    /** The open trace, if any. */
+    public @Nullable OpenTrace trace() {
+        return trace;
+    }
+
+    /** The time cursor, or {@link #NONE}. */
+    public long cursor() {
+        return cursor;
+    }
+
+    /** The start of the range selection, or {@link #NONE}. */
+    public long rangeFrom() {
+        return rangeFrom;
+    }
+
+    /** The end of the range selection, or {@link #NONE}. */
+    public long rangeTo() {
+        return rangeTo;
+    }
+
+    /** Moves the time cursor (UI thread); listeners other than the origin follow. */
+    public void setCursor(long ts, @Nullable Object origin) {
+        if (ts == cursor) {
+            return;
+        }
+        cursor = ts;
+        for (Listener l : listeners) {
+            l.cursorMoved(ts, origin);
+        }
+    }
+
+    /** Sets the range selection (UI thread), in either order; {@link #NONE} twice clears it. */
+    public void setRange(long from, long to) {
+        long a = Math.min(from, to);
+        long b = Math.max(from, to);
+        if (from == NONE || to == NONE) {
+            a = NONE;
+            b = NONE;
+        }
+        if (a == rangeFrom && b == rangeTo) {
+            return;
+        }
+        rangeFrom = a;
+        rangeTo = b;
+        for (Listener l : listeners) {
+            l.rangeChanged(a, b);
+        }
+    }
+
+    /** The recent traces, newest first. */
+    public List<Path> recent() {
+        List<Path> out = new ArrayList<>();
+        for (String line : preferences.getString(RECENT_PREFERENCE).split("\n")) {
+            if (!line.isBlank()) {
+                out.add(Path.of(line.strip()));
+            }
+        }
+        return out;
+    }
+
+    private void remember(Path file) {
+        List<Path> list = recent();
+        list.remove(file);
+        list.add(0, file);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(RECENT_LIMIT, list.size()); i++) {
+            b.append(list.get(i)).append('\n');
+        }
+        preferences.setValue(RECENT_PREFERENCE, b.toString());
+    }
+
+    /**
+     * Opens a trace file in a Job: a .dmatrace directly, JSON Lines converted to a temporary
+     * .dmatrace first. The current trace stays open until the new one is read.
+     */
+    public Job open(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Job job = new Job("Opening trace " + abs.getFileName()) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                Path store = null;
+                Path converted = null;
+                try {
+                    TraceFiles.Format format = TraceFiles.detect(abs);
+                    if (format == TraceFiles.Format.DMATRACE) {
+                        store = abs;
+                    } else {
+                        converted = convert(abs, monitor);
+                        store = converted;
+                    }
+                    TraceReader reader = TraceReader.open(store);
+                    Path s = store;
+                    Path c = converted;
+                    display.asyncExec(() -> opened(new OpenTrace(abs, s, reader), c));
+                    return Status.OK_STATUS;
+                } catch (OperationCanceledException e) {
+                    deleteQuietly(converted);
+                    return Status.CANCEL_STATUS;
+                } catch (InputException e) {
+                    deleteQuietly(converted);
+                    fail(abs, e.getMessage());
+                    return Status.OK_STATUS;
+                } catch (IOException e) {
+                    deleteQuietly(converted);
+                    fail(abs, abs + ": " + e.getMessage());
+                    return Status.OK_STATUS;
+                }
+            }
+
+            @Override
+            public boolean belongsTo(Object family) {
+                return family == OPEN_FAMILY;
+            }
+        };
+        job.setUser(true);
+        job.schedule();
+        return job;
+    }
+
+    private void fail(Path file, String message) {
+        ILog.of(TraceModel.class).warn("cannot open trace " + file + ": " + message);
+        display.asyncExec(() -> {
+            for (Listener l : listeners) {
+                l.openFailed(file, message);
+            }
+        });
+    }
+
+    /** Converts any trace input to a temporary .dmatrace, reporting events done. */
+    static Path convert(Path source, IProgressMonitor monitor) throws IOException, InputException {
+        long size = Math.max(1, Files.size(source));
+        Path out = Files.createTempFile("dmascope-", ".dmatrace");
+        out.toFile().deleteOnExit();
+        int total = 1000;
+        monitor.beginTask("Converting " + source.getFileName() + " to .dmatrace", total);
+        try (EventInput in = TraceFiles.open(source);
+                TraceWriter writer = TraceWriter.createUnflushed(out, TraceWriter.Options.DEFAULT)) {
+            long n = 0;
+            int reported = 0;
+            TraceEvent e;
+            while ((e = in.next()) != null) {
+                writer.append(e);
+                if ((++n & 0xFFF) == 0) {
+                    if (monitor.isCanceled()) {
+                        throw new OperationCanceledException();
+                    }
+                    // The output grows with the input: its size over the input's is a fair guess.
+                    int done = (int) Math.min(total - 1, Files.size(out) * total / (size / 2 + 1));
+                    if (done > reported) {
+                        monitor.worked(done - reported);
+                        reported = done;
+                    }
+                    monitor.subTask(String.format(Locale.ROOT, "%,d events", n));
+                }
+            }
+            for (String p : in.problems()) {
+                ILog.of(TraceModel.class).warn(p);
+            }
+        } catch (IOException | InputException | RuntimeException ex) {
+            deleteQuietly(out);
+            throw ex;
+        } finally {
+            monitor.done();
+        }
+        return out;
+    }
+
+    private static void deleteQuietly(@Nullable Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                ILog.of(TraceModel.class).warn("cannot delete " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void opened(OpenTrace next, @Nullable Path converted) {
+        closeCurrent();
+        trace = next;
+        temporary = converted;
+        remember(next.source());
+        cursor = NONE;
+        rangeFrom = NONE;
+        rangeTo = NONE;
+        for (Listener l : listeners) {
+            l.traceChanged(next);
+        }
+        long first = next.reader().firstTs();
+        if (first != Long.MAX_VALUE) {
+            setCursor(first, this);
+        }
+    }
+
+    private void closeCurrent() {
+        OpenTrace t = trace;
+        trace = null;
+        if (t != null) {
+            try {
+                t.reader().close();
+            } catch (IOException e) {
+                ILog.of(TraceModel.class).warn("closing " + t.store() + ": " + e.getMessage());
+            }
+        }
+        deleteQuietly(temporary);
+        temporary = null;
+    }
+
+    /** Closes the trace (UI thread). */
+    public void close() {
+        if (trace == null) {
+            return;
+        }
+        closeCurrent();
+        cursor = NONE;
+        rangeFrom = NONE;
+        rangeTo = NONE;
+        for (Listener l : listeners) {
+            l.traceChanged(null);
+        }
+    }
+
+    /** Closes the trace and forgets the listeners (at shutdown). */
+    public void dispose() {
+        closeCurrent();
+        listeners.clear();
+    }
+
+    /**
+     * The workbench's trace model, kept in its context.
+     *
+     * @throws IllegalStateException when the DMA Scope workbench did not create one
+     */
+    public static TraceModel find(org.eclipse.ui.services.IServiceLocator locator) {
+        TraceModel model = locator.getService(TraceModel.class);
+        if (model == null && org.eclipse.ui.PlatformUI.isWorkbenchRunning()) {
+            org.eclipse.e4.core.contexts.IEclipseContext context = org.eclipse.ui.PlatformUI.getWorkbench()
+                    .getService(org.eclipse.e4.core.contexts.IEclipseContext.class);
+            model = context == null ? null : context.get(TraceModel.class);
+        }
+        if (model == null) {
+            throw new IllegalStateException("the DMA Scope workbench has no trace model");
+        }
+        return model;
+    }
+
+    /** Whether a path names a trace by its extension (.dmatrace, .jsonl, .ndjson). */
+    public static boolean looksLikeTrace(Path file) {
+        String n = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
+        return n.endsWith(".dmatrace") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
+    }
+}
