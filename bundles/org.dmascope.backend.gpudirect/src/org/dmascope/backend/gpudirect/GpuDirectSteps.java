@@ -24,6 +24,13 @@ import org.dmascope.scenario.Values;
 import org.dmascope.scenario.mm.Mm;
 import org.dmascope.scenario.mm.SimVma;
 import org.dmascope.scenario.steps.SimpleKind;
+import org.dmascope.trace.event.DmaBufMoveNotify;
+import org.dmascope.trace.event.GpuDirectFreeCallback;
+import org.dmascope.trace.event.GpuDirectGetPages;
+import org.dmascope.trace.event.GpuDirectPutPages;
+import org.dmascope.trace.event.MrDeregister;
+import org.dmascope.trace.event.MrRegister;
+import org.dmascope.trace.event.VmaMap;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -58,6 +65,11 @@ public final class GpuDirectSteps implements ScenarioExtension {
         final Map<String, GpuMr> mrs = new LinkedHashMap<>();
         final Map<String, DmaBuf> bufs = new LinkedHashMap<>();
         final Map<String, UmemDmabuf> umems = new LinkedHashMap<>();
+        final Map<GpuMemory, Mm> owners = new java.util.HashMap<>();
+        final Map<String, Mm> mrOwners = new LinkedHashMap<>();
+        final Map<String, Mm> tableOwners = new LinkedHashMap<>();
+        long nextKey = 0x2000;
+        final Map<String, Long> keys = new LinkedHashMap<>();
     }
 
     /** For Declarative Services. */
@@ -304,6 +316,8 @@ public final class GpuDirectSteps implements ScenarioExtension {
                     throw s.error("gpu: " + x.getMessage());
                 }
                 st.memories.put(name, m);
+                st.owners.put(m, mm);
+                c.machine().emit(mm, h -> new VmaMap(h, va, va + ((size + 0xfff) & ~0xfffL), "rw-s", 0, "/dev/nvidia-uvm"));
                 StepOutcome.Builder b = StepOutcome.of(s).rc(0).value("addr", String.format(Locale.ROOT, "%#x", va))
                         .value("in_bar1", m.inBar1())
                         .note("cudaMalloc + a VM_IO | VM_PFNMAP mapping: no struct page behind the range");
@@ -315,6 +329,11 @@ public final class GpuDirectSteps implements ScenarioExtension {
                     throw s.error("gpu: '" + s.args().get(1) + "' was freed already");
                 }
                 List<GpuDirectEvent> ev = e.free(m);
+                if (ev.stream().anyMatch(x -> x.kind() == GpuDirectEvent.Kind.FREE_CALLBACK)) {
+                    // The trace's record of the callback: the GPU memory range it covers, in the owner's process.
+                    c.machine().emit(st.owners.get(m), h -> new GpuDirectFreeCallback(h, m.gpu().address().toString(),
+                            m.va(), m.size()));
+                }
                 long callbacks = ev.stream().filter(x -> x.kind() == GpuDirectEvent.Kind.FREE_CALLBACK).count();
                 List<String> invalidated = new ArrayList<>();
                 for (Map.Entry<String, GpuMr> mr : st.mrs.entrySet()) {
@@ -351,9 +370,15 @@ public final class GpuDirectSteps implements ScenarioExtension {
                             + " in state " + t.state().name().toLowerCase(Locale.ROOT)));
                 }
                 StepOutcome.Builder b = outcome(s, o);
+                GpuMemory under = e.memoryAt(va);
+                String gpuName = under == null ? "" : under.gpu().address().toString();
+                int entries = o.ok() ? o.get().entries() : 0;
+                c.machine().emit(mm, h -> new GpuDirectGetPages(h, gpuName, va, len, GpuDirectEngine.GPU_PAGE_SIZE, entries,
+                        o.ok() ? "" : o.returnCode()));
                 if (o.ok()) {
                     P2pPageTable t = o.get();
                     st.tables.put(name, t);
+                    st.tableOwners.put(name, mm);
                     b.value("entries", t.entries()).value("page_size", t.pageSize())
                             .value("persistent", t.persistent());
                     for (int i = 0; i < Math.min(t.entries(), 4); i++) {
@@ -367,6 +392,8 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 Outcome<Void> o = t.persistent() ? e.putPagesPersistent(t.va(), t, GpuDirectEngine.FLAGS_DEFAULT)
                         : e.putPages(0, 0, t.va(), t);
                 StepOutcome.Builder b = outcome(s, o).value("state", t.state().name().toLowerCase(Locale.ROOT));
+                c.machine().emit(st.tableOwners.get(s.args().get(1)), h -> new GpuDirectPutPages(h,
+                        t.memory().gpu().address().toString(), t.va(), t.length(), o.ok() ? "" : o.returnCode()));
                 return done(b, e, mark);
             }
             case "dma_map" -> {
@@ -397,9 +424,15 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 Outcome<GpuMr> o = e.registerMr(va, len, !s.args().contains("read-only"), hca,
                         mlx5(hca, s.args().contains("iommu")), true);
                 StepOutcome.Builder b = outcome(s, o).value("map_type", mapType(e, va, hca));
+                long key = st.nextKey++;
+                String access = s.args().contains("read-only") ? "remote-read" : "local-write,remote-write,remote-read";
+                c.machine().emit(mm, h -> new MrRegister(h, hca.toString(), va, len, va, access, o.ok() ? key : 0,
+                        o.ok() ? key : 0, o.ok() ? "" : o.returnCode()));
                 if (o.ok()) {
                     GpuMr mr = o.get();
                     st.mrs.put(name, mr);
+                    st.mrOwners.put(name, mm);
+                    st.keys.put(name, key);
                     b.value("client", mr.client()).value("segments", mr.registeredSegments().size())
                             .value("state", mr.state().name().toLowerCase(Locale.ROOT));
                     mr.registeredSegments().stream().limit(4).forEach(seg -> b.chain(seg.toString()));
@@ -420,6 +453,9 @@ public final class GpuDirectSteps implements ScenarioExtension {
             case "dereg_mr" -> {
                 GpuMr mr = named(s, st.mrs, s.args().get(1), "MR");
                 e.deregisterMr(mr);
+                Long key = st.keys.get(s.args().get(1));
+                c.machine().emit(st.mrOwners.get(s.args().get(1)), h -> new MrDeregister(h, mr.device().toString(),
+                        key == null ? 0 : key, ""));
                 return done(StepOutcome.of(s).rc(0), e, mark);
             }
             default -> throw s.error("gpu: unknown operation '" + op + "'");
@@ -479,6 +515,10 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 DmaBuf buf = named(s, st.bufs, s.args().get(1), "dma-buf");
                 Outcome<List<GpuDirectEvent>> o = e.exporterMove(buf);
                 StepOutcome.Builder b = outcome(s, o);
+                if (o.ok()) {
+                    c.machine().emit(null, h -> new DmaBufMoveNotify(h, buf.id(),
+                            buf.exporter().name().toLowerCase(Locale.ROOT), s.args().get(1), buf.size()));
+                }
                 List<String> unmapped = new ArrayList<>();
                 for (Map.Entry<String, UmemDmabuf> u : st.umems.entrySet()) {
                     if (u.getValue().dmabuf() == buf) {

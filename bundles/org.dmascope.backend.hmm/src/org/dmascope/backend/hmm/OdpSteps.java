@@ -16,6 +16,8 @@ import org.dmascope.scenario.StepOutcome;
 import org.dmascope.scenario.Values;
 import org.dmascope.scenario.mm.Mm;
 import org.dmascope.scenario.steps.SimpleKind;
+import org.dmascope.trace.event.MrDeregister;
+import org.dmascope.trace.event.MrRegister;
 
 /**
  * The ODP step kind of scenarios ({@code odp}): an on-demand MR registered without pinning
@@ -29,12 +31,17 @@ public final class OdpSteps implements ScenarioExtension {
             + " | odp access MR ADDR LENGTH read|write [race=\"STEP\"] | odp prefetch MR ADDR LENGTH"
             + " [advice=prefetch|prefetch-write|no-fault] | odp show MR | odp dereg MR";
 
+    /** The RDMA device the trace names (the simulation has one HCA). */
+    static final String DEVICE = "mlx5_0";
+
     private static final Set<String> ACCESS_FLAGS = Set.of("local-write", "remote-write", "remote-read",
             "remote-atomic", "on-demand");
 
     /** The ODP MRs of one scenario, by name. */
     static final class State {
         final Map<String, OdpMr> mrs = new LinkedHashMap<>();
+        final Map<String, Long> keys = new LinkedHashMap<>();
+        long nextKey = 0x1000;
     }
 
     /** For Declarative Services. */
@@ -158,6 +165,8 @@ public final class OdpSteps implements ScenarioExtension {
                 int n = m.npages();
                 m.deregister();
                 st.mrs.remove(s.args().get(1));
+                Long key = st.keys.remove(s.args().get(1));
+                c.machine().emit(m.mm(), h -> new MrDeregister(h, DEVICE, key == null ? 0 : key, ""));
                 yield StepOutcome.of(s).rc(0).value("unmapped", n)
                         .note("ib_umem_odp_release: the interval notifier is removed and every mapped page unmapped")
                         .build();
@@ -189,6 +198,12 @@ public final class OdpSteps implements ScenarioExtension {
                     + " the range (whether a VMA backs it yet or not)");
         }
         st.mrs.put(name, m);
+        long key = st.nextKey++;
+        st.keys.put(name, key);
+        long start = m.isImplicit() ? 0 : m.umems().get(0).start();
+        long len = m.isImplicit() ? -1L : m.umems().get(0).end() - start;
+        String access = s.option("access", "local-write,remote-write,remote-read") + ",on-demand";
+        c.machine().emit(mm, h -> new MrRegister(h, DEVICE, start, len, start, access, key, key, ""));
         return b.rc(0).value("npages", 0).value("writable", f[2]).build();
     }
 
