@@ -1,6 +1,8 @@
 package org.dmascope.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.dmascope.scenario.ScenarioResult;
 import org.dmascope.scenario.ScenarioRunner;
 import org.dmascope.scenario.StepKinds;
 import org.dmascope.sources.MemoryBackends;
+import org.dmascope.trace.store.TraceWriter;
 import org.eclipse.core.runtime.NullProgressMonitor;
 
 import picocli.CommandLine;
@@ -66,6 +69,11 @@ final class ScenarioCommand implements Runnable {
                 + "pages, chain, notes, expect, failed) and expectations.")
         private boolean json;
 
+        @Option(names = "--trace", paramLabel = "OUT", description = "Also write the events of the run (processes,"
+                + " VMAs, page faults, MMU notifier invalidations, hmm_range_fault, migrations, MRs, GPUDirect and"
+                + " dma-buf calls) to a trace store file (.dmatrace) that 'trace' commands and the workbench read.")
+        private String trace = "";
+
         RunCommand(DmaScopeCli cli) {
             this.cli = cli;
         }
@@ -84,10 +92,36 @@ final class ScenarioCommand implements Runnable {
                     (topology, name) -> cli.sources().open(topology, name, new NullProgressMonitor()))
                     .withBackends(MemoryBackends.installed());
             ScenarioResult result;
+            TraceWriter writer = null;
             try {
+                if (!trace.isEmpty()) {
+                    try {
+                        writer = TraceWriter.create(Path.of(trace), TraceWriter.Options.DEFAULT);
+                    } catch (IOException | RuntimeException e) {
+                        throw new InputException(trace, null, "cannot write the trace: " + e.getMessage(), e);
+                    }
+                    TraceWriter w = writer;
+                    runner.withEventSink(event -> {
+                        try {
+                            w.append(event);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                }
                 result = runner.run(path, file);
             } catch (ScenarioException e) {
                 throw new InputException(e.file(), e.line() > 0 ? "line " + e.line() : null, e.problem(), e);
+            } catch (UncheckedIOException e) {
+                throw new InputException(trace, null, "cannot write the trace: " + e.getCause().getMessage(), e);
+            } finally {
+                if (writer != null) {
+                    try {
+                        writer.close();
+                    } catch (IOException e) {
+                        throw new InputException(trace, null, "cannot write the trace: " + e.getMessage(), e);
+                    }
+                }
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.function.Consumer;
+
 import org.dmascope.core.backend.MemoryBackend;
+import org.dmascope.trace.event.TraceEvent;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -17,6 +20,7 @@ public final class ScenarioRunner {
     private final StepKinds kinds;
     private final @Nullable TopologyLoader topologyLoader;
     private List<MemoryBackend> backends = List.of();
+    private @Nullable Consumer<TraceEvent> eventSink;
 
     /** A runner for these step kinds, reading topologies with the loader (null: none). */
     public ScenarioRunner(StepKinds kinds, @Nullable TopologyLoader topologyLoader) {
@@ -27,6 +31,16 @@ public final class ScenarioRunner {
     /** Resolves address chains (register_mr) with these memory backends; returns this runner. */
     public ScenarioRunner withBackends(List<MemoryBackend> value) {
         backends = List.copyOf(value);
+        return this;
+    }
+
+    /**
+     * Sends the events of every run (org.dmascope.trace.event records: processes, VMAs, page
+     * faults, MMU notifier invalidations, and what the backends' steps emit) to this sink, in
+     * order, with time stamps of a logical clock; null for none. Returns this runner.
+     */
+    public ScenarioRunner withEventSink(@Nullable Consumer<TraceEvent> sink) {
+        eventSink = sink;
         return this;
     }
 
@@ -47,6 +61,7 @@ public final class ScenarioRunner {
         ScenarioContext context = new ScenarioContext(baseDir, topologyLoader);
         context.setKinds(kinds);
         context.setBackends(backends);
+        context.machine().setEventSink(eventSink);
         List<StepOutcome> outcomes = new ArrayList<>();
         for (Step step : scenario.steps()) {
             StepKind kind = kinds.kind(step.kind());

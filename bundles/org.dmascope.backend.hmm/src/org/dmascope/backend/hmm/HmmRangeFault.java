@@ -54,8 +54,27 @@ public final class HmmRangeFault {
         this.last = range.start;
     }
 
-    /** Runs hmm_range_fault(range) on the address space. */
+    /** Runs hmm_range_fault(range) on the address space, and records an hmm_range_fault event. */
     public static Result run(Mm mm, HmmRange range) {
+        Result r = walkAll(mm, range);
+        if (mm.machine().tracing()) {
+            long valid = 0;
+            for (long e : range.hmmPfns) {
+                if ((e & HmmPfn.VALID) != 0) {
+                    valid++;
+                }
+            }
+            long v = valid;
+            String flags = (range.defaultFlags & HmmPfn.REQ_FAULT) == 0 ? "0"
+                    : (range.defaultFlags & HmmPfn.REQ_WRITE) != 0 ? "HMM_PFN_REQ_FAULT|HMM_PFN_REQ_WRITE"
+                    : "HMM_PFN_REQ_FAULT";
+            mm.machine().emit(mm, h -> new org.dmascope.trace.event.HmmRangeFault(h, range.start, range.end, flags, v,
+                    r.rc() == 0 ? "" : Errno.name(r.rc())));
+        }
+        return r;
+    }
+
+    private static Result walkAll(Mm mm, HmmRange range) {
         HmmRangeFault w = new HmmRangeFault(mm, range);
         int walks = 0;
         int rc;

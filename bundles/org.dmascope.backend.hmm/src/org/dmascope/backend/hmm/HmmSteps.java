@@ -220,6 +220,14 @@ public final class HmmSteps implements ScenarioExtension {
             throw raceError[0];
         }
         b.rc(cmd.rc).value("cpages", cmd.cpages).value("faults", cmd.faults);
+        if ((op.equals("migrate-to-dev") || op.equals("migrate-to-sys")) && cmd.rc == 0) {
+            // No tracepoint covers migrate_vma; the record says which way and how many pages moved
+            // (node -1: the device's memory).
+            boolean toDev = op.equals("migrate-to-dev");
+            long moved = cmd.cpages;
+            c.machine().emit(mm, h -> new org.dmascope.trace.event.Migrate(h, addr, npages, toDev ? 0 : -1,
+                    toDev ? -1 : 0, "migrate_vma", toDev ? "to_device" : "to_system", moved, npages - moved));
+        }
         if (op.equals("read") || op.equals("write") || op.equals("snapshot")) {
             b.value("retries", cmd.retries).value("hmm_range_fault", cmd.rangeFaults);
         }

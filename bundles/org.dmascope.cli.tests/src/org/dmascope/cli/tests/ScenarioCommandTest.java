@@ -111,4 +111,30 @@ class ScenarioCommandTest {
         assertTrue(r.out().contains("-> 0  backends=hmm  pinned=4  faulted=0  migrated=4"), r.out());
         assertTrue(r.out().contains("chain: pin: "), r.out());
     }
+
+    @Test
+    void traceWritesTheEventsOfTheRun(@TempDir Path dir) throws Exception {
+        Path odp = TestData.path("").getParent().resolve("scenarios/odp/odp_subrange_invalidate.scenario");
+        Path out = dir.resolve("run.dmatrace");
+        CliRun r = CliRun.of("scenario", "run", odp.toString(), "--trace", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("expectations, all held"), r.out());
+        java.util.List<String> types = new java.util.ArrayList<>();
+        try (org.dmascope.trace.store.TraceReader reader = org.dmascope.trace.store.TraceReader.open(out)) {
+            reader.events().forEachRemaining(e -> types.add(e.type().id()));
+        }
+        assertEquals("process_start", types.get(0));
+        for (String k : java.util.List.of("vma_map", "mr_register", "hmm_range_fault", "notifier_invalidate_begin",
+                "notifier_invalidate_end", "mr_deregister")) {
+            assertTrue(types.contains(k), k + " missing in " + types);
+        }
+    }
+
+    @Test
+    void aTraceThatCannotBeWrittenIsExit2(@TempDir Path dir) {
+        Path odp = TestData.path("").getParent().resolve("scenarios/odp/odp_retry.scenario");
+        CliRun r = CliRun.of("scenario", "run", odp.toString(), "--trace", dir.resolve("no/such/dir/x.dmatrace").toString());
+        assertEquals(2, r.status(), r.out());
+        assertTrue(r.err().contains("cannot write the trace"), r.err());
+    }
 }

@@ -1,11 +1,16 @@
 package org.dmascope.scenario.mm;
 
+import java.util.function.Consumer;
+import java.util.function.Function;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.trace.event.EventHeader;
+import org.dmascope.trace.event.TraceEvent;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -29,6 +34,8 @@ public final class Machine {
     private long nextPfn = FIRST_RAM_PFN;
     private int nextPid = 1000;
     private @Nullable PciTopology topology;
+    private @Nullable Consumer<TraceEvent> eventSink;
+    private long clock;
 
     /** A machine with nothing allocated. */
     public Machine() {
@@ -112,5 +119,38 @@ public final class Machine {
     /** Sets the PCI topology. */
     public void setTopology(@Nullable PciTopology value) {
         topology = value;
+    }
+
+    /**
+     * Where the machine's events go (the trace event model, org.dmascope.trace.event), or null
+     * for none. Time stamps come from a logical clock: one microsecond per event, from the first.
+     */
+    public void setEventSink(@Nullable Consumer<TraceEvent> sink) {
+        eventSink = sink;
+    }
+
+    /** Whether events are recorded. */
+    public boolean tracing() {
+        return eventSink != null;
+    }
+
+    /** The time stamp of the last event, in nanoseconds of the logical clock (0 before any). */
+    public long clock() {
+        return clock;
+    }
+
+    /**
+     * Records an event of a process (null: the kernel itself, pid -1) when a sink is set: the
+     * function gets the header (the next time stamp, CPU 0, the process's pid and name).
+     */
+    public void emit(@Nullable Mm mm, Function<EventHeader, TraceEvent> event) {
+        Consumer<TraceEvent> sink = eventSink;
+        if (sink == null) {
+            return;
+        }
+        clock += 1000;
+        EventHeader h = mm == null ? new EventHeader(clock, 0, EventHeader.UNKNOWN, "")
+                : new EventHeader(clock, 0, mm.pid(), mm.name());
+        sink.accept(event.apply(h));
     }
 }

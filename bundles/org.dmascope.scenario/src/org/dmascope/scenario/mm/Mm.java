@@ -43,7 +43,7 @@ public final class Mm {
     private final TreeMap<Long, SimVma> vmas = new TreeMap<>();
     private final HashMap<Long, Pte> ptes = new HashMap<>();
     private final Map<String, Long> names = new LinkedHashMap<>();
-    private final MmuNotifiers notifiers = new MmuNotifiers();
+    private final MmuNotifiers notifiers = new MmuNotifiers(this);
     private long mmapBase = 0x7f0000000000L;
     private long cpuFaults;
 
@@ -410,7 +410,11 @@ public final class Mm {
         if (p != null && p.kind() == Pte.Kind.PRESENT && (!write || p.write())) {
             return FAULT_OK; // the TLB walk finds what it needs: no fault
         }
-        return handleMmFault(v, address, write);
+        int rc = handleMmFault(v, address, write);
+        // exceptions:page_fault_user: error code X86_PF_USER (4) | X86_PF_WRITE (2) for a write.
+        machine.emit(this, h -> new org.dmascope.trace.event.PageFault(h, address, 0, write ? 6 : 4,
+                rc == FAULT_OK ? "ok" : rc == VM_FAULT_SIGBUS ? "sigbus" : rc == VM_FAULT_OOM ? "oom" : "sigsegv"));
+        return rc;
     }
 
     /**

@@ -3,6 +3,9 @@ package org.dmascope.scenario.mm;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.dmascope.trace.event.NotifierInvalidateBegin;
+import org.dmascope.trace.event.NotifierInvalidateEnd;
+
 /**
  * The interval notifiers of one address space and their sequence ({@code struct
  * mmu_notifier_subscriptions}, mm/mmu_notifier.c): {@code invalidate_seq} is even while no
@@ -22,7 +25,10 @@ public final class MmuNotifiers {
     private long invalidateSeq = 2;
     private int activeInvalidateRanges;
 
-    MmuNotifiers() {
+    private final Mm mm;
+
+    MmuNotifiers(Mm mm) {
+        this.mm = mm;
     }
 
     /** {@code subscriptions->invalidate_seq}. */
@@ -70,6 +76,8 @@ public final class MmuNotifiers {
 
     /** {@code mn_itree_invalidate}: start an invalidation and call every overlapping notifier. */
     public void invalidateRangeStart(MmuNotifierRange range) {
+        mm.machine().emit(mm, h -> new NotifierInvalidateBegin(h, range.start(), range.end(),
+                range.event().name().toLowerCase(java.util.Locale.ROOT), true));
         activeInvalidateRanges++;
         invalidateSeq |= 1;
         for (IntervalNotifier n : List.copyOf(intervals)) {
@@ -89,6 +97,7 @@ public final class MmuNotifiers {
         if (activeInvalidateRanges == 0) {
             invalidateSeq++;
         }
+        mm.machine().emit(mm, h -> new NotifierInvalidateEnd(h, range.start(), range.end()));
     }
 
     /** The number of invalidations running. */

@@ -13,6 +13,11 @@ import java.util.Set;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.source.InputException;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.trace.event.ProcessExit;
+import org.dmascope.trace.event.ProcessStart;
+import org.dmascope.trace.event.VmaMap;
+import org.dmascope.trace.event.VmaProtect;
+import org.dmascope.trace.event.VmaUnmap;
 import org.dmascope.scenario.DataPattern;
 import org.dmascope.scenario.Errno;
 import org.dmascope.scenario.ScenarioContext;
@@ -234,6 +239,7 @@ public final class CoreSteps implements ScenarioExtension {
             throw s.error("process: '" + s.args().get(0) + "' exists");
         }
         Mm mm = c.machine().newProcess(s.args().get(0));
+        c.machine().emit(mm, h -> new ProcessStart(h, 0, mm.name()));
         return StepOutcome.of(s).value("pid", mm.pid()).build();
     }
 
@@ -318,6 +324,7 @@ public final class CoreSteps implements ScenarioExtension {
         long start = mm.mmap(length, f, backing, file, offset >>> 12, huge, shmem, Math.max(align, huge));
         mm.name(name, start);
         SimVma vma = mm.vma(start);
+        emitMap(mm, vma, name);
         return StepOutcome.of(s).rc(0).value("addr", hex(start)).value("vma", maps(vma))
                 .pages(mm.pageRuns(vma.start(), vma.end())).build();
     }
@@ -327,6 +334,10 @@ public final class CoreSteps implements ScenarioExtension {
         long start = c.address(s, mm, s.args().get(1));
         long len = Values.size(s, s.args().get(2));
         int rc = mm.munmap(start, len);
+        if (rc == 0) {
+            long end = start + ((len + 4095) & ~0xfffL);
+            c.machine().emit(mm, h -> new VmaUnmap(h, start, end));
+        }
         return StepOutcome.of(s).rc(rc).pages(rc == 0 ? mm.pageRuns(start, start + len) : List.of()).build();
     }
 
@@ -336,6 +347,11 @@ public final class CoreSteps implements ScenarioExtension {
         long len = Values.size(s, s.args().get(2));
         boolean[] p = prot(s, s.args().get(3));
         int rc = mm.mprotect(start, len, p[0], p[1], p[2]);
+        if (rc == 0) {
+            long end = start + ((len + 4095) & ~0xfffL);
+            String perms = (p[0] ? "r" : "-") + (p[1] ? "w" : "-") + (p[2] ? "x" : "-");
+            c.machine().emit(mm, h -> new VmaProtect(h, start, end, perms));
+        }
         return StepOutcome.of(s).rc(rc).pages(rc == 0 ? mm.pageRuns(start, start + len) : List.of()).build();
     }
 
@@ -384,12 +400,17 @@ public final class CoreSteps implements ScenarioExtension {
             throw s.error("fork: a process named '" + s.args().get(1) + "' exists");
         }
         Mm child = parent.fork(s.args().get(1));
+        c.machine().emit(child, h -> new ProcessStart(h, parent.pid(), parent.name()));
+        for (SimVma v : child.vmas()) {
+            emitMap(child, v, "");
+        }
         return StepOutcome.of(s).rc(0).value("pid", child.pid()).build();
     }
 
     private static StepOutcome exit(Step s, ScenarioContext c) throws ScenarioException {
         Mm mm = c.process(s, s.args().get(0));
         mm.exit();
+        c.machine().emit(mm, h -> new ProcessExit(h, 0));
         return StepOutcome.of(s).rc(0).build();
     }
 
@@ -453,5 +474,13 @@ public final class CoreSteps implements ScenarioExtension {
 
     private static String maps(SimVma v) {
         return String.format(Locale.ROOT, "%x-%x %s", v.start(), v.end(), v.permissions());
+    }
+
+    /** A vma_map event: the mapping as /proc/PID/maps shows it (the path: the file, or the mapping's name). */
+    private static void emitMap(Mm mm, SimVma vma, String name) {
+        SimFile f = vma.file();
+        String path = f != null ? f.name() : name;
+        mm.machine().emit(mm, h -> new VmaMap(h, vma.start(), vma.end(), vma.permissions(), vma.fileIndex(vma.start())
+                << 12, path));
     }
 }

@@ -41,8 +41,10 @@ class BackendTest {
     void registeredAsAMemoryBackendService() throws Exception {
         Bundle bundle = FrameworkUtil.getBundle(GpuDirectBackend.class);
         assertNotNull(bundle);
-        assertEquals("OSGI-INF/org.dmascope.backend.gpudirect.xml", bundle.getHeaders("").get("Service-Component"));
+        assertEquals("OSGI-INF/org.dmascope.backend.gpudirect.xml,OSGI-INF/org.dmascope.backend.gpudirect.scenario.xml",
+                bundle.getHeaders("").get("Service-Component"));
         assertNotNull(bundle.getEntry("OSGI-INF/org.dmascope.backend.gpudirect.xml"));
+        assertNotNull(bundle.getEntry("OSGI-INF/org.dmascope.backend.gpudirect.scenario.xml"));
         BundleContext ctx = FrameworkUtil.getBundle(BackendTest.class).getBundleContext();
         for (Bundle b : ctx.getBundles()) {
             if ("org.apache.felix.scr".equals(b.getSymbolicName()) && b.getState() != Bundle.ACTIVE) {
