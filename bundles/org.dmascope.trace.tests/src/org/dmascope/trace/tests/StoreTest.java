@@ -74,6 +74,23 @@ class StoreTest {
     }
 
     @Test
+    void numbersOfEveryWidthRoundTrip() throws Exception {
+        // varints of 1 to 10 bytes, at every position of a payload (the decoder reads 8 bytes at once)
+        List<TraceEvent> ev = new ArrayList<>();
+        for (int k = 0; k < 64; k++) {
+            for (long v : new long[] { (1L << k) - 1, 1L << k, -(1L << k), ~(1L << k) }) {
+                ev.add(new IommuUnmap(new EventHeader(v, k, (int) v, ""), v, v ^ 0x5555_5555_5555_5555L, -v));
+                ev.add(new VmaProtect(new EventHeader(-v, -k, k, "x"), v + 1, v - 1, ""));
+            }
+        }
+        Path f = write("widths.dmatrace", ev, TraceWriter.Options.DEFAULT.withChunkBytes(1024));
+        try (TraceReader r = TraceReader.open(f)) {
+            assertEquals(ev, readAll(r));
+            assertTrue(r.verifyAll());
+        }
+    }
+
+    @Test
     void chunkHeadersIndexTimeAndOrdinals() throws Exception {
         List<TraceEvent> ev = faults(20_000);
         Path f = write("idx.dmatrace", ev, SMALL);

@@ -1,5 +1,8 @@
 package org.dmascope.trace.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,6 +13,8 @@ import java.util.Arrays;
  * file of another version, never a crash).
  */
 final class ByteSource {
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The payload does not decode. */
     static final class Malformed extends RuntimeException {
@@ -57,24 +62,25 @@ final class ByteSource {
 
     long uvar() {
         int p = pos;
-        if (limit - p >= 10) {
-            // fast path: a whole varint fits, so no bounds check per byte
+        if (limit - p >= 8) {
             byte[] b = buf;
-            long v = b[p++];
-            if (v >= 0) {
-                pos = p;
-                return v;
+            if (b[p] >= 0) {
+                pos = p + 1;
+                return b[p];
             }
-            long result = v & 0x7F;
-            for (int shift = 7; shift < 70; shift += 7) {
-                v = b[p++];
-                result |= (v & 0x7F) << shift;
-                if (v >= 0) {
-                    pos = p;
-                    return result;
-                }
+            // up to 8 bytes at once: the first byte with its top bit clear ends the number
+            long word = (long) LONG_LE.get(b, p);
+            long stops = ~word & 0x8080808080808080L;
+            if (stops != 0) {
+                int bits = Long.numberOfTrailingZeros(stops) + 1;
+                long x = bits == 64 ? word : word & ((1L << bits) - 1);
+                pos = p + (bits >>> 3);
+                // gather the 7-bit groups: byte k's low bits move down by k
+                return (x & 0x7FL) | (x & 0x7F00L) >>> 1 | (x & 0x7F0000L) >>> 2 | (x & 0x7F000000L) >>> 3
+                        | (x & 0x7F00000000L) >>> 4 | (x & 0x7F0000000000L) >>> 5 | (x & 0x7F000000000000L) >>> 6
+                        | (x & 0x7F00000000000000L) >>> 7;
             }
-            throw new Malformed("number longer than 10 bytes");
+            // 9 or 10 bytes: the byte loop below
         }
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
