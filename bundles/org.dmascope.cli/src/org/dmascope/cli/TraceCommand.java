@@ -66,10 +66,14 @@ final class TraceCommand implements Runnable {
         String header = "";
 
         void count(TraceEvent e) {
+            count(e.type(), e.ts());
+        }
+
+        void count(EventType type, long ts) {
             events++;
-            firstTs = Math.min(firstTs, e.ts());
-            lastTs = Math.max(lastTs, e.ts());
-            perType.merge(e.type(), 1L, Long::sum);
+            firstTs = Math.min(firstTs, ts);
+            lastTs = Math.max(lastTs, ts);
+            perType.merge(type, 1L, Long::sum);
         }
 
         static Summary of(Path file) throws InputException {
@@ -83,7 +87,7 @@ final class TraceCommand implements Runnable {
                                 + Instant.ofEpochSecond(0, r.createdEpochNs()) + ", flush interval " + r.flushMillis()
                                 + " ms";
                         r.verifyAll();
-                        r.events().forEachRemaining(s::count);
+                        r.scan((ordinal, type, ts, cpu, pid) -> s.count(type, ts));
                         s.chunks = r.chunks();
                         s.problems = r.damage().stream().map(d -> d.problem().startsWith(file.toString()) ? d.problem()
                                 : file + ": offset " + d.offset() + ": " + d.problem()).toList();

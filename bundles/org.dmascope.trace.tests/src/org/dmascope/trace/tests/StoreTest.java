@@ -74,6 +74,47 @@ class StoreTest {
     }
 
     @Test
+    void aScanGivesEveryEventsKindTimeCpuAndPidWithoutDecodingIt() throws Exception {
+        List<TraceEvent> ev = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            for (TraceEvent e : Events.oneOfEach()) {
+                EventHeader h = e.header();
+                ev.add(e);
+                ev.add(new PageFault(new EventHeader(h.ts() + i, i % 7, 1000 + i, "c" + i), i, i, i, ""));
+            }
+        }
+        Path f = write("scan.dmatrace", ev, TraceWriter.Options.DEFAULT.withChunkBytes(2048).withCheckpointEvery(500));
+        try (TraceReader r = TraceReader.open(f)) {
+            List<String> got = new ArrayList<>();
+            long n = r.scan((ordinal, type, ts, cpu, pid) -> got.add(ordinal + " " + type + " " + ts + " " + cpu + " " + pid));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < ev.size(); i++) {
+                TraceEvent e = ev.get(i);
+                expected.add(i + " " + e.type() + " " + e.ts() + " " + e.header().cpu() + " " + e.header().pid());
+            }
+            assertEquals(expected, got);
+            assertEquals(ev.size(), n);
+            assertTrue(r.chunks().stream().allMatch(c -> c.checkpoint() || c.health() == ChunkInfo.Health.OK));
+        }
+        ChunkInfo victim;
+        try (TraceReader r = TraceReader.open(f)) {
+            victim = r.chunks().get(3);
+        }
+        flip(f, victim.offset() + 56 + 7);
+        try (TraceReader r = TraceReader.open(f)) {
+            long n = r.scan((ordinal, type, ts, cpu, pid) -> {
+                if (ordinal >= victim.firstOrdinal() && ordinal < victim.firstOrdinal() + victim.events()) {
+                    throw new AssertionError("an event of the damaged chunk: " + ordinal);
+                }
+            });
+            assertEquals(ev.size() - victim.events(), n);
+            assertEquals(1, r.damage().size());
+            assertTrue(r.damage().get(0).problem().contains("chunk 3 at offset " + victim.offset()
+                    + ": payload checksum mismatch"), r.damage().toString());
+        }
+    }
+
+    @Test
     void numbersOfEveryWidthRoundTrip() throws Exception {
         // varints of 1 to 10 bytes, at every position of a payload (the decoder reads 8 bytes at once)
         List<TraceEvent> ev = new ArrayList<>();

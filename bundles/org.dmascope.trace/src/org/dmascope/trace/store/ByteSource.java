@@ -117,6 +117,53 @@ final class ByteSource {
         return (int) n;
     }
 
+    /** Skips a varint. */
+    void skipVar() {
+        int p = pos;
+        int end = Math.min(limit, p + 10);
+        while (p < end) {
+            if (buf[p++] >= 0) {
+                pos = p;
+                return;
+            }
+        }
+        throw new Malformed(p == limit ? "payload ends inside a number" : "number longer than 10 bytes");
+    }
+
+    /** Skips a string reference, counting a string defined there so that later numbers stay right. */
+    void skipStr() {
+        int p = pos;
+        if (p < limit && buf[p] > 0) {
+            // the common case: a string used before, by a one-byte number
+            if (buf[p] > stringCount) {
+                throw new Malformed("string #" + (buf[p] - 1) + " not defined before");
+            }
+            pos = p + 1;
+            return;
+        }
+        long ref = uvar();
+        if (ref != 0) {
+            if (ref < 0 || ref > stringCount) {
+                throw new Malformed("string #" + Long.toUnsignedString(ref - 1) + " not defined before");
+            }
+            return;
+        }
+        int n = count();
+        pos += n;
+        if (stringCount == strings.length) {
+            strings = Arrays.copyOf(strings, stringCount * 2);
+        }
+        strings[stringCount++] = null; // defined, never read in a scan
+    }
+
+    /** Skips n bytes. */
+    void skip(int n) {
+        if (n > limit - pos) {
+            throw new Malformed("payload ends inside an event");
+        }
+        pos += n;
+    }
+
     String str() {
         long ref = uvar();
         if (ref != 0) {

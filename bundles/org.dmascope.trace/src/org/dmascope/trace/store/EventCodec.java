@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.dmascope.trace.event.*;
+import org.dmascope.trace.jsonl.EventSchema;
 
 /**
  * The binary encoding of one event inside a chunk (see docs/trace-store.md): the kind's code
@@ -287,6 +288,58 @@ final class EventCodec {
                 }
             }
         }
+    }
+
+    /** How each kind's fields are skipped, from the JSON Lines schema (the same fields in the same order). */
+    private static final EventSchema.Kind[][] SKIP = new EventSchema.Kind[BY_CODE.length][];
+
+    static {
+        EventSchema schema = new EventSchema();
+        for (EventType t : BY_CODE) {
+            SKIP[t.ordinal()] = schema.of(t).fields().stream().map(EventSchema.Field::kind)
+                    .toArray(EventSchema.Kind[]::new);
+        }
+    }
+
+    /**
+     * Reads the header of the event at the source's position and skips its fields, creating no
+     * object: what a scan needs (kind, time, CPU, PID).
+     *
+     * @return the kind's code; the time stamp, CPU and PID are left in {@code header}
+     */
+    static int scan(ByteSource in, long previousTs, long[] header) {
+        int code = in.u8();
+        if (code >= BY_CODE.length) {
+            throw new ByteSource.Malformed("unknown event code " + code);
+        }
+        header[0] = previousTs + in.svar();
+        header[1] = in.svarInt();
+        header[2] = in.svarInt();
+        in.skipStr();
+        for (EventSchema.Kind k : SKIP[code]) {
+            switch (k) {
+                case LONG, HEX, INT -> in.skipVar();
+                case BOOLEAN -> in.skip(1);
+                case STRING -> in.skipStr();
+                case HEX_ARRAY, LONG_ARRAY, INT_ARRAY -> {
+                    for (int n = in.count(); n > 0; n--) {
+                        in.skipVar();
+                    }
+                }
+                case STRING_MAP -> {
+                    for (int n = in.count(); n > 0; n--) {
+                        in.skipStr();
+                        in.skipStr();
+                    }
+                }
+            }
+        }
+        return code;
+    }
+
+    /** The kind of a code returned by {@link #scan}. */
+    static EventType type(int code) {
+        return BY_CODE[code];
     }
 
     /** Decodes the event at the source's position; {@code previousTs} is the last event's time stamp. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 import org.dmascope.core.source.InputException;
+import org.dmascope.trace.event.EventType;
 import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.state.TraceState;
 import org.eclipse.jdt.annotation.Nullable;
@@ -339,6 +340,90 @@ public final class TraceReader implements Closeable {
             }
         }
         return damage().isEmpty();
+    }
+
+    /** What {@link TraceReader#scan} hands over per event, no event object being made. */
+    @FunctionalInterface
+    public interface EventScanner {
+        /**
+         * @param ordinal events before this one in the trace
+         * @param type    its kind
+         * @param ts      its time stamp, ns
+         * @param cpu     its CPU, -1 when unknown
+         * @param pid     its PID, -1 when unknown
+         */
+        void event(long ordinal, EventType type, long ts, int cpu, int pid);
+    }
+
+    /**
+     * The kind, time, CPU and PID of every event, in file order, with their fields skipped rather
+     * than decoded: the fast pass for counting and indexing. Chunks are checked as by
+     * {@link #events()}, and damaged ones skipped and recorded in {@link #damage()}.
+     *
+     * @return the number of events scanned
+     */
+    public long scan(EventScanner scanner) throws IOException {
+        long[] header = new long[3];
+        long n = 0;
+        for (int k = 0; k < eventChunkCount; k++) {
+            int i = eventChunks[k];
+            ChunkInfo c = chunks.get(i);
+            if (c.health() == ChunkInfo.Health.DAMAGED || !loadPayload(i)) {
+                continue;
+            }
+            ByteSource in = new ByteSource(payload, 0, c.payloadBytes());
+            long previous = 0;
+            long ordinal = c.firstOrdinal();
+            int seen = 0;
+            try {
+                while (in.hasMore()) {
+                    int code = EventCodec.scan(in, previous, header);
+                    previous = header[0];
+                    scanner.event(ordinal++, EventCodec.type(code), header[0], (int) header[1], (int) header[2]);
+                    seen++;
+                }
+                if (seen != c.events()) {
+                    markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": holds " + seen
+                            + " events but its header says " + c.events());
+                } else if (c.health() == ChunkInfo.Health.UNCHECKED) {
+                    chunks.set(i, new ChunkInfo(c.sequence(), c.offset(), c.checkpoint(), c.payloadBytes(), c.events(),
+                            c.minTs(), c.maxTs(), c.firstOrdinal(), ChunkInfo.Health.OK, ""));
+                }
+            } catch (ByteSource.Malformed e) {
+                // the checksum matched, so this is a writer's bug or another version: report, go on
+                markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": payload does not decode: "
+                        + e.getMessage());
+            }
+            n += seen;
+        }
+        return n;
+    }
+
+    /**
+     * Reads chunk i's payload into {@link #payload} and, the first time, checks its checksum;
+     * false (and the chunk marked damaged) when it does not match.
+     */
+    private boolean loadPayload(int i) throws IOException {
+        ChunkInfo c = chunks.get(i);
+        int length = c.payloadBytes();
+        if (payload.length < length) {
+            payload = new byte[Math.max(length, payload.length * 2)];
+        }
+        MappedByteBuffer w = map(c.offset(), c.end());
+        w.get((int) (c.offset() + StoreFormat.CHUNK_HEADER_SIZE - windowStart), payload, 0, length);
+        if (c.health() == ChunkInfo.Health.UNCHECKED
+                && StoreFormat.crc(payload, 0, length) != readInt(w, (int) (c.offset() - windowStart) + 20)) {
+            markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": payload checksum mismatch ("
+                    + length + " bytes): its " + c.events() + " events are skipped");
+            return false;
+        }
+        return true;
+    }
+
+    private void markDamaged(int i, String problem) {
+        ChunkInfo c = chunks.get(i);
+        chunks.set(i, new ChunkInfo(c.sequence(), c.offset(), c.checkpoint(), c.payloadBytes(), c.events(), c.minTs(),
+                c.maxTs(), c.firstOrdinal(), ChunkInfo.Health.DAMAGED, name + ": " + problem));
     }
 
     /** All events from the start, in file order, skipping damaged chunks. */
