@@ -119,8 +119,14 @@ public final class TraceFiles {
         Format f = detect(file);
         return switch (f) {
             case DMATRACE -> new StoreInput(TraceReader.open(file));
-            case JSONL -> new JsonlInput(JsonlReader.open(file));
-            case FTRACE, FTRACE_LATENCY, TRACE_CMD -> new FtraceInput(FtraceReader.open(file), f);
+            case JSONL -> {
+                JsonlReader r = JsonlReader.open(file);
+                yield new ReadingInput(r::read, r, f);
+            }
+            case FTRACE, FTRACE_LATENCY, TRACE_CMD -> {
+                FtraceReader r = FtraceReader.open(file);
+                yield new ReadingInput(r::read, r, f);
+            }
             case PERFETTO, CSV -> throw new InputException(file.toString(), null, f.label() + " is written, not read");
         };
     }
@@ -155,13 +161,23 @@ public final class TraceFiles {
         }
     }
 
-    private static final class FtraceInput implements EventInput {
-        private final FtraceReader reader;
+    /** A reader of lines that reports a bad line and goes on with the next. */
+    @FunctionalInterface
+    private interface LineReading {
+        @Nullable
+        TraceEvent read() throws IOException, InputException;
+    }
+
+    /** A text input: bad lines are recorded as problems, and reading goes on. */
+    private static final class ReadingInput implements EventInput {
+        private final LineReading reader;
+        private final java.io.Closeable closer;
         private final Format format;
         private final List<String> problems = new ArrayList<>();
 
-        FtraceInput(FtraceReader reader, Format format) {
+        ReadingInput(LineReading reader, java.io.Closeable closer, Format format) {
             this.reader = reader;
+            this.closer = closer;
             this.format = format;
         }
 
@@ -188,7 +204,7 @@ public final class TraceFiles {
 
         @Override
         public void close() throws IOException {
-            reader.close();
+            closer.close();
         }
     }
 
@@ -226,41 +242,6 @@ public final class TraceFiles {
         @Override
         public Format format() {
             return Format.DMATRACE;
-        }
-
-        @Override
-        public void close() throws IOException {
-            reader.close();
-        }
-    }
-
-    private static final class JsonlInput implements EventInput {
-        private final JsonlReader reader;
-        private final List<String> problems = new ArrayList<>();
-
-        JsonlInput(JsonlReader reader) {
-            this.reader = reader;
-        }
-
-        @Override
-        public @Nullable TraceEvent next() throws IOException {
-            while (true) {
-                try {
-                    return reader.read();
-                } catch (InputException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-        }
-
-        @Override
-        public List<String> problems() {
-            return List.copyOf(problems);
-        }
-
-        @Override
-        public Format format() {
-            return Format.JSONL;
         }
 
         @Override
