@@ -145,7 +145,7 @@ final class LineParser {
     private int latencyContext(byte[] b, int p, int end) {
         int limit = Math.min(end, p + 64);
         for (int dash = p + 1; dash < limit; dash++) {
-            if (b[dash] != '-' || !isDigit(b[dash + 1])) {
+            if (b[dash] != '-' || dash + 1 >= end || !isDigit(b[dash + 1])) {
                 continue;
             }
             int q = dash + 1;
