@@ -89,8 +89,7 @@ final class TraceCommand implements Runnable {
                         r.verifyAll();
                         r.scan((ordinal, type, ts, cpu, pid) -> s.count(type, ts));
                         s.chunks = r.chunks();
-                        s.problems = r.damage().stream().map(d -> d.problem().startsWith(file.toString()) ? d.problem()
-                                : file + ": offset " + d.offset() + ": " + d.problem()).toList();
+                        s.problems = r.problems();
                     }
                 } else {
                     try (EventInput in = TraceFiles.open(file)) {

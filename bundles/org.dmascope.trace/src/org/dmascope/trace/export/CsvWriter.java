@@ -103,7 +103,7 @@ public final class CsvWriter implements Closeable, Flushable {
     private static String text(EventSchema.Kind kind, Object v) {
         switch (kind) {
         case HEX:
-            return "0x" + Long.toHexString((Long) v);
+            return EventSchema.hex((Long) v);
         case HEX_ARRAY: {
             StringBuilder b = new StringBuilder("[");
             for (long a : (long[]) v) {

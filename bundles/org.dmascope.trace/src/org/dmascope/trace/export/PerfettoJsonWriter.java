@@ -108,7 +108,7 @@ public final class PerfettoJsonWriter implements Closeable, Flushable {
             for (EventSchema.Field f : schema.of(event.type()).fields()) {
                 Object v = f.get(event);
                 json.name(f.name());
-                value(f.kind(), v);
+                EventSchema.writeJson(json, f.kind(), v);
             }
         }
         json.endObject();
@@ -119,38 +119,6 @@ public final class PerfettoJsonWriter implements Closeable, Flushable {
     /** Events written so far (metadata events not counted). */
     public long count() {
         return count;
-    }
-
-    private void value(EventSchema.Kind kind, Object v) throws IOException {
-        switch (kind) {
-        case LONG -> json.value((long) (Long) v);
-        case HEX -> json.value(hex((Long) v));
-        case INT -> json.value((long) (Integer) v);
-        case BOOLEAN -> json.value((boolean) (Boolean) v);
-        case STRING -> json.value((String) v);
-        case HEX_ARRAY -> {
-            json.beginArray();
-            for (long a : (long[]) v) {
-                json.value(hex(a));
-            }
-            json.endArray();
-        }
-        case LONG_ARRAY -> {
-            json.beginArray();
-            for (long a : (long[]) v) {
-                json.value(a);
-            }
-            json.endArray();
-        }
-        case INT_ARRAY -> {
-            json.beginArray();
-            for (int a : (int[]) v) {
-                json.value(a);
-            }
-            json.endArray();
-        }
-        default -> throw new IllegalStateException(kind.toString());
-        }
     }
 
     /** Nanoseconds as microseconds with three decimals, exactly: 1234567 → "1234.567". */
@@ -164,9 +132,6 @@ public final class PerfettoJsonWriter implements Closeable, Flushable {
         return sign + (abs / 1000) + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
     }
 
-    static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
 
     @Override
     public void flush() throws IOException {

@@ -135,8 +135,9 @@ public final class TraceFiles {
     public static EventOutput create(Path file) throws IOException, InputException {
         Format f = outputFormat(file);
         return switch (f) {
-            case DMATRACE -> new StoreOutput(TraceWriter.createUnflushed(file, TraceWriter.Options.DEFAULT));
-            case JSONL -> new JsonlOutput(JsonlWriter.open(file));
+            case DMATRACE -> new Output<>(TraceWriter.createUnflushed(file, TraceWriter.Options.DEFAULT), f,
+                    TraceWriter::append);
+            case JSONL -> new Output<>(JsonlWriter.open(file), f, JsonlWriter::write);
             case PERFETTO -> new Output<>(PerfettoJsonWriter.open(file), f, PerfettoJsonWriter::write);
             case CSV -> new Output<>(CsvWriter.open(file), f, CsvWriter::write);
             case FTRACE, FTRACE_LATENCY, TRACE_CMD -> throw new InputException(file.toString(), null, f.label()
@@ -231,12 +232,7 @@ public final class TraceFiles {
 
         @Override
         public List<String> problems() {
-            List<String> out = new ArrayList<>();
-            for (TraceReader.Damage d : reader.damage()) {
-                out.add(d.problem().startsWith(reader.file().toString()) ? d.problem()
-                        : reader.file() + ": offset " + d.offset() + ": " + d.problem());
-            }
-            return out;
+            return reader.problems();
         }
 
         @Override
@@ -247,40 +243,6 @@ public final class TraceFiles {
         @Override
         public void close() throws IOException {
             reader.close();
-        }
-    }
-
-    private record StoreOutput(TraceWriter writer) implements EventOutput {
-        @Override
-        public void write(TraceEvent event) throws IOException {
-            writer.append(event);
-        }
-
-        @Override
-        public Format format() {
-            return Format.DMATRACE;
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
-        }
-    }
-
-    private record JsonlOutput(JsonlWriter writer) implements EventOutput {
-        @Override
-        public void write(TraceEvent event) throws IOException {
-            writer.write(event);
-        }
-
-        @Override
-        public Format format() {
-            return Format.JSONL;
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.dmascope.trace.jsonl;
 
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -14,6 +15,8 @@ import org.dmascope.trace.event.EventType;
 import org.dmascope.trace.event.GenericEvent;
 import org.dmascope.trace.event.Hex;
 import org.dmascope.trace.event.TraceEvent;
+
+import com.google.gson.stream.JsonWriter;
 
 /**
  * The JSON Lines fields of each event record, derived once from its record components: the
@@ -153,5 +156,53 @@ public final class EventSchema {
             }
         }
         return b.toString();
+    }
+
+    /** An unsigned 64-bit value as "0x" and lower-case hex digits without leading zeros. */
+    public static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    /**
+     * Writes one field's value as JSON, as the JSON Lines schema has it: addresses as hex
+     * strings, other numbers as integers, arrays as arrays, a generic event's fields as an object
+     * of strings. The JSON Lines writer and the Perfetto exporter both write values this way.
+     */
+    public static void writeJson(JsonWriter json, Kind kind, Object v) throws IOException {
+        switch (kind) {
+        case LONG -> json.value((long) (Long) v);
+        case HEX -> json.value(hex((Long) v));
+        case INT -> json.value((long) (Integer) v);
+        case BOOLEAN -> json.value((boolean) (Boolean) v);
+        case STRING -> json.value((String) v);
+        case HEX_ARRAY -> {
+            json.beginArray();
+            for (long a : (long[]) v) {
+                json.value(hex(a));
+            }
+            json.endArray();
+        }
+        case LONG_ARRAY -> {
+            json.beginArray();
+            for (long a : (long[]) v) {
+                json.value(a);
+            }
+            json.endArray();
+        }
+        case INT_ARRAY -> {
+            json.beginArray();
+            for (int a : (int[]) v) {
+                json.value(a);
+            }
+            json.endArray();
+        }
+        case STRING_MAP -> {
+            json.beginObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                json.name(String.valueOf(e.getKey())).value(String.valueOf(e.getValue()));
+            }
+            json.endObject();
+        }
+        }
     }
 }

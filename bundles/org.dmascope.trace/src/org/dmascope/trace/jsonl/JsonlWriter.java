@@ -1,6 +1,5 @@
 package org.dmascope.trace.jsonl;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -8,7 +7,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.dmascope.trace.event.EventHeader;
 import org.dmascope.trace.event.TraceEvent;
@@ -58,7 +56,7 @@ public final class JsonlWriter implements Closeable, Flushable {
         json.name("type").value(ts.type.id());
         for (EventSchema.Field f : ts.fields) {
             json.name(f.name());
-            writeValue(f, f.get(event));
+            EventSchema.writeJson(json, f.kind(), f.get(event));
         }
         json.endObject();
         out.write('\n');
@@ -68,50 +66,6 @@ public final class JsonlWriter implements Closeable, Flushable {
     /** Events written so far. */
     public long count() {
         return count;
-    }
-
-    private void writeValue(EventSchema.Field f, Object v) throws IOException {
-        switch (f.kind()) {
-        case LONG -> json.value((long) (Long) v);
-        case HEX -> json.value(hex((Long) v));
-        case INT -> json.value((long) (Integer) v);
-        case BOOLEAN -> json.value((boolean) (Boolean) v);
-        case STRING -> json.value((String) v);
-        case HEX_ARRAY -> {
-            json.beginArray();
-            for (long a : (long[]) v) {
-                json.value(hex(a));
-            }
-            json.endArray();
-        }
-        case LONG_ARRAY -> {
-            json.beginArray();
-            for (long a : (long[]) v) {
-                json.value(a);
-            }
-            json.endArray();
-        }
-        case INT_ARRAY -> {
-            json.beginArray();
-            for (int a : (int[]) v) {
-                json.value(a);
-            }
-            json.endArray();
-        }
-        case STRING_MAP -> {
-            json.beginObject();
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                json.name(String.valueOf(e.getKey())).value(String.valueOf(e.getValue()));
-            }
-            json.endObject();
-        }
-        default -> throw new IllegalStateException(f.kind().toString());
-        }
-    }
-
-    /** An unsigned 64-bit value as "0x" and lower-case hex digits without leading zeros. */
-    static String hex(long v) {
-        return "0x" + Long.toHexString(v);
     }
 
     @Override

@@ -297,6 +297,15 @@ public final class TraceReader implements Closeable {
         return all;
     }
 
+    /** {@link #damage()} as lines that each name the file and the place, for reports. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        for (Damage d : damage()) {
+            out.add(d.problem().startsWith(name) ? d.problem() : name + ": offset " + d.offset() + ": " + d.problem());
+        }
+        return out;
+    }
+
     /** The incomplete end of the file (a writer still writing, or one that died), if any. */
     public @Nullable Damage incompleteEnd() {
         return tail;
