@@ -1,10 +1,5 @@
 package org.dmascope.diagnose.log;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -63,17 +58,7 @@ public final class KernelLogReader {
      * @throws InputException when it cannot be read or is not text
      */
     public static KernelLog read(Path file, String name) throws InputException {
-        byte[] data;
-        try {
-            data = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new InputException(name, null, "no such file or directory", e);
-        } catch (AccessDeniedException e) {
-            throw new InputException(name, null, "permission denied", e);
-        } catch (IOException e) {
-            throw new InputException(name, null, "cannot read: " + e.getMessage(), e);
-        }
-        return parse(new String(data, StandardCharsets.UTF_8), name);
+        return parse(LogFiles.read(file, name), name);
     }
 
     /**

@@ -1,10 +1,5 @@
 package org.dmascope.diagnose.nccl;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -17,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.dmascope.core.peer.NcclPathType;
 import org.dmascope.core.source.InputException;
+import org.dmascope.diagnose.log.LogFiles;
 
 /**
  * An NCCL log (NCCL_DEBUG=INFO, with NCCL_DEBUG_SUBSYS including GRAPH and NET for the path
@@ -74,17 +70,7 @@ public record NcclLog(String name, List<NcclLogEntry> entries) {
      * @throws InputException when it cannot be read, is binary, or holds no NCCL line
      */
     public static NcclLog read(Path file, String name) throws InputException {
-        byte[] data;
-        try {
-            data = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new InputException(name, null, "no such file or directory", e);
-        } catch (AccessDeniedException e) {
-            throw new InputException(name, null, "permission denied", e);
-        } catch (IOException e) {
-            throw new InputException(name, null, "cannot read: " + e.getMessage(), e);
-        }
-        return parse(new String(data, StandardCharsets.UTF_8), name);
+        return parse(LogFiles.read(file, name), name);
     }
 
     /**
