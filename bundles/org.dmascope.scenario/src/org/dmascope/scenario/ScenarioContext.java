@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.dmascope.core.backend.MemoryBackend;
 import org.dmascope.scenario.mm.Machine;
 import org.dmascope.scenario.mm.Mm;
+import org.dmascope.scenario.mm.SimClock;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -18,21 +19,55 @@ import org.eclipse.jdt.annotation.Nullable;
  */
 public final class ScenarioContext {
 
-    private final Machine machine = new Machine();
+    private final SimClock clock;
+    private final Machine machine;
     private final Path baseDir;
     private final @Nullable TopologyLoader topologyLoader;
     private final Map<Class<?>, Object> states = new HashMap<>();
     private @Nullable StepOutcome previous;
     private @Nullable StepKinds kinds;
     private List<MemoryBackend> backends = List.of();
+    private long stepGap;
 
     /**
      * @param baseDir        the folder of the scenario file
      * @param topologyLoader how to read topology files, or null when none may be read
      */
     public ScenarioContext(Path baseDir, @Nullable TopologyLoader topologyLoader) {
+        this(baseDir, topologyLoader, new SimClock());
+    }
+
+    /**
+     * @param baseDir        the folder of the scenario file
+     * @param topologyLoader how to read topology files, or null when none may be read
+     * @param clock          the simulated clock the machine's events take their time stamps from
+     */
+    public ScenarioContext(Path baseDir, @Nullable TopologyLoader topologyLoader, SimClock clock) {
         this.baseDir = baseDir;
         this.topologyLoader = topologyLoader;
+        this.clock = clock;
+        this.machine = new Machine(clock);
+    }
+
+    /** The simulated clock. */
+    public SimClock clock() {
+        return clock;
+    }
+
+    /**
+     * The simulated time that passes after each step that does something ({@code pace}), in
+     * nanoseconds; 0 (the default) for none.
+     */
+    public long stepGap() {
+        return stepGap;
+    }
+
+    /** Sets the simulated time that passes after each step that does something ({@code pace DURATION}). */
+    public void setStepGap(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("a gap cannot be negative");
+        }
+        stepGap = nanos;
     }
 
     /** The simulated machine. */

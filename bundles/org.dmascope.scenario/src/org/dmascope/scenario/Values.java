@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * The numbers of the scenario format: sizes ({@code 4096}, {@code 4K}, {@code 2M}, {@code 1G},
  * {@code 3p} for pages of 4 KiB, {@code 0x1000}), counts, and addresses relative to a named
- * mapping ({@code buf}, {@code buf+2p}, {@code buf+1M-1p}).
+ * mapping ({@code buf}, {@code buf+2p}, {@code buf+1M-1p}), and durations of simulated time
+ * ({@code 200ms}, {@code 1.5s}).
  */
 public final class Values {
 
@@ -62,6 +63,57 @@ public final class Values {
         } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }
+    }
+
+    /** The longest duration a scenario may name: one hour of simulated time. */
+    public static final long MAX_DURATION_NS = 3_600_000_000_000L;
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern
+            .compile("([0-9]{1,13})(?:\\.([0-9]{1,9}))?(ns|us|ms|s)");
+
+    /** A duration in nanoseconds ({@code 200ms}, {@code 1.5s}, {@code 50us}, {@code 10ns}), or an error naming the word. */
+    public static long duration(Step step, String word) throws ScenarioException {
+        Long v = parseDuration(word);
+        if (v == null) {
+            throw step.error(step.kind() + ": '" + word + "' is not a duration (like 200ms, 1.5s, 50us or 10ns, at most 1 hour)");
+        }
+        return v;
+    }
+
+    /** A duration in nanoseconds, or null when the word is not one (or is longer than an hour). */
+    public static Long parseDuration(String word) {
+        java.util.regex.Matcher m = DURATION.matcher(word);
+        if (!m.matches()) {
+            return null;
+        }
+        long unit = switch (m.group(3)) {
+            case "ns" -> 1L;
+            case "us" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            default -> 1_000_000_000L;
+        };
+        java.math.BigDecimal value = new java.math.BigDecimal(m.group(1) + (m.group(2) == null ? "" : "." + m.group(2)))
+                .multiply(java.math.BigDecimal.valueOf(unit));
+        if (value.compareTo(java.math.BigDecimal.valueOf(MAX_DURATION_NS)) > 0 || value.stripTrailingZeros().scale() > 0) {
+            return null;
+        }
+        return value.longValueExact();
+    }
+
+    /** A duration as the outcomes print it: {@code 200ms}, {@code 1.5s}, {@code 1us}, {@code 0s}. */
+    public static String formatDuration(long nanos) {
+        if (nanos == 0) {
+            return "0s";
+        }
+        long[] units = {1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        String[] names = {"s", "ms", "us", "ns"};
+        for (int i = 0; i < units.length; i++) {
+            if (nanos >= units[i]) {
+                return java.math.BigDecimal.valueOf(nanos).divide(java.math.BigDecimal.valueOf(units[i]))
+                        .stripTrailingZeros().toPlainString() + names[i];
+            }
+        }
+        return nanos + "ns";
     }
 
     /** Whether a word is an address expression's syntax (a name or a number, with +/- sizes). */

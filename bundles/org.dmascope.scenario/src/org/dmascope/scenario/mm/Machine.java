@@ -35,11 +35,16 @@ public final class Machine {
     private int nextPid = 1000;
     private @Nullable PciTopology topology;
     private @Nullable Consumer<TraceEvent> eventSink;
-    private long clock;
+    private final SimClock clock;
 
-    /** A machine with nothing allocated. */
+    /** A machine with nothing allocated, on a clock of its own. */
     public Machine() {
-        // Processes and files come from the scenario.
+        this(new SimClock());
+    }
+
+    /** A machine with nothing allocated whose events take their time stamps from this clock. */
+    public Machine(SimClock clock) {
+        this.clock = clock;
     }
 
     /** Allocates a folio of 2^order pages of system RAM, aligned to its size, zero filled. */
@@ -123,7 +128,8 @@ public final class Machine {
 
     /**
      * Where the machine's events go (the trace event model, org.dmascope.trace.event), or null
-     * for none. Time stamps come from a logical clock: one microsecond per event, from the first.
+     * for none. Time stamps come from the simulated clock ({@link SimClock}): one microsecond per
+     * event, plus the time {@code wait} and {@code pace} let pass.
      */
     public void setEventSink(@Nullable Consumer<TraceEvent> sink) {
         eventSink = sink;
@@ -134,8 +140,13 @@ public final class Machine {
         return eventSink != null;
     }
 
-    /** The time stamp of the last event, in nanoseconds of the logical clock (0 before any). */
+    /** The simulated time now, in nanoseconds: the time stamp of the last event unless time passed since (0 at the start). */
     public long clock() {
+        return clock.now();
+    }
+
+    /** The simulated clock events take their time stamps from. */
+    public SimClock simClock() {
         return clock;
     }
 
@@ -148,9 +159,9 @@ public final class Machine {
         if (sink == null) {
             return;
         }
-        clock += 1000;
-        EventHeader h = mm == null ? new EventHeader(clock, 0, EventHeader.UNKNOWN, "")
-                : new EventHeader(clock, 0, mm.pid(), mm.name());
+        long ts = clock.nextEventTime();
+        EventHeader h = mm == null ? new EventHeader(ts, 0, EventHeader.UNKNOWN, "")
+                : new EventHeader(ts, 0, mm.pid(), mm.name());
         sink.accept(event.apply(h));
     }
 }

@@ -35,8 +35,8 @@ import org.dmascope.scenario.mm.SimVma;
 
 /**
  * The built-in step kinds: the machine (topology, processes, files), the memory system calls
- * (mmap, munmap, mprotect, madvise, fork, exit), CPU accesses (touch), inspection (pages, pread)
- * and expectations (expect, expect-page).
+ * (mmap, munmap, mprotect, madvise, fork, exit), CPU accesses (touch), inspection (pages, pread),
+ * expectations (expect, expect-page) and simulated time (wait, pace).
  */
 public final class CoreSteps implements ScenarioExtension {
 
@@ -78,10 +78,17 @@ public final class CoreSteps implements ScenarioExtension {
                         MemoryRegions::check, MemoryRegions::run),
                 new SimpleKind("expect", "expect KEY=VALUE ...", CoreSteps::checkExpect, CoreSteps::expect),
                 new SimpleKind("expect-page", "expect-page PROC ADDR STATE...", CoreSteps::checkExpectPage,
-                        CoreSteps::expectPage));
+                        CoreSteps::expectPage),
+                new SimpleKind("wait", "wait DURATION", s -> checkDuration(s, "wait DURATION"), CoreSteps::waitStep),
+                new SimpleKind("pace", "pace DURATION", s -> checkDuration(s, "pace DURATION"), CoreSteps::pace));
     }
 
     // --- checks ------------------------------------------------------------------------------
+
+    private static void checkDuration(Step s, String usage) throws ScenarioException {
+        s.expect(1, 1, Set.of(), usage + " (like 200ms, 1.5s, 50us)");
+        Values.duration(s, s.args().get(0));
+    }
 
     private static void checkTopology(Step s) throws ScenarioException {
         if (s.args().size() == 1 && s.args().get(0).equals("inline")) {
@@ -197,6 +204,21 @@ public final class CoreSteps implements ScenarioExtension {
     }
 
     // --- runs --------------------------------------------------------------------------------
+
+    /** {@code wait DURATION}: simulated time passes; the simulator plays it as a pause of that length at speed 1. */
+    private static StepOutcome waitStep(Step s, ScenarioContext c) throws ScenarioException {
+        long ns = Values.duration(s, s.args().get(0));
+        c.clock().advance(ns);
+        return StepOutcome.of(s).value("waited", Values.formatDuration(ns))
+                .value("time", Values.formatDuration(c.clock().now())).build();
+    }
+
+    /** {@code pace DURATION}: the simulated time that passes after each later step that does something. */
+    private static StepOutcome pace(Step s, ScenarioContext c) throws ScenarioException {
+        long ns = Values.duration(s, s.args().get(0));
+        c.setStepGap(ns);
+        return StepOutcome.of(s).value("gap", Values.formatDuration(ns)).build();
+    }
 
     private static StepOutcome topology(Step s, ScenarioContext c) throws ScenarioException {
         TopologyLoader loader = c.topologyLoader();
