@@ -25,8 +25,11 @@ import org.eclipse.jdt.annotation.Nullable;
  * <h2>VMAs</h2> The two VMA lists are compared address by address, not VMA by VMA, so that
  * merges and splits the kernel does on its own (two adjacent anonymous VMAs merged, one split by
  * a partial mprotect) give no event where nothing changed. An address mapped in both samples
- * keeps its mapping when the name, device, inode and file offset at that address agree (for
- * anonymous memory the "offset" is vm_pgoff, which follows the address, so it agrees too):
+ * keeps its mapping when the name, device, inode and, for a file, the file offset at that
+ * address agree ({@code show_map_vma()} in fs/proc/task_mmu.c prints offset 0 for anonymous
+ * memory, so private anonymous memory is told apart by name only, and an anonymous
+ * {@code mmap(MAP_FIXED)} over anonymous memory of the same protection shows as its old pages
+ * unmapped, not as a new VMA):
  * <ul>
  * <li>same mapping, same permissions: nothing;</li>
  * <li>same mapping, other permissions: {@link VmaProtect} over the range, as {@code mprotect()}
@@ -197,8 +200,11 @@ final class SampleDiff {
 
     /** Whether the two VMAs map the same thing at address x (see the class comment). */
     private static boolean sameMapping(Vma o, Vma n, long x) {
-        return o.name().equals(n.name()) && o.device().equals(n.device()) && o.inode() == n.inode()
-                && o.offset() + (x - o.start()) == n.offset() + (x - n.start());
+        boolean same = o.name().equals(n.name()) && o.device().equals(n.device()) && o.inode() == n.inode();
+        if (!same || o.inode() == 0) {
+            return same; // private anonymous memory: maps prints offset 0 whatever vm_pgoff is
+        }
+        return o.offset() + (x - o.start()) == n.offset() + (x - n.start());
     }
 
     /** The VMA holding address x, by binary search of a sorted list. */
