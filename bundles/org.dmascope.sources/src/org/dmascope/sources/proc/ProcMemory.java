@@ -163,6 +163,20 @@ public final class ProcMemory {
     }
 
     /**
+     * A page table over a process's pagemap for VMAs the caller read (a live sampler reads maps
+     * often and smaps only when maps changed), without reading the process's other files.
+     *
+     * @param pid       the process
+     * @param vmas      its VMAs, sorted and not overlapping
+     * @param startTime its start time (field 22 of /proc/PID/stat), -1 when unknown: a walk
+     *                  refuses a process with the same PID and another start time
+     * @param physical  the physical memory map, to mark ZONE_DEVICE and BAR PFNs
+     */
+    public PagemapTable pageTable(int pid, List<Vma> vmas, long startTime, PhysicalMemoryMap physical) {
+        return new PagemapTable(procRoot, pid, vmas, startTime, physical, readerHasSysAdmin());
+    }
+
+    /**
      * The physical memory map of /proc/iomem.
      *
      * @throws MemoryReadException when iomem cannot be read or is not iomem
