@@ -231,6 +231,7 @@ public final class Simulator implements AutoCloseable {
      * when playing, finished, failed or closed.
      */
     public void play() {
+        Thread t;
         synchronized (lock) {
             if (closed || (state != State.READY && state != State.PAUSED)) {
                 return;
@@ -239,12 +240,13 @@ public final class Simulator implements AutoCloseable {
             wallAnchor = System.nanoTime();
             simAnchor = clock.now();
             int mine = ++generation;
-            Thread t = new Thread(() -> playLoop(mine), "dmascope simulator " + run.scenario().name());
+            t = new Thread(() -> playLoop(mine), "dmascope simulator " + run.scenario().name());
             t.setDaemon(true);
             player = t;
-            t.start();
         }
+        // Listeners hear PLAYING before the first step the thread runs.
         fireState(State.PLAYING);
+        t.start();
     }
 
     /**

@@ -36,7 +36,7 @@ import org.dmascope.scenario.mm.SimVma;
 /**
  * The built-in step kinds: the machine (topology, processes, files), the memory system calls
  * (mmap, munmap, mprotect, madvise, fork, exit), CPU accesses (touch), inspection (pages, pread),
- * expectations (expect, expect-page) and simulated time (wait, pace).
+ * expectations (expect, expect-page), simulated time (wait, pace) and the PCI rules (boot, p2p).
  */
 public final class CoreSteps implements ScenarioExtension {
 
@@ -80,7 +80,9 @@ public final class CoreSteps implements ScenarioExtension {
                 new SimpleKind("expect-page", "expect-page PROC ADDR STATE...", CoreSteps::checkExpectPage,
                         CoreSteps::expectPage),
                 new SimpleKind("wait", "wait DURATION", s -> checkDuration(s, "wait DURATION"), CoreSteps::waitStep),
-                new SimpleKind("pace", "pace DURATION", s -> checkDuration(s, "pace DURATION"), CoreSteps::pace));
+                new SimpleKind("pace", "pace DURATION", s -> checkDuration(s, "pace DURATION"), CoreSteps::pace),
+                new SimpleKind("boot", PciSteps.BOOT_USAGE, PciSteps::checkBoot, PciSteps::boot),
+                new SimpleKind("p2p", PciSteps.P2P_USAGE, PciSteps::checkP2p, PciSteps::p2p));
     }
 
     // --- checks ------------------------------------------------------------------------------
@@ -209,8 +211,7 @@ public final class CoreSteps implements ScenarioExtension {
     private static StepOutcome waitStep(Step s, ScenarioContext c) throws ScenarioException {
         long ns = Values.duration(s, s.args().get(0));
         c.clock().advance(ns);
-        return StepOutcome.of(s).value("waited", Values.formatDuration(ns))
-                .value("time", Values.formatDuration(c.clock().now())).build();
+        return StepOutcome.of(s).value("waited", Values.formatDuration(ns)).build();
     }
 
     /** {@code pace DURATION}: the simulated time that passes after each later step that does something. */

@@ -1,0 +1,198 @@
+package org.dmascope.scenario.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.dmascope.backend.gpudirect.GpuDirectBackend;
+import org.dmascope.backend.gpudirect.GpuDirectSteps;
+import org.dmascope.backend.hmm.HmmBackend;
+import org.dmascope.backend.hmm.HmmSteps;
+import org.dmascope.backend.hmm.OdpSteps;
+import org.dmascope.backend.structpage.StructPageBackend;
+import org.dmascope.scenario.Scenario;
+import org.dmascope.scenario.ScenarioException;
+import org.dmascope.scenario.ScenarioParser;
+import org.dmascope.scenario.ScenarioResult;
+import org.dmascope.scenario.ScenarioRunner;
+import org.dmascope.scenario.StepKinds;
+import org.dmascope.scenario.StepOutcome;
+import org.dmascope.scenario.sim.BuiltinScenarios;
+import org.dmascope.scenario.sim.BuiltinScenarios.Entry;
+import org.dmascope.scenario.sim.Simulator;
+import org.dmascope.scenario.steps.CoreSteps;
+import org.dmascope.sources.TopologySources;
+import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.state.TraceState;
+import org.dmascope.trace.store.TraceReader;
+import org.dmascope.trace.store.TraceWriter;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The built-in scenarios: the list, reading them from the bundle, and what each one shows. */
+class BuiltinScenariosTest {
+
+    static final StepKinds KINDS = new StepKinds(
+            List.of(new CoreSteps(), new HmmSteps(), new OdpSteps(), new GpuDirectSteps()));
+
+    static ScenarioRunner runner() {
+        return new ScenarioRunner(KINDS, (f, n) -> TopologySources.builtIn().open(f, n, new NullProgressMonitor()))
+                .withBackends(List.of(new StructPageBackend(), new HmmBackend(), new GpuDirectBackend()));
+    }
+
+    static Stream<String> ids() {
+        return BuiltinScenarios.list().stream().map(Entry::id);
+    }
+
+    static Scenario parse(String id) throws IOException, ScenarioException {
+        return BuiltinScenarios.parse(new ScenarioParser(KINDS), id);
+    }
+
+    static ScenarioResult run(String id) throws Exception {
+        return runner().run(parse(id), Path.of("."));
+    }
+
+    static StepOutcome first(ScenarioResult r, String textStart, int skip) {
+        return r.outcomes().stream().filter(o -> o.text().startsWith(textStart)).skip(skip).findFirst()
+                .orElseThrow(() -> new AssertionError("no step '" + textStart + "'"));
+    }
+
+    @Test
+    void fourScenariosOnePerFailureAndTheDefaultIsTheFirst() {
+        assertEquals(List.of("gpudirect-free", "hmm-odp-migrate", "mr-fragmented-thp", "acs-redirect"),
+                ids().toList());
+        assertEquals("gpudirect-free", BuiltinScenarios.DEFAULT);
+        assertEquals(BuiltinScenarios.list().get(0), BuiltinScenarios.find(BuiltinScenarios.DEFAULT).orElseThrow());
+        assertEquals("acs-redirect", BuiltinScenarios.find("builtin:4").orElseThrow().id());
+        assertEquals("acs-redirect", BuiltinScenarios.find("BUILTIN:acs-redirect").orElseThrow().id());
+        assertEquals("hmm-odp-migrate", BuiltinScenarios.find("2-hmm-odp-migrate.scenario").orElseThrow().id());
+        assertEquals("hmm-odp-migrate", BuiltinScenarios.find("builtin:2-hmm-odp-migrate").orElseThrow().id());
+        assertFalse(BuiltinScenarios.find("builtin:5").isPresent());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BuiltinScenarios.open("builtin:nope"));
+        assertTrue(e.getMessage().startsWith("no built-in scenario 'builtin:nope' (known: builtin:1 or"), e.getMessage());
+        assertTrue(BuiltinScenarios.isBuiltinName("builtin:1"));
+        assertFalse(BuiltinScenarios.isBuiltinName("scenarios/x.scenario"));
+        for (Entry en : BuiltinScenarios.list()) {
+            assertFalse(en.title().isBlank());
+            assertFalse(en.description().isBlank());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("ids")
+    void eachOpensAsAFileSaysItIsSimulatedAndHoldsItsExpectations(String id) throws Exception {
+        Path file = BuiltinScenarios.open(id);
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(BuiltinScenarios.lines(id), lines);
+        assertTrue(lines.get(0).startsWith("# SIMULATED"), lines.get(0));
+        ScenarioResult fromFile = runner().run(file, file.toString());
+        ScenarioResult r = run(id);
+        assertEquals(fromFile.outcomes().size(), r.outcomes().size());
+        assertEquals(List.of(), r.failedExpectations().stream().map(o -> o.line() + ": " + o.failed()).toList(), id);
+        assertTrue(r.outcomes().stream().filter(o -> o.kind().equals("expect")).count() >= 5, id + " checks little");
+    }
+
+    @ParameterizedTest
+    @MethodSource("ids")
+    void eachPlaysOverSecondsOfSimulatedTimeAndRecordsEvents(String id, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve(id + ".dmatrace");
+        try (Simulator sim = new Simulator(runner(), parse(id), Path.of("."),
+                TraceWriter.create(file, TraceWriter.Options.DEFAULT))) {
+            assertEquals(sim.stepCount(), sim.runUntil(Long.MAX_VALUE));
+            assertEquals(Simulator.State.FINISHED, sim.state());
+            assertTrue(sim.simulatedTime() >= 3_000_000_000L, id + " is over in " + sim.simulatedTime() + " ns");
+            assertTrue(sim.simulatedTime() <= 60_000_000_000L, id + " takes " + sim.simulatedTime() + " ns");
+        }
+        try (TraceReader reader = TraceReader.open(file)) {
+            assertTrue(reader.eventCount() > 0, id);
+        }
+    }
+
+    @Test
+    void gpudirectFreeRunsTheCallbackAndInvalidatesTheMrInTheTrace(@TempDir Path dir) throws Exception {
+        ScenarioResult r = run("builtin:1");
+        assertEquals("BUS_ADDR", first(r, "gpu reg_mr", 0).values().get("map_type"));
+        assertEquals("IBV_WC_SUCCESS", first(r, "gpu rdma mr 0 64", 0).rc());
+        StepOutcome free = first(r, "gpu free buf", 0);
+        assertEquals("3", free.values().get("callbacks"));
+        assertEquals("mr", free.values().get("invalid_mrs"));
+        assertEquals("IBV_WC_REM_ACCESS_ERR", first(r, "gpu rdma mr 0 64", 1).rc());
+
+        Path file = dir.resolve("1.dmatrace");
+        try (Simulator sim = new Simulator(runner(), parse("1"), Path.of("."),
+                TraceWriter.create(file, TraceWriter.Options.DEFAULT))) {
+            sim.runUntil(Long.MAX_VALUE);
+        }
+        List<TraceEvent> events = new ArrayList<>();
+        try (TraceReader reader = TraceReader.open(file)) {
+            reader.events().forEachRemaining(events::add);
+            TraceEvent callback = events.stream().filter(e -> e.type().id().equals("gpudirect_free_callback"))
+                    .findFirst().orElseThrow();
+            TraceState before = reader.stateAt(callback.ts() - 1);
+            TraceState after = reader.stateAt(callback.ts());
+            assertEquals(1, before.memoryRegions().size());
+            assertFalse(before.memoryRegions().iterator().next().invalidated());
+            assertTrue(after.memoryRegions().iterator().next().invalidated(), "the free callback invalidates the MR");
+            // The free comes after the one-second wait: simulated time, not one microsecond per step.
+            TraceEvent register = events.stream().filter(e -> e.type().id().equals("mr_register")).findFirst()
+                    .orElseThrow();
+            assertTrue(callback.ts() - register.ts() >= 1_000_000_000L, register.ts() + " " + callback.ts());
+        }
+        assertEquals(List.of("process_start", "vma_map", "mr_register", "gpudirect_free_callback", "mr_deregister"),
+                events.stream().map(e -> e.type().id()).toList());
+    }
+
+    @Test
+    void hmmMigrationInvalidatesPartOfTheOdpMrAndItFaultsAgain() throws Exception {
+        ScenarioResult r = run("builtin:2");
+        assertEquals("32", first(r, "dmirror migrate-to-dev", 0).values().get("cpages"));
+        StepOutcome shown = first(r, "odp show mr", 1);
+        assertEquals("32", shown.values().get("npages"));
+        assertEquals("0x7f0000000000-0x7f0000020000 migrate", shown.values().get("invalidated"));
+        assertEquals("32", first(r, "touch app buf 32p read", 0).values().get("faults"));
+        StepOutcome again = first(r, "odp access mr", 1);
+        assertEquals("true", again.values().get("page_fault"));
+        assertEquals("64", again.values().get("npages"));
+    }
+
+    @Test
+    void fragmentedPagesGiveOneSegmentPerPageAndThpOneHugePage() throws Exception {
+        ScenarioResult r = run("builtin:3");
+        StepOutcome thp = first(r, "register_mr app thp 2M max-seg=2G", 0);
+        assertEquals("1", thp.values().get("dma_segments"));
+        assertEquals("2097152", thp.values().get("page_size"));
+        assertEquals("32", first(r, "register_mr app thp 2M", 0).values().get("dma_segments"));
+        StepOutcome frag = first(r, "register_mr app frag 2M max-seg=2G", 0);
+        assertEquals("512", frag.values().get("dma_segments"));
+        assertEquals("4096", frag.values().get("page_size"));
+        assertEquals("512", frag.values().get("dma_blocks"));
+    }
+
+    @Test
+    void acsRedirectRefusesP2pUntilTheSuggestedParameter() throws Exception {
+        ScenarioResult r = run("builtin:4");
+        StepOutcome refused = first(r, "p2p ", 0);
+        assertEquals("NOT_SUPPORTED", refused.rc());
+        assertEquals("-1", refused.values().get("distance"));
+        String suggested = refused.values().get("suggests");
+        assertEquals("pci=disable_acs_redir=0000:02:08.0;0000:02:10.0", suggested);
+        StepOutcome reboot = first(r, "boot iommu=on pci=", 0);
+        assertTrue(reboot.text().endsWith(suggested), "the scenario boots with what the kernel suggested");
+        StepOutcome allowed = first(r, "p2p ", 1);
+        assertEquals("BUS_ADDR", allowed.rc());
+        assertEquals("4", allowed.values().get("distance"));
+        assertEquals("BUS_ADDR", first(r, "gpu reg_mr", 0).values().get("map_type"));
+    }
+}
