@@ -5,7 +5,15 @@ import java.nio.file.Path;
 
 import org.dmascope.sources.TopologySources;
 import org.dmascope.ui.handlers.OpenTraceHandler;
+import org.dmascope.ui.live.LiveSession;
 import org.dmascope.ui.trace.TraceModel;
+import org.dmascope.ui.trace.TraceTopology;
+import org.dmascope.core.source.InputException;
+import org.dmascope.scenario.sim.BuiltinScenarios;
+import org.eclipse.core.runtime.Platform;
+import org.eclipse.ui.WorkbenchException;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
@@ -47,6 +55,8 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
     private final @Nullable Path initialSource;
     private final @Nullable Path initialTrace;
     private TraceModel traces;
+    private TraceTopology traceTopology;
+    private LiveSession live;
 
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
@@ -65,6 +75,9 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         context.set(PeerModel.class, peers);
         traces = new TraceModel(Display.getCurrent(), preferences);
         context.set(TraceModel.class, traces);
+        traceTopology = new TraceTopology(traces, session, Display.getCurrent());
+        live = new LiveSession(traces, Display.getCurrent(), recordingsFolder());
+        context.set(LiveSession.class, live);
         traces.addListener(new TraceModel.Listener() {
             @Override
             public void openFailed(Path file, String message) {
@@ -110,20 +123,55 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
         this.initialTrace = initialTrace;
     }
 
+    // Recordings of live sessions go to the workbench's state folder.
+    private static Path recordingsFolder() {
+        Bundle bundle = FrameworkUtil.getBundle(DmaScopeWorkbenchAdvisor.class);
+        if (bundle != null) {
+            return Platform.getStateLocation(bundle).toFile().toPath().resolve("recordings");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "dmascope-recordings");
+    }
+
     @Override
     public void postStartup() {
         Path source = initialSource;
-        // The built-in default: this machine's PCI hierarchy.
+        // The topology of this machine, or of the source named on the command line.
         session.open(source == null ? SourceRef.liveHost() : SourceRef.of(source));
         Path trace = initialTrace;
         IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
         if (trace != null && window != null) {
             OpenTraceHandler.open(window, trace);
+        } else if (source == null && window != null && !Boolean.getBoolean(NO_DEFAULT_SCENARIO_PROPERTY)) {
+            startDefaultScenario(window);
+        }
+    }
+
+    /**
+     * With this system property set to {@code true}, the workbench does not start the default
+     * simulated scenario when it is started without arguments (tests start it themselves).
+     */
+    public static final String NO_DEFAULT_SCENARIO_PROPERTY = "dmascope.noDefaultScenario";
+
+    // With no arguments: the Live Debugging perspective, playing built-in scenario (1), simulated.
+    private void startDefaultScenario(IWorkbenchWindow window) {
+        try {
+            window.getWorkbench().showPerspective(LiveDebuggingPerspective.ID, window);
+        } catch (WorkbenchException e) {
+            ILog.of(DmaScopeWorkbenchAdvisor.class).warn("cannot show the Live Debugging perspective: " + e.getMessage());
+        }
+        try {
+            live.loadBuiltin(BuiltinScenarios.require(BuiltinScenarios.DEFAULT));
+            live.play();
+        } catch (InputException e) {
+            MessageDialog.openError(window.getShell(), "Cannot start the default scenario",
+                    e.getMessage() + "\n\nFile > Open opens a topology or a trace.");
         }
     }
 
     @Override
     public boolean preShutdown() {
+        live.dispose();
+        traceTopology.dispose();
         traces.dispose();
         peers.dispose();
         session.dispose();
@@ -150,6 +198,10 @@ public final class DmaScopeWorkbenchAdvisor extends WorkbenchAdvisor {
             display.update();
             long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             report("dmascope: first frame after " + millis + " ms (JVM start to painted window)");
+            LiveSession.Origin playing = live.origin();
+            if (playing != null) {
+                report("dmascope: playing " + playing.label() + ", recording to " + playing.store());
+            }
             // Then the first source's read: what the command line asked to open, or the live host.
             TopologySession.Listener done = new TopologySession.Listener() {
                 @Override

@@ -44,5 +44,7 @@ public final class TopologyPerspective implements IPerspectiveFactory {
         layout.addShowViewShortcut(IPageLayout.ID_PROP_SHEET);
         layout.addShowViewShortcut(PROGRESS_VIEW_ID);
         layout.addPerspectiveShortcut(ID);
+        layout.addPerspectiveShortcut(TraceInspectionPerspective.ID);
+        layout.addPerspectiveShortcut(LiveDebuggingPerspective.ID);
     }
 }

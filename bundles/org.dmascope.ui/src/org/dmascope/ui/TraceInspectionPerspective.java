@@ -36,5 +36,6 @@ public final class TraceInspectionPerspective implements IPerspectiveFactory {
         layout.addShowViewShortcut(TopologyPerspective.PROGRESS_VIEW_ID);
         layout.addPerspectiveShortcut(ID);
         layout.addPerspectiveShortcut(TopologyPerspective.ID);
+        layout.addPerspectiveShortcut(LiveDebuggingPerspective.ID);
     }
 }

@@ -30,6 +30,7 @@ import org.dmascope.scenario.sim.BuiltinScenarios.Entry;
 import org.dmascope.scenario.sim.Simulator;
 import org.dmascope.scenario.steps.CoreSteps;
 import org.dmascope.sources.TopologySources;
+import org.dmascope.trace.event.TopologySnapshot;
 import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.state.TraceState;
 import org.dmascope.trace.store.TraceReader;
@@ -150,8 +151,12 @@ class BuiltinScenariosTest {
                     .orElseThrow();
             assertTrue(callback.ts() - register.ts() >= 1_000_000_000L, register.ts() + " " + callback.ts());
         }
-        assertEquals(List.of("process_start", "vma_map", "mr_register", "gpudirect_free_callback", "mr_deregister"),
-                events.stream().map(e -> e.type().id()).toList());
+        // The machine's topology document first, so that a viewer of the trace shows the same machine.
+        assertEquals(List.of("topology_snapshot", "process_start", "vma_map", "mr_register", "gpudirect_free_callback",
+                "mr_deregister"), events.stream().map(e -> e.type().id()).toList());
+        TopologySnapshot topology = (TopologySnapshot) events.get(0);
+        assertEquals("xml", topology.format());
+        assertTrue(topology.data().contains("<pci busid=\"0003:00:00.0\""), topology.data());
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.dmascope.core.source.InputException;
 import org.dmascope.core.topology.PciTopology;
 import org.dmascope.trace.event.ProcessExit;
 import org.dmascope.trace.event.ProcessStart;
+import org.dmascope.trace.event.TopologySnapshot;
 import org.dmascope.trace.event.VmaMap;
 import org.dmascope.trace.event.VmaProtect;
 import org.dmascope.trace.event.VmaUnmap;
@@ -241,6 +242,7 @@ public final class CoreSteps implements ScenarioExtension {
             }
             PciTopology t = loader.load(file, display);
             c.machine().setTopology(t);
+            snapshot(c, file, display);
             return StepOutcome.of(s).value("functions", t.functions().size()).build();
         } catch (InputException e) {
             throw s.error("topology: " + e.getMessage());
@@ -255,6 +257,19 @@ public final class CoreSteps implements ScenarioExtension {
                 }
             }
         }
+    }
+
+    /** The largest topology document a trace carries in its snapshot. */
+    static final long SNAPSHOT_LIMIT = 16L << 20;
+
+    // The trace carries the topology document itself, so that a viewer shows the same machine.
+    private static void snapshot(ScenarioContext c, Path file, String display) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) > SNAPSHOT_LIMIT) {
+            return; // a folder (a sysfs copy) or a very large file: the trace names no document
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String format = text.stripLeading().startsWith("<") ? "xml" : "text";
+        c.machine().emit(null, h -> new TopologySnapshot(h, display, format, text));
     }
 
     private static StepOutcome process(Step s, ScenarioContext c) throws ScenarioException {

@@ -102,8 +102,10 @@ public final class EventFields {
             }
             return b.append(']').toString();
         }
-        if (v instanceof String s && (s.indexOf(' ') >= 0 || s.length() > 64)) {
-            return "\"" + (s.length() > 64 ? s.substring(0, 61) + "..." : s) + "\"";
+        if (v instanceof String s && (s.indexOf(' ') >= 0 || s.indexOf('\n') >= 0 || s.length() > 64)) {
+            // One line per event: line breaks (a topology document) show as \n, long text is cut.
+            String line = s.replace("\r", "").replace("\n", "\\n");
+            return "\"" + (line.length() > 64 ? line.substring(0, 61) + "...\" (" + s.length() + " chars)" : line + "\"");
         }
         return String.valueOf(v);
     }

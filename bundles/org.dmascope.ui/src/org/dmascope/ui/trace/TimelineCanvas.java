@@ -137,6 +137,17 @@ public final class TimelineCanvas extends Canvas {
         fit();
     }
 
+    /**
+     * Extends the trace's time span as a live trace grows (the first time stamp stays; the
+     * cursor, range and view stay too).
+     */
+    public void extendTo(long firstTs, long lastTs) {
+        first = firstTs;
+        last = Math.max(firstTs, lastTs);
+        updateScrollBar();
+        redraw();
+    }
+
     /** The lanes and counts to draw. */
     public void setIndex(@Nullable LaneIndex laneIndex, String text) {
         index = laneIndex;

@@ -62,6 +62,13 @@ public final class TraceModel {
         /** Opening failed; the message names the input and the place. */
         default void openFailed(Path file, String message) {
         }
+
+        /**
+         * A live trace grew: its reader has read new chunks ({@code trace.reader()} tells how
+         * many events there are now), or its source ended ({@link OpenTrace#live()} says so).
+         */
+        default void traceGrew(OpenTrace trace) {
+        }
     }
 
     /**
@@ -70,8 +77,22 @@ public final class TraceModel {
      * @param source the file the user opened
      * @param store  the .dmatrace read (the source itself, or its conversion)
      * @param reader the UI thread's reader of store
+     * @param origin what wrote it, when a source in this workbench is still writing or wrote it
+     *               (the simulator or the live host; null for a file opened by the user)
      */
-    public record OpenTrace(Path source, Path store, TraceReader reader) {
+    public record OpenTrace(Path source, Path store, TraceReader reader, @Nullable LiveOrigin origin) {
+
+        /** A recording opened from a file. */
+        public OpenTrace(Path source, Path store, TraceReader reader) {
+            this(source, store, reader, null);
+        }
+
+        /** Whether a source in this workbench is still appending to it. */
+        public boolean live() {
+            LiveOrigin o = origin;
+            return o != null && o.writing();
+        }
+
         /** The name shown to people. */
         public String name() {
             Path n = source.getFileName();
@@ -79,8 +100,28 @@ public final class TraceModel {
         }
     }
 
+    /**
+     * What writes a live trace: a label saying what it is ("SIMULATED: ...", "live pid 1234"),
+     * whether its data is simulated, and whether it is still writing.
+     */
+    public interface LiveOrigin {
+        /** The label shown in titles and status lines. */
+        String label();
+
+        /** Whether the events come from the simulator rather than a real machine. */
+        boolean simulated();
+
+        /** Whether the source is still appending to the store. */
+        boolean writing();
+    }
+
+    /** How often a live trace is re-read, in milliseconds. */
+    public static final int LIVE_POLL_MILLIS = 200;
+
     private final Display display;
     private final IPreferenceStore preferences;
+    private boolean follow = true;
+    private boolean polling;
     private final ListenerList<Listener> listeners = new ListenerList<>();
     private @Nullable OpenTrace trace;
     private @Nullable Path temporary;
@@ -313,6 +354,100 @@ public final class TraceModel {
         }
         deleteQuietly(temporary);
         temporary = null;
+    }
+
+    /**
+     * Opens a store that a source in this workbench appends to (UI thread): the model re-reads
+     * it every {@link #LIVE_POLL_MILLIS} ms while {@code origin.writing()}, tells listeners
+     * {@link Listener#traceGrew}, and, while following, keeps the cursor on the newest event.
+     * The store is the recording: it is not deleted when the trace closes.
+     *
+     * @throws InputException when the store cannot be read (its message names it)
+     */
+    public void openLive(Path store, LiveOrigin origin) throws InputException {
+        TraceReader reader = TraceReader.open(store);
+        Path abs = store.toAbsolutePath().normalize();
+        OpenTrace t = new OpenTrace(abs, abs, reader, origin);
+        opened(t, null);
+        if (follow) {
+            moveToNewest(t);
+        }
+        if (!polling) {
+            polling = true;
+            display.timerExec(LIVE_POLL_MILLIS, this::poll);
+        }
+    }
+
+    /** Whether the cursor follows the newest events of a live trace. */
+    public boolean following() {
+        return follow;
+    }
+
+    /** Follows the newest events of a live trace, or stops following (UI thread). */
+    public void setFollowing(boolean value) {
+        follow = value;
+        OpenTrace t = trace;
+        if (value && t != null && t.origin() != null) {
+            moveToNewest(t);
+        }
+    }
+
+    /**
+     * Re-reads a live trace now (UI thread): new chunks are announced to the listeners. The
+     * simulator's step calls it so that a single step shows at once.
+     *
+     * @return how many new chunks were read
+     */
+    public int refreshLive() {
+        OpenTrace t = trace;
+        if (t == null || t.origin() == null) {
+            return 0;
+        }
+        int added;
+        try {
+            added = t.reader().refresh();
+        } catch (IOException e) {
+            ILog.of(TraceModel.class).warn("re-reading " + t.store() + ": " + e.getMessage());
+            return 0;
+        }
+        if (added > 0) {
+            for (Listener l : listeners) {
+                l.traceGrew(t);
+            }
+            if (follow) {
+                moveToNewest(t);
+            }
+        }
+        return added;
+    }
+
+    /** Tells listeners that the live source ended, after a last read of what it wrote. */
+    public void liveEnded() {
+        OpenTrace t = trace;
+        if (t == null || t.origin() == null) {
+            return;
+        }
+        if (refreshLive() == 0) {
+            for (Listener l : listeners) {
+                l.traceGrew(t);
+            }
+        }
+    }
+
+    private void moveToNewest(OpenTrace t) {
+        if (t.reader().eventCount() > 0) {
+            setCursor(t.reader().lastTs(), this);
+        }
+    }
+
+    private void poll() {
+        OpenTrace t = trace;
+        if (t == null || !t.live()) {
+            polling = false;
+            return;
+        }
+        refreshLive();
+        display.timerExec(LIVE_POLL_MILLIS, this::poll);
     }
 
     /** Closes the trace (UI thread). */

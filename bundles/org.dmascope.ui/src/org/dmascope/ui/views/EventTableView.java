@@ -233,6 +233,24 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         }
     }
 
+    /** A live trace grew: the rows are the reader's chunks as they are now (the filter runs again). */
+    @Override
+    public void traceGrew(OpenTrace t) {
+        if (trace != t || table.isDisposed()) {
+            return;
+        }
+        EventRows before = rows;
+        if (before != null && before.size() == t.reader().eventCount()) {
+            return;
+        }
+        rows = new EventRows(t.reader());
+        if (currentFilter().isAll()) {
+            resetRows();
+        } else {
+            applyFilter();
+        }
+    }
+
     @Override
     public void cursorMoved(long ts, @Nullable Object origin) {
         if (origin != this) {

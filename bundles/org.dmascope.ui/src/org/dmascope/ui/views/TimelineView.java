@@ -45,6 +45,7 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
     private @Nullable Job indexJob;
     private @Nullable Job detailJob;
     private volatile long indexMillis = -1;
+    private boolean grewWhileIndexing;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -126,8 +127,18 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
         canvas.setTrace(first, last, "Indexing " + String.format(Locale.ROOT, "%,d", n) + " events...");
         canvas.setIndex(LaneIndex.overview(t.reader().chunks(), first, last), "Indexing "
                 + String.format(Locale.ROOT, "%,d", n) + " events by process and device...");
-        setContentDescription(t.name() + ": " + String.format(Locale.ROOT, "%,d", n) + " events over "
+        setContentDescription(title(t) + ": " + String.format(Locale.ROOT, "%,d", n) + " events over "
                 + TimeFormat.duration(last - first));
+        startIndex(t);
+    }
+
+    // A live trace says what writes it (SIMULATED, or the live process) before its name.
+    private static String title(OpenTrace t) {
+        TraceModel.LiveOrigin o = t.origin();
+        return o == null ? t.name() : o.label() + (o.writing() ? "" : " (ended)") + " - " + t.name();
+    }
+
+    private void startIndex(OpenTrace t) {
         Job job = new Job("Indexing " + t.name() + " for the timeline") {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
@@ -142,6 +153,7 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
                 } catch (IOException | InputException e) {
                     canvas.getDisplay().asyncExec(() -> {
                         if (!canvas.isDisposed() && trace == t) {
+                            indexJob = null;
                             canvas.setMessage("Cannot index " + t.name() + ": " + e.getMessage());
                         }
                     });
@@ -163,10 +175,39 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
         if (canvas.isDisposed() || trace != t) {
             return;
         }
+        indexJob = null;
         canvas.setIndex(index, "");
-        setContentDescription(t.name() + ": " + String.format(Locale.ROOT, "%,d", index.total()) + " events, "
+        setContentDescription(title(t) + ": " + String.format(Locale.ROOT, "%,d", index.total()) + " events, "
                 + index.lanes().size() + " lanes, over " + TimeFormat.duration(t.reader().lastTs() - t.reader().firstTs()));
         viewChanged(canvas.viewFrom(), canvas.viewTo());
+        if (grewWhileIndexing) {
+            grewWhileIndexing = false;
+            traceGrew(t);
+        }
+    }
+
+    /**
+     * A live trace grew: the time span extends at once (and, while following, the view shows
+     * all of it); the lanes are indexed again, one index build at a time.
+     */
+    @Override
+    public void traceGrew(OpenTrace t) {
+        if (canvas.isDisposed() || trace != t) {
+            return;
+        }
+        long n = t.reader().eventCount();
+        if (n == 0) {
+            return;
+        }
+        canvas.extendTo(t.reader().firstTs(), t.reader().lastTs());
+        if (model.following()) {
+            canvas.fit();
+        }
+        if (indexJob != null) {
+            grewWhileIndexing = true;
+            return;
+        }
+        startIndex(t);
     }
 
     @Override

@@ -1,0 +1,181 @@
+package org.dmascope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dmascope.scenario.sim.BuiltinScenarios;
+import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.store.TraceReader;
+import org.dmascope.ui.LiveDebuggingPerspective;
+import org.dmascope.ui.TopologyPerspective;
+import org.dmascope.ui.live.LiveSession;
+import org.dmascope.ui.trace.TraceModel;
+import org.dmascope.ui.trace.TraceTopology;
+import org.dmascope.ui.views.EventTableView;
+import org.dmascope.ui.views.LiveControlsView;
+import org.dmascope.ui.views.TimelineView;
+import org.dmascope.ui.views.TraceStateView;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.swt.widgets.TreeItem;
+import org.eclipse.ui.IWorkbenchPage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Live Debugging perspective in the running workbench: the default built-in scenario (1)
+ * loaded in the simulator, marked SIMULATED, stepped and then played to its end, with the
+ * Timeline, the Events, the State at the cursor and the topology following the recording as it
+ * grows; and the live host sampling the workbench's own process.
+ */
+class LiveDebuggingTest {
+
+    @AfterAll
+    static void backToTopology() throws Exception {
+        LiveSession.find(Ui.window()).stop();
+        TraceModel.find(Ui.window()).close();
+        TraceModel.find(Ui.window()).setFollowing(true);
+        Ui.window().getWorkbench().showPerspective(TopologyPerspective.ID, Ui.window());
+        Ui.settle();
+    }
+
+    private static <T> T view(Class<T> type, String id) throws Exception {
+        return type.cast(Ui.window().getActivePage().showView(id, null, IWorkbenchPage.VIEW_VISIBLE));
+    }
+
+    private static void joinViews() {
+        try {
+            Job.getJobManager().join(TimelineView.FAMILY, null);
+            Job.getJobManager().join(EventTableView.FILTER_FAMILY, null);
+            Job.getJobManager().join(TraceStateView.FAMILY, null);
+            Job.getJobManager().join(TraceTopology.FAMILY, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the Timeline's index and the Events table hold every event of the store. */
+    private static void waitForRecording(TimelineView timeline, EventTableView table, long events) {
+        Ui.waitUntil(events + " recorded events in the Timeline and the Events", () -> {
+            joinViews();
+            return timeline.canvas().index() != null && !timeline.canvas().index().isOverview()
+                    && timeline.canvas().index().total() == events && table.table().getItemCount() == events;
+        });
+    }
+
+    @Test
+    void theDefaultScenarioStepsAndPlaysWithEveryViewFollowing() throws Exception {
+        Ui.window().getWorkbench().showPerspective(LiveDebuggingPerspective.ID, Ui.window());
+        LiveControlsView controls = view(LiveControlsView.class, LiveControlsView.ID);
+        TimelineView timeline = view(TimelineView.class, TimelineView.ID);
+        EventTableView table = view(EventTableView.class, EventTableView.ID);
+        TraceStateView state = view(TraceStateView.class, TraceStateView.ID);
+        LiveSession session = LiveSession.find(Ui.window());
+        TraceModel model = TraceModel.find(Ui.window());
+        model.setFollowing(true);
+
+        List<BuiltinScenarios.Entry> builtins = BuiltinScenarios.list();
+        int index = builtins.indexOf(BuiltinScenarios.require(BuiltinScenarios.DEFAULT));
+        controls.loadBuiltin(index);
+        Ui.settle();
+        assertEquals("SIMULATED", controls.bannerText());
+        assertEquals(LiveSession.State.READY, session.state());
+        TraceModel.OpenTrace trace = model.trace();
+        assertNotNull(trace);
+        assertTrue(trace.live() && trace.origin().simulated(), "a live recording, simulated");
+        assertEquals(session.origin().store(), trace.store());
+
+        // Three steps, one at a time: the views show what was recorded, the cursor the newest event.
+        for (int i = 0; i < 3; i++) {
+            assertTrue(session.step(), "step " + (i + 1));
+        }
+        Ui.waitUntil("three steps listed", () -> controls.steps().getItemCount() == 3);
+        long recorded = session.simulator().eventCount();
+        assertTrue(recorded > 0);
+        waitForRecording(timeline, table, recorded);
+        assertEquals(model.trace().reader().lastTs(), model.cursor(), "following the newest event");
+        assertEquals(LiveSession.State.PAUSED, session.state());
+
+        // The rest as fast as it can: the recording ends, stays open, and holds the free callback.
+        session.setSpeed(Double.POSITIVE_INFINITY);
+        session.play();
+        Ui.waitUntil("the scenario to finish", () -> session.state() == LiveSession.State.FINISHED);
+        Ui.waitUntil("the recording to end", () -> !model.trace().live());
+        long total = session.simulator().eventCount();
+        waitForRecording(timeline, table, total);
+        assertEquals(session.simulator().stepCount(), controls.steps().getItemCount());
+        List<TraceEvent> events = new ArrayList<>();
+        try (TraceReader reader = TraceReader.open(trace.store())) {
+            reader.events().forEachRemaining(events::add);
+        }
+        assertEquals(total, events.size());
+        TraceEvent callback = events.stream().filter(e -> e.type().id().equals("gpudirect_free_callback")).findFirst()
+                .orElseThrow();
+        assertTrue(timeline.getContentDescription().startsWith("SIMULATED (1) "), timeline.getContentDescription());
+
+        // The cursor on the free callback: the State shows the MR invalidated.
+        model.setFollowing(false);
+        model.setCursor(callback.ts(), null);
+        Ui.waitUntil("the state at the free callback", () -> {
+            joinViews();
+            return state.shownTs() == callback.ts();
+        });
+        TreeItem regions = null;
+        for (TreeItem i : state.tree().getItems()) {
+            if (i.getText(0).equals("Memory regions")) {
+                regions = i;
+            }
+        }
+        assertNotNull(regions);
+        assertEquals("1 (1 invalidated)", regions.getText(1));
+        // The topology the scenario runs on (Azure NDv4's, inline) is the one the topology views show.
+        Ui.waitUntil("the scenario's topology", () -> {
+            joinViews();
+            return Ui.session().current().map(s -> s.source().name().contains("recorded in")).orElse(false);
+        });
+        assertTrue(Ui.session().current().get().topology().size() >= 20);
+        Ui.screenshot(Ui.window().getShell(), "live-debugging");
+    }
+
+    @Test
+    void theLiveHostSamplesAProcessIntoARecording() throws Exception {
+        Ui.window().getWorkbench().showPerspective(LiveDebuggingPerspective.ID, Ui.window());
+        LiveControlsView controls = view(LiveControlsView.class, LiveControlsView.ID);
+        TimelineView timeline = view(TimelineView.class, TimelineView.ID);
+        LiveSession session = LiveSession.find(Ui.window());
+        TraceModel model = TraceModel.find(Ui.window());
+        int pid = (int) ProcessHandle.current().pid();
+        controls.setProcess(pid);
+        controls.startHost();
+        Ui.settle();
+        assertEquals("LIVE", controls.bannerText());
+        assertEquals(LiveSession.State.PLAYING, session.state());
+        assertFalse(model.trace().origin().simulated());
+        // The first sample: the process, its VMAs and the pages present, and the sysfs topology.
+        Ui.waitUntil("the first samples in the timeline", () -> {
+            joinViews();
+            return timeline.canvas().index() != null && timeline.canvas().index().total() > 10;
+        });
+        session.pause();
+        assertEquals(LiveSession.State.PAUSED, session.state());
+        long samples = session.sampler().samples();
+        assertTrue(session.step());
+        assertEquals(samples + 1, session.sampler().samples(), "a step takes one sample");
+        session.stop();
+        Ui.settle();
+        assertEquals(LiveSession.State.FINISHED, session.state());
+        assertFalse(model.trace().live());
+        List<String> kinds = new ArrayList<>();
+        try (TraceReader reader = TraceReader.open(model.trace().store())) {
+            reader.events().forEachRemaining(e -> kinds.add(e.type().id()));
+        }
+        assertEquals("process_start", kinds.get(0), kinds.subList(0, Math.min(5, kinds.size())).toString());
+        assertTrue(kinds.contains("vma_map"), "the workbench's mappings");
+        assertTrue(kinds.contains("topology_snapshot"), "the sysfs topology");
+        Ui.screenshot(Ui.window().getShell(), "live-host");
+    }
+}
