@@ -64,6 +64,7 @@ public final class DmaScopeCli {
         cl.addSubcommand(ScenarioCommand.create(this));
         cl.addSubcommand(new DoctorCommand(this));
         cl.addSubcommand(new CollectCommand());
+        cl.addSubcommand(new RecordCommand(this));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(DmaScopeCli::usageError);
