@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.sources.live.LiveSampler;
+import org.dmascope.sources.live.TracefsReader;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.trace.store.TraceWriter;
 import org.eclipse.jdt.annotation.Nullable;
@@ -22,6 +23,16 @@ import org.eclipse.jdt.annotation.Nullable;
 public final class LiveRecord {
 
     private LiveRecord() {
+    }
+
+    /** Whether the recording also reads the iommu and dma tracepoints from tracefs. */
+    public enum Tracefs {
+        /** No tracefs (the default). */
+        OFF,
+        /** Read what is enabled already, changing nothing (trace_pipe is consumed, though). */
+        READ,
+        /** Enable the iommu and dma events and the mono clock for the recording, restored after. */
+        ENABLE
     }
 
     /**
@@ -54,6 +65,17 @@ public final class LiveRecord {
      */
     public static int recordPid(int pid, double durationSeconds, @Nullable Double rateHz, Path out,
             PrintWriter outStream, PrintWriter err) {
+        return recordPid(pid, durationSeconds, rateHz, out, outStream, err, Tracefs.OFF);
+    }
+
+    /**
+     * As {@link #recordPid(int, double, Double, Path, PrintWriter, PrintWriter)}, also reading
+     * tracefs's iommu and dma events into the same store ({@link TracefsReader}) when asked.
+     * Where tracefs is absent or not permitted, one line on err says so and the recording goes
+     * on without it.
+     */
+    public static int recordPid(int pid, double durationSeconds, @Nullable Double rateHz, Path out,
+            PrintWriter outStream, PrintWriter err, Tracefs tracefs) {
         if (Double.isNaN(durationSeconds) || durationSeconds <= 0) {
             err.println("dmascope: --duration " + number(durationSeconds) + ": not a positive number of seconds");
             return DmaScopeCli.EXIT_USAGE;
@@ -103,7 +125,29 @@ public final class LiveRecord {
                 case READ_FAILED, NOTE -> err.println("dmascope: " + m.text());
             }
         });
-        Finisher finisher = new Finisher(sampler, writer, out, outStream, err, why);
+        TracefsReader kernel = null;
+        if (tracefs != Tracefs.OFF) {
+            TracefsReader.Availability a = TracefsReader.locate(TracefsReader.SYSTEMS);
+            if (!a.available()) {
+                err.println("dmascope: " + a.message());
+            } else {
+                AtomicReference<String> said = new AtomicReference<>();
+                kernel = new TracefsReader(tracefs == Tracefs.ENABLE ? TracefsReader.Options.enabling(a.root())
+                        : TracefsReader.Options.readOnly(a.root()), e -> {
+                            try {
+                                writer.append(e);
+                            } catch (IOException x) {
+                                if (said.compareAndSet(null, x.getMessage())) {
+                                    err.println("dmascope: " + out + ": cannot write a tracefs event: " + x.getMessage());
+                                }
+                            }
+                        }, m -> err.println("dmascope: " + m));
+                if (!kernel.start()) {
+                    kernel = null;
+                }
+            }
+        }
+        Finisher finisher = new Finisher(sampler, kernel, writer, out, outStream, err, why);
         Thread hook = new Thread(() -> {
             why.compareAndSet(null, "interrupted");
             finisher.finish();
@@ -137,6 +181,7 @@ public final class LiveRecord {
     /** Stops, closes and reports once, from the main thread or the shutdown hook. */
     private static final class Finisher {
         private final LiveSampler sampler;
+        private final @Nullable TracefsReader kernel;
         private final TraceWriter writer;
         private final Path out;
         private final PrintWriter outStream;
@@ -144,9 +189,10 @@ public final class LiveRecord {
         private final AtomicReference<String> why;
         private @Nullable Boolean result;
 
-        Finisher(LiveSampler sampler, TraceWriter writer, Path out, PrintWriter outStream, PrintWriter err,
-                AtomicReference<String> why) {
+        Finisher(LiveSampler sampler, @Nullable TracefsReader kernel, TraceWriter writer, Path out,
+                PrintWriter outStream, PrintWriter err, AtomicReference<String> why) {
             this.sampler = sampler;
+            this.kernel = kernel;
             this.writer = writer;
             this.out = out;
             this.outStream = outStream;
@@ -160,6 +206,10 @@ public final class LiveRecord {
                 return r;
             }
             sampler.stop();
+            TracefsReader k = kernel;
+            if (k != null) {
+                k.stop();
+            }
             boolean ok = true;
             try {
                 writer.close();
@@ -176,7 +226,8 @@ public final class LiveRecord {
                 span = "span unknown (" + e.getMessage() + ")";
             }
             outStream.println("recorded process " + sampler.pid() + " (" + sampler.comm() + "): " + sampler.samples()
-                    + " samples, " + sampler.eventsEmitted() + " events, span " + span + ", file " + out + "; "
+                    + " samples, " + sampler.eventsEmitted() + " events"
+                    + (k == null ? "" : " and " + k.events() + " tracefs events") + ", span " + span + ", file " + out + "; "
                     + (why.get() == null ? "stopped" : why.get()));
             outStream.flush();
             err.flush();

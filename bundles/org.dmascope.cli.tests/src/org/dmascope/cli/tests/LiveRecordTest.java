@@ -3,6 +3,7 @@ package org.dmascope.cli.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -81,6 +82,19 @@ class LiveRecordTest {
         TraceEvent last = all.get(all.size() - 1);
         assertEquals(EventType.PROCESS_EXIT, last.type());
         assertEquals(sleeper.pid(), last.header().pid());
+    }
+
+    @Test
+    void withoutTracefsOneLineSaysSoAndTheRecordingGoesOn() throws Exception {
+        assumeFalse(Files.exists(Path.of("/sys/kernel/tracing/trace_pipe")), "tracefs is mounted here");
+        Process sleeper = new ProcessBuilder("sleep", "0.5").start();
+        Path file = dir.resolve("tracefs.dmatrace");
+        assertEquals(0, LiveRecord.recordPid((int) sleeper.pid(), 30, null, file, new PrintWriter(out, true),
+                new PrintWriter(err, true), LiveRecord.Tracefs.ENABLE));
+        assertTrue(err.toString().startsWith("dmascope: tracefs is not mounted at /sys/kernel/tracing"), err.toString());
+        assertEquals(1, err.toString().strip().split("\n").length, err.toString());
+        assertTrue(out.toString().strip().endsWith("; the process exited"), out.toString());
+        assertEquals(EventType.PROCESS_EXIT, events(file).get(events(file).size() - 1).type());
     }
 
     @Test
