@@ -201,7 +201,7 @@ class ChainBackendsTest {
                 .orElseThrow(() -> new AssertionError("no band shows the device-private page: " + bands));
         assertTrue(mixed.pages().size() >= 2, "a band mixing states: " + mixed);
         assertTrue(mixed.endRun() - mixed.firstRun() >= 2, "runs aggregated: " + mixed);
-        assertTrue(mixed.y1() - mixed.y0() <= 4, "a thin band: " + mixed);
+        assertTrue(mixed.y1() - mixed.y0() <= 6, "a thin band: " + mixed);
         assertTrue(bands.size() < canvas.items(Column.PAGES) || canvas.items(Column.PAGES) <= 3,
                 bands.size() + " bands for " + canvas.items(Column.PAGES) + " runs");
         Ui.screenshot(Ui.window().getShell(), "address-chain-one-private-page");

@@ -120,6 +120,10 @@ public final class ChainCanvas extends Canvas {
     }
 
     private static final int LEGEND_ROW = 18;
+    // The narrowest stripe a state gets in a band of several runs, at least a fifth of the column.
+    private static final int MIN_STRIPE = 12;
+    // Runs thinner than this many pixel rows are gathered into bands this tall.
+    private static final int BAND = 5;
     private static final int SWATCH_W = 18;
 
     private @Nullable AddressChain chain;
@@ -488,6 +492,10 @@ public final class ChainCanvas extends Canvas {
                 if (c.error() != null && col.ordinal() > 0 && starts[col.ordinal() - 1] != null) {
                     gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
                     gc.drawText("refused: -" + c.error(), box.x + 4, box.y + 4, true);
+                } else if (c.error() == null && c.pin() == null && col.ordinal() > Column.PAGES.ordinal()) {
+                    gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+                    gc.drawText(col == Column.PHYSICAL ? "no scatter list:\nnot built by this step" : "not mapped for"
+                            + "\nDMA by this step", box.x + 4, box.y + 4, true);
                 }
                 continue;
             }
@@ -598,9 +606,9 @@ public final class ChainCanvas extends Canvas {
             // Pages of a run the band takes only in part (its head), -1 for none.
             int partRun = -1;
             long partPages = 0;
-            if (y(end, box) - y0 < 3 && i < n - 1) {
+            if (y(end, box) - y0 < BAND && i < n - 1) {
                 // Thin: gather what the next few pixel rows hold, the head of a long run included.
-                long bandEnd = Math.min(s[n], Math.max(end, offsetAt(y0 + 3, box) & -PAGE));
+                long bandEnd = Math.min(s[n], Math.max(end, offsetAt(y0 + BAND, box) & -PAGE));
                 int k = bandEnd >= s[n] ? n : itemAtOffset(s, bandEnd);
                 j = Math.max(i + 1, k < 0 ? n : k);
                 end = s[j];
@@ -634,20 +642,47 @@ public final class ChainCanvas extends Canvas {
                     kindPages += e.getValue();
                 }
             }
-            // Kinds, left to right in proportion.
-            int x = box.x;
-            long done = 0;
+            boolean single = j == i + 1 && partRun < 0;
+            // Kinds, left to right in proportion; in a band of several runs every state keeps a
+            // stripe wide enough to see, taken from the state with the most pages.
+            List<PageStates.State> kinds = new ArrayList<>();
+            List<Integer> widths = new ArrayList<>();
+            int widest = -1;
+            int sum = 0;
             for (Map.Entry<PageStates.State, Long> e : counts.entrySet()) {
-                PageStates.State st = e.getKey();
-                if (st.fill() == PageStates.Fill.MARKER) {
+                if (e.getKey().fill() == PageStates.Fill.MARKER) {
                     continue;
                 }
-                done += e.getValue();
-                int xEnd = box.x + (int) Math.round((double) mainW * done / Math.max(1, kindPages));
-                // A state with pages keeps at least two pixels, so that it never vanishes.
-                xEnd = Math.max(xEnd, Math.min(box.x + mainW, x + 2));
-                fill(gc, new Rectangle(x, y0, xEnd - x, y1 - y0), st.rgb(), st.fill());
-                x = xEnd;
+                int w = (int) Math.round((double) mainW * e.getValue() / Math.max(1, kindPages));
+                if (!single) {
+                    w = Math.max(w, Math.max(MIN_STRIPE, mainW / 5));
+                }
+                if (widest < 0 || e.getValue() > counts.get(kinds.get(widest))) {
+                    widest = kinds.size();
+                }
+                kinds.add(e.getKey());
+                widths.add(w);
+                sum += w;
+            }
+            if (widest >= 0) {
+                widths.set(widest, Math.max(1, widths.get(widest) + mainW - sum));
+            }
+            List<PageStates.State> runMarkers = single ? p.markersOf(i) : List.of();
+            int x = box.x;
+            for (int k = 0; k < kinds.size(); k++) {
+                PageStates.State st = kinds.get(k);
+                int w = k == kinds.size() - 1 ? box.x + mainW - x : Math.min(widths.get(k), box.x + mainW - x);
+                Rectangle r = new Rectangle(x, y0, w, y1 - y0);
+                if (y1 - y0 < 6 && st.fill() != PageStates.Fill.SOLID && st.fill() != PageStates.Fill.EMPTY) {
+                    // Too thin for a pattern: the pattern's dark colour, solid.
+                    fill(gc, r, rgbInt(darken(rgb(st.rgb()), 0.3)), PageStates.Fill.SOLID);
+                } else if (st.fill() == PageStates.Fill.EMPTY && !runMarkers.isEmpty()) {
+                    // Not present, in a backend state (an invalidated range): tinted by the state.
+                    fill(gc, r, PageStates.lighten(runMarkers.get(0).rgb(), 0.82), PageStates.Fill.SOLID);
+                } else {
+                    fill(gc, r, st.rgb(), st.fill());
+                }
+                x += w;
             }
             // Markers at the right edge, each its share of the band's pages.
             if (markers) {
@@ -666,15 +701,16 @@ public final class ChainCanvas extends Canvas {
                 gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_GRAY));
                 gc.drawLine(box.x + mainW, y0, box.x + mainW, y1);
             }
-            boolean single = j == i + 1 && partRun < 0;
             if (single && pixelsPerPage >= 6) {
                 paintPages(gc, c, Column.PAGES, s, i, box, pixelsPerPage >= 18);
             }
             gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
-            if (at == s[i]) {
+            if (at == s[i] && single) {
                 gc.drawLine(box.x, y0, box.x + box.width - 1, y0);
             }
-            if (single && y1 - y0 >= 16) {
+            if (single && y1 - y0 >= 18) {
+                // Inside the run only, so that a neighbouring thin band stays visible.
+                gc.setClipping(new Rectangle(box.x, y0, mainW, y1 - y0).intersection(box));
                 gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
                 String label = shortLabel(c, Column.PAGES, i) + "  " + String.join(", ", shortNames(p.namesOf(i)));
                 String shown = label;
@@ -682,6 +718,7 @@ public final class ChainCanvas extends Canvas {
                     shown = shown.substring(0, shown.length() - 2);
                 }
                 gc.drawText(shown.equals(label) ? label : shown + "…", box.x + 3, Math.max(box.y, y0) + 2, true);
+                gc.setClipping(box);
             }
             Map<String, Long> named = new LinkedHashMap<>();
             counts.forEach((st, v) -> named.merge(st.name(), v, Long::sum));
@@ -862,7 +899,8 @@ public final class ChainCanvas extends Canvas {
             case VMAS -> c.vmas().get(i).permissions() + " " + c.vmas().get(i).describe();
             case PAGES -> {
                 PageRuns p = c.pages();
-                yield p == null ? "" : (p.pfn(i) == RunSink.NO_PFN ? "PFN ?" : String.format(Locale.ROOT, "PFN %#x",
+                yield p == null ? "" : (p.pfn(i) == RunSink.NO_PFN ? (p.flags(i) & PageFlags.PRESENT) == 0 ? "no PFN"
+                        : "PFN ?" : String.format(Locale.ROOT, "PFN %#x",
                         p.pfn(i))) + String.format(Locale.ROOT, " ×%,d", p.pages(i));
             }
             case PHYSICAL -> {
@@ -1172,6 +1210,10 @@ public final class ChainCanvas extends Canvas {
 
     private static RGB rgb(int v) {
         return new RGB(v >> 16 & 0xff, v >> 8 & 0xff, v & 0xff);
+    }
+
+    private static int rgbInt(RGB c) {
+        return c.red << 16 | c.green << 8 | c.blue;
     }
 
     private static RGB lighten(RGB c, double f) {

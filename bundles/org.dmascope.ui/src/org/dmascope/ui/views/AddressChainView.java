@@ -655,7 +655,7 @@ public final class AddressChainView extends OrderedPropertiesView {
         item.setText(new String[] {String.format(Locale.ROOT, "%#x", p.vaddr(i)),
             p.pfn(i) == RunSink.NO_PFN ? "-" : String.format(Locale.ROOT, "%#x", p.pfn(i)),
             String.format(Locale.ROOT, "%,d", p.pages(i)), Sizes.human(1L << p.pageShift(i)),
-            PageFlags.describe(p.flags(i))});
+            String.join("; ", canvas.runStates(i)) + "  [" + PageFlags.describe(p.flags(i)) + "]"});
     }
 
     private void fillSg(TableItem item) {
