@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.jdt.annotation.Nullable;
+
 /**
  * What one step did: the return code as the kernel's errno name, named values (cpages, faults,
  * seq, ...), the states of the pages it touched, the chain it built (one line per link), and
- * notes saying which kernel rule applied.
+ * notes saying which kernel rule applied. A step that built an address chain also carries it as
+ * a model ({@link #chainView()}) for views to draw; the text and JSON outputs do not print it.
  *
  * @param line   the line of the step
  * @param kind   the step kind
@@ -19,9 +22,10 @@ import java.util.Map;
  * @param chain  the chain built, one line per link (empty when none was built)
  * @param notes  the rules that applied, a line each
  * @param failed for an {@code expect} step: what did not hold (empty when it held or for other steps)
+ * @param chainView the chain built, as a model with its backends' styles; null when the step built none
  */
 public record StepOutcome(int line, String kind, String text, String rc, Map<String, String> values, List<PageRun> pages,
-        List<String> chain, List<String> notes, List<String> failed) {
+        List<String> chain, List<String> notes, List<String> failed, @Nullable ChainView chainView) {
 
     /** Copies the collections. */
     public StepOutcome {
@@ -46,6 +50,7 @@ public record StepOutcome(int line, String kind, String text, String rc, Map<Str
         private final List<String> chain = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private final List<String> failed = new ArrayList<>();
+        private @Nullable ChainView chainView;
 
         Builder(Step step) {
             this.step = step;
@@ -87,6 +92,12 @@ public record StepOutcome(int line, String kind, String text, String rc, Map<Str
             return this;
         }
 
+        /** The chain built, as a model (the text lines are given with {@link #chain(String)}). */
+        public Builder chainView(ChainView value) {
+            chainView = value;
+            return this;
+        }
+
         /** An expectation that did not hold. */
         public Builder failed(String what) {
             failed.add(what);
@@ -95,7 +106,7 @@ public record StepOutcome(int line, String kind, String text, String rc, Map<Str
 
         /** The outcome. */
         public StepOutcome build() {
-            return new StepOutcome(step.line(), step.kind(), step.text(), rc, values, pages, chain, notes, failed);
+            return new StepOutcome(step.line(), step.kind(), step.text(), rc, values, pages, chain, notes, failed, chainView);
         }
     }
 }

@@ -39,11 +39,17 @@ public final class GpuDirectBackend implements MemoryBackend {
     public static final int GPU_BAR_PAGE = PageFlags.BACKEND_FIRST;
     /** State bit: the GPU memory is not in BAR1 yet; RM maps it there when the pages are asked for. */
     public static final int NOT_IN_BAR1 = PageFlags.BACKEND_FIRST << 1;
+    /**
+     * State bit of an MR's GPU pages after the free callback: the peer client invalidated the MR
+     * (the mkey is revoked) and the driver freed the page table and its DMA mapping.
+     */
+    public static final int MR_INVALIDATED = PageFlags.BACKEND_FIRST << 2;
 
     private static final BackendStyle STYLE = new BackendStyle(0x76b900, "GPU",
             "GPU memory in BAR1 (GPUDirect RDMA): 64 KiB GPU pages with no struct page, pinned by"
                     + " nvidia_p2p_get_pages() through the peer-memory client, invalidated by the free callback",
-            Map.of(GPU_BAR_PAGE, "64 KiB GPU page in BAR1", NOT_IN_BAR1, "not in BAR1 until P2P pages are asked for"));
+            Map.of(GPU_BAR_PAGE, "64 KiB GPU page in BAR1", NOT_IN_BAR1, "not in BAR1 until P2P pages are asked for",
+                    MR_INVALIDATED, "MR invalidated by the free callback"));
 
     private static final BackendSemantics SEMANTICS = new BackendSemantics(
             "not by GUP, which refuses VM_IO | VM_PFNMAP (-EFAULT): with MLNX_OFED's peer-memory core, nvidia-peermem"

@@ -8,12 +8,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.dmascope.core.chain.ChainStep;
 import org.dmascope.core.chain.DmaDevice;
+import org.dmascope.core.chain.DmaSegments;
+import org.dmascope.core.chain.ScatterList;
+import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.PageRuns;
+import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.peer.KernelP2pEngine;
 import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.scenario.ChainView;
 import org.dmascope.scenario.ScenarioContext;
 import org.dmascope.scenario.ScenarioException;
 import org.dmascope.scenario.ScenarioExtension;
@@ -24,6 +31,7 @@ import org.dmascope.scenario.Values;
 import org.dmascope.scenario.mm.Mm;
 import org.dmascope.scenario.mm.SimVma;
 import org.dmascope.scenario.steps.SimpleKind;
+import org.dmascope.scenario.steps.SimulatedChains;
 import org.dmascope.trace.event.DmaBufMoveNotify;
 import org.dmascope.trace.event.GpuDirectFreeCallback;
 import org.dmascope.trace.event.GpuDirectGetPages;
@@ -344,6 +352,14 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 StepOutcome.Builder b = StepOutcome.of(s).rc(0).value("callbacks", callbacks)
                         .value("released", m.released())
                         .value("invalid_mrs", invalidated.isEmpty() ? "none" : String.join(",", invalidated));
+                for (String name : invalidated) {
+                    GpuMr mr = st.mrs.get(name);
+                    if (mr.pageTable().memory() == m) {
+                        // The first MR the callback invalidated, as the device now sees it.
+                        b.chainView(mrChain(c, st.mrOwners.get(name), mr));
+                        break;
+                    }
+                }
                 for (Map.Entry<String, P2pPageTable> t : st.tables.entrySet()) {
                     b.value("table." + t.getKey(), t.getValue().state().name().toLowerCase(Locale.ROOT));
                     String cb = st.tableCallbacks.get(t.getKey());
@@ -436,6 +452,7 @@ public final class GpuDirectSteps implements ScenarioExtension {
                     b.value("client", mr.client()).value("segments", mr.registeredSegments().size())
                             .value("state", mr.state().name().toLowerCase(Locale.ROOT));
                     mr.registeredSegments().stream().limit(4).forEach(seg -> b.chain(seg.toString()));
+                    b.chainView(mrChain(c, mm, mr));
                 }
                 return done(b, e, mark);
             }
@@ -459,6 +476,108 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 return done(StepOutcome.of(s).rc(0), e, mark);
             }
             default -> throw s.error("gpu: unknown operation '" + op + "'");
+        }
+    }
+
+    /**
+     * A GPUDirect MR as the HCA sees it, for views: the whole 64 KiB GPU pages nvidia_p2p_get_pages
+     * pinned (BAR1 addresses, no struct page), the scatter table nvidia-peermem builds from them (one
+     * entry per GPU page: nv_dma_map's sg_alloc_table with one entry per page table entry) and the
+     * DMA segments registered (ib_peer_umem's fix_peer_sgls trims the first and the last to the MR).
+     * After the free callback the pages are shown invalidated, with no PFN: the table and its DMA
+     * mapping are gone.
+     */
+    private static ChainView mrChain(ScenarioContext c, Mm mm, GpuMr mr) {
+        P2pPageTable t = mr.pageTable();
+        long page = t.pageSize().bytes();
+        int shift = Long.numberOfTrailingZeros(page);
+        long start = t.va();
+        long end = start + t.entries() * page;
+        boolean mapped = mr.state() == GpuMr.PeerState.MAPPED && mr.valid();
+        PageRuns pages = new PageRuns();
+        ScatterList sg = mapped ? new ScatterList(page, 0, end - start) : null;
+        for (int i = 0; i < t.entries(); i++) {
+            long va = start + i * page;
+            long pfn = t.physicalAddress(i) >>> 12;
+            if (mapped) {
+                int flags = PageFlags.PRESENT | PageFlags.NO_STRUCT_PAGE | GpuDirectBackend.GPU_BAR_PAGE;
+                pages.run(va, pfn, page >>> 12, flags, shift, -1);
+                sg.run(va, pfn, page >>> 12, flags, shift, -1);
+            } else {
+                pages.run(va, RunSink.NO_PFN, page >>> 12, PageFlags.NO_STRUCT_PAGE | GpuDirectBackend.MR_INVALIDATED,
+                        shift, -1);
+            }
+        }
+        DmaSegments dma = null;
+        List<DmaSegment> segs = mr.registeredSegments();
+        if (sg != null) {
+            sg.finish();
+            if (segs.size() == sg.size()) {
+                dma = new PeerSegments(segs, t);
+            }
+        }
+        List<ChainStep> steps = new ArrayList<>();
+        steps.add(new ChainStep("get_pages", String.format(Locale.ROOT, "%#x + %#x", mr.address(), mr.length()),
+                String.format(Locale.ROOT, "%d GPU pages of %s at BAR1 %#x", t.entries(), t.pageSize().kernelName(),
+                        t.entries() > 0 ? t.physicalAddress(0) : 0),
+                "nvidia_p2p_get_pages pins whole 64 KiB GPU pages in BAR1: PFNs with no struct page"
+                        + " (VM_IO | VM_PFNMAP), which GUP refuses"));
+        steps.add(new ChainStep("dma-map", mr.client(), mapped ? segs.size() + " DMA segments" : "unmapped",
+                mapped ? "nvidia_p2p_dma_map_pages maps each GPU page for the HCA; the peer client hands the"
+                        + " segments to the IB core" : "the free callback invalidated the MR (mkey revoked); the"
+                        + " driver freed the page table and its DMA mapping: later RDMA accesses fail"));
+        return SimulatedChains.registration(c.machine(), mm, start, end, pages, sg, dma, mr.dma(),
+                GpuDirectBackend.ID, new GpuDirectBackend().style(), steps);
+    }
+
+    /** The registered DMA segments of a peer MR, one per scatter-list entry (one per GPU page). */
+    private static final class PeerSegments extends DmaSegments {
+        private final List<DmaSegment> segments;
+        private final P2pPageTable table;
+
+        PeerSegments(List<DmaSegment> segments, P2pPageTable table) {
+            this.segments = List.copyOf(segments);
+            this.table = table;
+        }
+
+        @Override
+        public int size() {
+            return segments.size();
+        }
+
+        @Override
+        public long address(int i) {
+            return segments.get(i).address();
+        }
+
+        @Override
+        public long length(int i) {
+            return segments.get(i).length();
+        }
+
+        @Override
+        public boolean busAddress(int i) {
+            return segments.get(i).bus();
+        }
+
+        @Override
+        public int firstEntry(int i) {
+            return i;
+        }
+
+        @Override
+        public int entries(int i) {
+            return 1;
+        }
+
+        @Override
+        public long phys(int i) {
+            return table.physicalAddress(i);
+        }
+
+        @Override
+        public long footprintBytes() {
+            return (long) segments.size() * 24;
         }
     }
 

@@ -40,12 +40,24 @@ public final class HmmBackend implements MemoryBackend {
     public static final int MIGRATED_FROM_COHERENT = PageFlags.BACKEND_FIRST << 1;
     /** State bit: absent at pin time and faulted in. */
     public static final int FAULTED = PageFlags.BACKEND_FIRST << 2;
+    /**
+     * State bit of an ODP MR's page: DMA mapped for the NIC with write access (ODP_WRITE_ALLOWED_BIT
+     * in its pfn_list entry, drivers/infiniband/core/umem_odp.c).
+     */
+    public static final int ODP_WRITABLE = PageFlags.BACKEND_FIRST << 3;
+    /**
+     * State bit of an ODP MR's page: unmapped by an MMU notifier invalidation
+     * (ib_umem_odp_unmap_dma_pages from the driver's invalidate callback) and not faulted again
+     * since; the NIC faults when it next touches it.
+     */
+    public static final int ODP_INVALIDATED = PageFlags.BACKEND_FIRST << 4;
 
     private static final BackendStyle STYLE = new BackendStyle(0x9d4edd, "HMM",
             "HMM memory: system pages mirrored by a device and device-private or device-coherent pages moved by"
                     + " migrate_vma (hatched where a page had to come back from the device)",
             Map.of(MIGRATED_FROM_PRIVATE, "faulted back from device-private memory", MIGRATED_FROM_COHERENT,
-                    "migrated out of device-coherent memory", FAULTED, "faulted in at pin"));
+                    "migrated out of device-coherent memory", FAULTED, "faulted in at pin", ODP_WRITABLE,
+                    "ODP: mapped writable for the NIC", ODP_INVALIDATED, "ODP: invalidated by the MMU notifier"));
 
     private static final BackendSemantics SEMANTICS = new BackendSemantics(
             "devices do not pin HMM memory: they mirror the page table with hmm_range_fault() under an MMU interval"

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.dmascope.core.chain.ChainStep;
 import org.dmascope.scenario.DataPattern;
 import org.dmascope.scenario.ScenarioContext;
 import org.dmascope.scenario.ScenarioException;
@@ -20,6 +21,7 @@ import org.dmascope.scenario.mm.Mm;
 import org.dmascope.scenario.mm.MmuNotifierRange;
 import org.dmascope.scenario.mm.MmuNotifiers;
 import org.dmascope.scenario.steps.SimpleKind;
+import org.dmascope.scenario.steps.SimulatedChains;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -245,6 +247,12 @@ public final class HmmSteps implements ScenarioExtension {
             b.note(n);
         }
         long end = addr + (npages << 12);
+        if (npages > 0) {
+            b.chainView(SimulatedChains.pageTable(c.machine(), mm, addr, end, HmmBackend.ID, new HmmBackend().style(),
+                    new ChainStep("dmirror " + op, String.format(Locale.ROOT, "%#x + %d pages", addr, npages),
+                            "rc " + org.dmascope.scenario.Errno.name(cmd.rc) + ", " + cmd.cpages + " pages",
+                            pageTableRule(op))));
+        }
         return b.pages(mm.pageRuns(addr, end)).build();
     }
 
@@ -349,7 +357,30 @@ public final class HmmSteps implements ScenarioExtension {
                 }
             }
         }
+        if (len > 0) {
+            b.chainView(SimulatedChains.pageTable(c.machine(), mm, start, start + len, HmmBackend.ID,
+                    new HmmBackend().style(), new ChainStep("hmm_range_fault", String.format(Locale.ROOT,
+                            "%#x + %d pages", start, range.npages()), "rc " + org.dmascope.scenario.Errno.name(r.rc())
+                                    + ", " + r.faults() + " faults", "hmm_range_fault (mm/hmm.c) read these entries of"
+                                    + " the CPU page table; the chain shows them after the walk (device-private"
+                                    + " entries with the device page's PFN)")));
+        }
         return b.pages(mm.pageRuns(start, start + len)).build();
+    }
+
+    // What the CPU page table of a dmirror step's range says, for the chain the step shows.
+    private static String pageTableRule(String op) {
+        return switch (op) {
+            case "migrate-to-dev" -> "migrate_vma_setup/pages/finalize (mm/migrate_device.c) replaced the migrated"
+                    + " pages' entries by device-private entries (make_writable_device_private_entry) naming the"
+                    + " device page: the CPU cannot reach them, a CPU fault calls the driver's migrate_to_ram";
+            case "migrate-to-sys" -> "migrate_vma with MIGRATE_VMA_SELECT_DEVICE_PRIVATE (dmirror_migrate_to_system)"
+                    + " put system pages back in the CPU page table";
+            case "exclusive" -> "make_device_exclusive: the entries became device-exclusive until the CPU touches"
+                    + " them";
+            default -> "the CPU page table after the step, as the mirror reads it with hmm_range_fault (mm/hmm.c);"
+                    + " device-private entries name the device page's PFN";
+        };
     }
 
     /** Output entries as runs of their flags: "VALID|WRITE*1024" or "ERROR,0*3,VALID". */

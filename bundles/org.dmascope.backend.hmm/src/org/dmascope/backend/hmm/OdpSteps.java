@@ -7,6 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.dmascope.core.chain.ChainStep;
+import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.PageRuns;
+import org.dmascope.core.memory.RunSink;
 import org.dmascope.scenario.ScenarioContext;
 import org.dmascope.scenario.ScenarioException;
 import org.dmascope.scenario.ScenarioExtension;
@@ -16,6 +20,7 @@ import org.dmascope.scenario.StepOutcome;
 import org.dmascope.scenario.Values;
 import org.dmascope.scenario.mm.Mm;
 import org.dmascope.scenario.steps.SimpleKind;
+import org.dmascope.scenario.steps.SimulatedChains;
 import org.dmascope.trace.event.MrDeregister;
 import org.dmascope.trace.event.MrRegister;
 
@@ -159,7 +164,7 @@ public final class OdpSteps implements ScenarioExtension {
             case "reg" -> reg(s, c, st);
             case "access" -> access(s, c, st);
             case "prefetch" -> prefetch(s, c, st);
-            case "show" -> show(s, mr(s, st, s.args().get(1)));
+            case "show" -> show(s, c, mr(s, st, s.args().get(1)));
             case "dereg" -> {
                 OdpMr m = mr(s, st, s.args().get(1));
                 int n = m.npages();
@@ -204,6 +209,7 @@ public final class OdpSteps implements ScenarioExtension {
         long len = m.isImplicit() ? -1L : m.umems().get(0).end() - start;
         String access = s.option("access", "local-write,remote-write,remote-read") + ",on-demand";
         c.machine().emit(mm, h -> new MrRegister(h, DEVICE, start, len, start, access, key, key, ""));
+        chainView(b, c, m);
         return b.rc(0).value("npages", 0).value("writable", f[2]).build();
     }
 
@@ -238,6 +244,7 @@ public final class OdpSteps implements ScenarioExtension {
             b.note(n);
         }
         ranges(b, m);
+        chainView(b, c, m);
         return b.pages(m.mm().pageRuns(addr & ~0xfffL, (addr + length + 0xfff) & ~0xfffL)).build();
     }
 
@@ -252,10 +259,11 @@ public final class OdpSteps implements ScenarioExtension {
             b.note(n);
         }
         ranges(b, m);
+        chainView(b, c, m);
         return b.build();
     }
 
-    private static StepOutcome show(Step s, OdpMr m) {
+    private static StepOutcome show(Step s, ScenarioContext c, OdpMr m) {
         StepOutcome.Builder b = StepOutcome.of(s).rc(0).value("npages", m.npages());
         ranges(b, m);
         List<String> inv = new ArrayList<>();
@@ -277,7 +285,64 @@ public final class OdpSteps implements ScenarioExtension {
                         UmemOdp.access(r[2]), u.mappedAt(r[0]).pfn()));
             }
         }
+        chainView(b, c, m);
         return b.build();
+    }
+
+    /**
+     * The MR as the NIC sees it, for views: each page of its umems mapped for DMA (its pfn_list
+     * entry, writable or read-only), unmapped by an invalidation, or never faulted. ODP builds no
+     * scatter list: ib_umem_odp_map_dma_single_page maps page by page into the umem's own list.
+     */
+    private static void chainView(StepOutcome.Builder b, ScenarioContext c, OdpMr m) {
+        List<UmemOdp> umems = m.umems();
+        if (umems.isEmpty()) {
+            return;
+        }
+        long start = umems.get(0).start();
+        long end = umems.get(umems.size() - 1).end();
+        PageRuns pages = new PageRuns();
+        int mapped = 0;
+        int invalidated = 0;
+        long at = start;
+        for (UmemOdp u : umems) {
+            if (u.start() > at) {
+                // Between the children of an implicit MR: nothing the NIC has faulted.
+                pages.run(at, RunSink.NO_PFN, (u.start() - at) >>> 12, 0, 12, -1);
+            }
+            at = u.end();
+            List<long[]> inv = u.invalidated();
+            for (long a = u.start(); a < u.end(); a += 4096) {
+                UmemOdp.Mapped p = u.mappedAt(a);
+                if (p != null) {
+                    mapped++;
+                    pages.run(a, p.pfn(), 1, PageFlags.PRESENT
+                            | ((p.access() & UmemOdp.WRITE_ALLOWED) != 0 ? HmmBackend.ODP_WRITABLE : 0), 12, -1);
+                } else if (covered(inv, a)) {
+                    invalidated++;
+                    pages.run(a, RunSink.NO_PFN, 1, HmmBackend.ODP_INVALIDATED, 12, -1);
+                } else {
+                    pages.run(a, RunSink.NO_PFN, 1, 0, 12, -1);
+                }
+            }
+        }
+        ChainStep step = new ChainStep("odp", String.format(Locale.ROOT, "MR %s %#x-%#x", m.name(), start, end),
+                String.format(Locale.ROOT, "%d pages mapped for the NIC, %d invalidated, %d not mapped", mapped,
+                        invalidated, (int) ((end - start) >>> 12) - mapped - invalidated),
+                "an on-demand MR (drivers/infiniband/core/umem_odp.c) pins nothing: a page is DMA mapped when the NIC"
+                        + " faults on it (ib_umem_odp_map_dma_and_lock through hmm_range_fault) and unmapped when an"
+                        + " MMU notifier invalidation covers it (ib_umem_odp_unmap_dma_pages); the rest stays mapped");
+        b.chainView(SimulatedChains.registration(c.machine(), m.mm(), start, end, pages, null, null,
+                org.dmascope.core.chain.DmaDevice.plain(), HmmBackend.ID, new HmmBackend().style(), List.of(step)));
+    }
+
+    private static boolean covered(List<long[]> ranges, long address) {
+        for (long[] r : ranges) {
+            if (address >= r[0] && address < r[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The value {@code mapped}: the mapped runs, "0x...-0x... rw,..." or "none". */

@@ -1,7 +1,5 @@
 package org.dmascope.scenario.steps;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 import org.dmascope.core.chain.AddressChain;
@@ -12,22 +10,14 @@ import org.dmascope.core.chain.UmemRequest;
 import org.dmascope.core.chain.UmemResolver;
 import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
-import org.dmascope.core.memory.PageFlags;
-import org.dmascope.core.memory.PageRuns;
 import org.dmascope.core.memory.PhysicalMemoryMap;
-import org.dmascope.core.memory.RunSink;
-import org.dmascope.core.memory.Vma;
+import org.dmascope.scenario.ChainView;
 import org.dmascope.scenario.ScenarioContext;
 import org.dmascope.scenario.ScenarioException;
 import org.dmascope.scenario.Step;
 import org.dmascope.scenario.StepOutcome;
 import org.dmascope.scenario.Values;
-import org.dmascope.scenario.mm.Folio;
-import org.dmascope.scenario.mm.Machine;
 import org.dmascope.scenario.mm.Mm;
-import org.dmascope.scenario.mm.PageMap;
-import org.dmascope.scenario.mm.Pte;
-import org.dmascope.scenario.mm.SimVma;
 
 /**
  * {@code register_mr PROC ADDR LENGTH [access=...] [max-seg=SIZE]}: what {@code ibv_reg_mr()}
@@ -85,8 +75,8 @@ final class MemoryRegions {
         if (c.backends().isEmpty()) {
             throw s.error("register_mr: no memory backend is installed (org.dmascope.backend.structpage is missing)");
         }
-        PhysicalMemoryMap physical = physical(c.machine());
-        AddressSpace space = addressSpace(mm, physical);
+        PhysicalMemoryMap physical = SimulatedChains.physical(c.machine());
+        AddressSpace space = SimulatedChains.addressSpace(mm, physical);
         DmaDevice dev = DmaDevice.plain();
         String maxSeg = s.optionOrNull("max-seg");
         if (maxSeg != null) {
@@ -99,7 +89,7 @@ final class MemoryRegions {
         } catch (MemoryReadException | IllegalArgumentException e) {
             throw s.error("register_mr: " + e.getMessage());
         }
-        StepOutcome.Builder b = StepOutcome.of(s);
+        StepOutcome.Builder b = StepOutcome.of(s).chainView(ChainView.of(chain, c.backends()));
         String error = chain.error();
         b.rc(error == null ? "0" : "-" + error);
         b.value("backends", String.join(",", chain.backends()));
@@ -123,68 +113,5 @@ final class MemoryRegions {
         long start = address & ~0xfffL;
         long end = (address + length + 0xfff) & ~0xfffL;
         return b.pages(mm.pageRuns(start, end)).build();
-    }
-
-    /** The machine's physical memory as /proc/iomem would list it: RAM, then each device page map. */
-    static PhysicalMemoryMap physical(Machine machine) {
-        List<PhysicalMemoryMap.Range> ranges = new ArrayList<>();
-        ranges.add(new PhysicalMemoryMap.Range(0, 0x10000000L, PhysicalMemoryMap.Kind.SYSTEM_RAM, "System RAM", null,
-                0));
-        int i = 1;
-        for (PageMap m : machine.pageMaps()) {
-            PhysicalMemoryMap.Kind kind = m.type() == PageMap.Type.DEVICE_PRIVATE ? PhysicalMemoryMap.Kind.DEVICE_PRIVATE
-                    : PhysicalMemoryMap.Kind.DEVICE_COHERENT;
-            ranges.add(new PhysicalMemoryMap.Range(m.firstPfn(), m.firstPfn() + m.rangePages(), kind, m.name(), null,
-                    i++));
-        }
-        return PhysicalMemoryMap.of(ranges);
-    }
-
-    /** The process as /proc/PID/maps, smaps and pagemap (with kpageflags) would show it. */
-    static AddressSpace addressSpace(Mm mm, PhysicalMemoryMap physical) {
-        List<Vma> vmas = new ArrayList<>();
-        PageRuns runs = new PageRuns();
-        for (SimVma v : mm.vmas()) {
-            vmas.add(v.toVma());
-            for (long a = v.start(); a < v.end(); a += 4096) {
-                Pte p = mm.pte(a);
-                if (p == null) {
-                    runs.run(a, RunSink.NO_PFN, 1, 0, 12, -1);
-                    continue;
-                }
-                Folio f = p.folio();
-                int shift = p.level() == 18 ? 30 : p.level() == 9 ? 21 : 12;
-                if (p.kind() != Pte.Kind.PRESENT) {
-                    int flags = PageFlags.SWAPPED | (p.kind() == Pte.Kind.DEVICE_PRIVATE ? PageFlags.DEVICE_PRIVATE : 0);
-                    runs.run(a, RunSink.NO_PFN, 1, flags, 12, -1);
-                    continue;
-                }
-                int flags = PageFlags.PRESENT;
-                if (f.mapcount() <= 1 && !f.isZero()) {
-                    flags |= PageFlags.EXCLUSIVE;
-                }
-                if (!f.anon() && !f.isZero() && f.kind() == Folio.Kind.RAM) {
-                    flags |= PageFlags.FILE_OR_SHARED;
-                }
-                if (f.isZero()) {
-                    flags |= PageFlags.ZERO_PAGE;
-                }
-                if (f.hugetlb()) {
-                    flags |= PageFlags.HUGETLB;
-                } else if (p.level() == 9) {
-                    flags |= PageFlags.THP;
-                }
-                if (p.special()) {
-                    flags |= PageFlags.NO_STRUCT_PAGE;
-                }
-                int pgmap = -1;
-                if (f.isZoneDevice()) {
-                    flags |= PageFlags.ZONE_DEVICE;
-                    pgmap = physical.rangeOf(p.pfn()).map(PhysicalMemoryMap.Range::index).orElse(-1);
-                }
-                runs.run(a, p.pfn(), 1, flags, shift, pgmap);
-            }
-        }
-        return new AddressSpace(mm.pid(), mm.name(), vmas, runs, AddressSpace.UNLIMITED, 0, true);
     }
 }

@@ -3,7 +3,12 @@ package org.dmascope.ui.chain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import org.dmascope.core.backend.BackendStyle;
 import org.dmascope.core.chain.AddressChain;
@@ -88,8 +93,47 @@ public final class ChainCanvas extends Canvas {
     private static final RGB SPLIT_RGB = new RGB(0xf5, 0xcf, 0xa8);
     private static final RGB PASS_RGB = new RGB(0xe4, 0xe4, 0xe4);
 
+    /**
+     * An entry of the legend the canvas draws under the columns: a backend's style or a page state
+     * that appears in the chain.
+     *
+     * @param text    what it says
+     * @param rgb     the swatch's colour, 0xRRGGBB
+     * @param fill    the swatch's fill
+     * @param tooltip the longer text shown when hovering it
+     */
+    public record LegendEntry(String text, int rgb, PageStates.Fill fill, String tooltip) {
+    }
+
+    /**
+     * A band of the page-run column as the last paint drew it: one run, or at low zoom several
+     * runs aggregated into a band a few pixels tall, striped in proportion to the pages in each
+     * state.
+     *
+     * @param y0         the top pixel row
+     * @param y1         the bottom pixel row (exclusive)
+     * @param firstRun   the first run
+     * @param endRun     the run after the last
+     * @param pages      pages per state name in the band
+     */
+    public record DrawnBand(int y0, int y1, int firstRun, int endRun, Map<String, Long> pages) {
+    }
+
+    private static final int LEGEND_ROW = 18;
+    // The narrowest stripe a state gets in a band of several runs, at least a fifth of the column.
+    private static final int MIN_STRIPE = 12;
+    // Runs thinner than this many pixel rows are gathered into bands this tall.
+    private static final int BAND = 5;
+    private static final int SWATCH_W = 18;
+
     private @Nullable AddressChain chain;
     private List<BackendStyle> vmaStyles = List.of();
+    private @Nullable PageStates states;
+    private String title = "";
+    private List<LegendEntry> legend = List.of();
+    private final List<Rectangle> legendBoxes = new ArrayList<>();
+    private int legendHeight;
+    private final List<DrawnBand> drawnBands = new ArrayList<>();
     // Byte offsets of each item's start, per column, plus the end.
     private long[][] starts = new long[Column.values().length][];
     private long total;
@@ -114,11 +158,23 @@ public final class ChainCanvas extends Canvas {
 
     /** Shows a chain (null: nothing); {@code styles} gives each VMA's backend style, in order. */
     public void setChain(@Nullable AddressChain value, List<BackendStyle> styles) {
+        setChain(value, styles, "");
+    }
+
+    /**
+     * Shows a chain (null: nothing) with a title saying where it comes from ("live pid 1234",
+     * "scenario migrate, step line 9"); {@code styles} gives each VMA's backend style, in order.
+     */
+    public void setChain(@Nullable AddressChain value, List<BackendStyle> styles, String source) {
         checkWidget();
         chain = value;
         vmaStyles = List.copyOf(styles);
+        title = source;
         starts = new long[Column.values().length][];
         total = 0;
+        states = value == null ? null : new PageStates(value, vmaStyles);
+        legend = value == null ? List.of() : buildLegend(value, vmaStyles, states);
+        drawnBands.clear();
         if (value != null) {
             layoutColumns(value);
         }
@@ -130,6 +186,32 @@ public final class ChainCanvas extends Canvas {
     /** The chain shown. */
     public @Nullable AddressChain chain() {
         return chain;
+    }
+
+    /** Where the chain shown comes from, as given to {@link #setChain(AddressChain, List, String)}. */
+    public String source() {
+        return title;
+    }
+
+    /** The legend drawn under the columns: each backend's style, then each page state that appears. */
+    public List<LegendEntry> legend() {
+        return legend;
+    }
+
+    /** The page states of the chain shown, null when none. */
+    public @Nullable PageStates pageStates() {
+        return states;
+    }
+
+    /** The state names of page run i: its kind first, then its backend's states. */
+    public List<String> runStates(int run) {
+        PageStates p = states;
+        return p == null ? List.of() : p.namesOf(run);
+    }
+
+    /** The bands of the page-run column as the last paint drew them, top to bottom. */
+    public List<DrawnBand> drawnBands() {
+        return List.copyOf(drawnBands);
     }
 
     /** Adds a click listener. */
@@ -205,12 +287,171 @@ public final class ChainCanvas extends Canvas {
         }
     }
 
+    private static List<LegendEntry> buildLegend(AddressChain c, List<BackendStyle> styles, @Nullable PageStates p) {
+        List<LegendEntry> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < styles.size(); i++) {
+            BackendStyle st = styles.get(i);
+            String id = i < c.backends().size() ? c.backends().get(i) : "";
+            if (seen.add("backend:" + st.label())) {
+                out.add(new LegendEntry(st.label(), st.rgb(), PageStates.Fill.SOLID,
+                        (id.isEmpty() ? "" : "backend " + id + ": ") + st.legend()));
+            }
+        }
+        if (p != null) {
+            for (PageStates.State s : p.states()) {
+                if (seen.add("state:" + s.name())) {
+                    out.add(new LegendEntry(s.name(), s.rgb(), s.fill(), String.format(Locale.ROOT, "%s: %,d pages",
+                            s.name(), p.pagesByState().getOrDefault(s.name(), 0L))));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     private Rectangle columnBox(int col) {
         Rectangle area = getClientArea();
         int n = Column.values().length;
         int width = Math.max(20, (area.width - 2 * MARGIN - (n - 1) * GAP) / n);
         int x = MARGIN + col * (width + GAP);
-        return new Rectangle(x, HEADER, width, Math.max(10, area.height - HEADER - FOOTER));
+        return new Rectangle(x, HEADER, width, Math.max(10, area.height - HEADER - FOOTER - legendHeight));
+    }
+
+    // Lays the legend out in rows above the footer: sets legendHeight and each entry's box.
+    private void layoutLegend(GC gc) {
+        legendBoxes.clear();
+        Rectangle area = getClientArea();
+        if (legend.isEmpty()) {
+            legendHeight = 0;
+            return;
+        }
+        int x = MARGIN + gc.textExtent("Legend:").x + 8;
+        int row = 0;
+        for (LegendEntry e : legend) {
+            int w = SWATCH_W + 4 + gc.textExtent(e.text()).x + 14;
+            if (x + w > area.width - MARGIN && x > MARGIN + 60) {
+                row++;
+                x = MARGIN + gc.textExtent("Legend:").x + 8;
+            }
+            legendBoxes.add(new Rectangle(x, row * LEGEND_ROW, w, LEGEND_ROW));
+            x += w;
+        }
+        legendHeight = (row + 1) * LEGEND_ROW + 6;
+    }
+
+    private void paintLegend(GC gc) {
+        Rectangle area = getClientArea();
+        int top = area.height - FOOTER - legendHeight + 4;
+        gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_LIST_FOREGROUND));
+        gc.drawText("Legend:", MARGIN, top + 2, true);
+        for (int i = 0; i < legend.size(); i++) {
+            LegendEntry e = legend.get(i);
+            Rectangle b = legendBoxes.get(i);
+            Rectangle sw = new Rectangle(b.x, top + b.y + 3, SWATCH_W, LEGEND_ROW - 6);
+            if (e.fill() == PageStates.Fill.MARKER) {
+                fill(gc, sw, 0xffffff, PageStates.Fill.EMPTY);
+                gc.setBackground(new Color(rgb(e.rgb())));
+                gc.fillRectangle(sw.x + sw.width - 6, sw.y, 6, sw.height);
+            } else {
+                fill(gc, sw, e.rgb(), e.fill());
+            }
+            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+            gc.drawRectangle(sw.x, sw.y, sw.width - 1, sw.height - 1);
+            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_LIST_FOREGROUND));
+            gc.drawText(e.text(), b.x + SWATCH_W + 4, top + b.y + 1, true);
+        }
+    }
+
+    /** The legend entry at a point, -1 for none. */
+    private int legendAt(int x, int y) {
+        Rectangle area = getClientArea();
+        int top = area.height - FOOTER - legendHeight + 4;
+        for (int i = 0; i < legendBoxes.size(); i++) {
+            Rectangle b = legendBoxes.get(i);
+            if (x >= b.x && x < b.x + b.width && y >= top + b.y && y < top + b.y + b.height) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The centre of legend entry i as last drawn (for tests posting events), (-1, -1) when not drawn. */
+    public Point legendCentre(int i) {
+        if (i >= legendBoxes.size()) {
+            return new Point(-1, -1);
+        }
+        Rectangle b = legendBoxes.get(i);
+        int top = getClientArea().height - FOOTER - legendHeight + 4;
+        return new Point(b.x + SWATCH_W / 2, top + b.y + b.height / 2);
+    }
+
+    /**
+     * Fills a rectangle in a state's way. Patterns are anchored to the canvas, not to the
+     * rectangle, so that they run on across neighbouring runs.
+     */
+    private void fill(GC gc, Rectangle r, int rgb, PageStates.Fill how) {
+        if (r.width <= 0 || r.height <= 0) {
+            return;
+        }
+        RGB base = rgb(rgb);
+        Rectangle clip = gc.getClipping();
+        Rectangle inside = r.intersection(clip);
+        if (inside.isEmpty()) {
+            return;
+        }
+        switch (how) {
+            case SOLID, MARKER -> {
+                gc.setBackground(new Color(base));
+                gc.fillRectangle(r);
+            }
+            case EMPTY -> {
+                gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
+                gc.fillRectangle(r);
+                gc.setForeground(new Color(new RGB(0xc8, 0xc8, 0xc8)));
+                for (int y = r.y - Math.floorMod(r.y, 6); y < r.y + r.height; y += 6) {
+                    for (int x = r.x - Math.floorMod(r.x, 6) + (y / 6 % 2) * 3; x < r.x + r.width; x += 6) {
+                        if (y >= r.y && x >= r.x) {
+                            gc.drawPoint(x, y);
+                        }
+                    }
+                }
+            }
+            case HATCH, GRID -> {
+                gc.setBackground(new Color(lighten(base, 0.55)));
+                gc.fillRectangle(r);
+                gc.setClipping(inside);
+                gc.setForeground(new Color(darken(base, 0.25)));
+                gc.setLineWidth(how == PageStates.Fill.HATCH ? 2 : 1);
+                int step = how == PageStates.Fill.HATCH ? 7 : 6;
+                int from = r.x + r.y - Math.floorMod(r.x + r.y, step) - step;
+                for (int k = from; k < r.x + r.width + r.y + r.height + step; k += step) {
+                    // x + y = k: bottom-left to top-right.
+                    gc.drawLine(k - r.y, r.y, k - r.y - r.height, r.y + r.height);
+                }
+                if (how == PageStates.Fill.GRID) {
+                    int from2 = r.x - r.y - Math.floorMod(r.x - r.y, step) - step - r.height;
+                    for (int k = from2; k < r.x + r.width + step; k += step) {
+                        // x - y = k: top-left to bottom-right.
+                        gc.drawLine(k + r.y, r.y, k + r.y + r.height, r.y + r.height);
+                    }
+                }
+                gc.setLineWidth(1);
+                gc.setClipping(clip);
+            }
+            case DOTS -> {
+                gc.setBackground(new Color(lighten(base, 0.45)));
+                gc.fillRectangle(r);
+                gc.setBackground(new Color(darken(base, 0.2)));
+                for (int y = r.y - Math.floorMod(r.y, 5); y < r.y + r.height; y += 5) {
+                    for (int x = r.x - Math.floorMod(r.x, 5); x < r.x + r.width; x += 5) {
+                        if (y >= r.y && x >= r.x) {
+                            gc.fillRectangle(x, y, 2, 2);
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalStateException(how.name());
+        }
     }
 
     private int y(long offset, Rectangle box) {
@@ -234,6 +475,7 @@ public final class ChainCanvas extends Canvas {
                     true);
             return;
         }
+        layoutLegend(gc);
         Column[] cols = Column.values();
         for (Column col : cols) {
             Rectangle box = columnBox(col.ordinal());
@@ -250,6 +492,10 @@ public final class ChainCanvas extends Canvas {
                 if (c.error() != null && col.ordinal() > 0 && starts[col.ordinal() - 1] != null) {
                     gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
                     gc.drawText("refused: -" + c.error(), box.x + 4, box.y + 4, true);
+                } else if (c.error() == null && c.pin() == null && col.ordinal() > Column.PAGES.ordinal()) {
+                    gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+                    gc.drawText(col == Column.PHYSICAL ? "no scatter list:\nnot built by this step" : "not mapped for"
+                            + "\nDMA by this step", box.x + 4, box.y + 4, true);
                 }
                 continue;
             }
@@ -258,9 +504,11 @@ public final class ChainCanvas extends Canvas {
                 paintLinks(gc, c, col, s, columnBox(col.ordinal() - 1), box);
             }
         }
+        paintLegend(gc);
         gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
-        String span = String.format(Locale.ROOT, "showing +%#x to +%#x: %s of %s (wheel: zoom, drag: pan, 0: all)",
-                viewFrom, viewTo, Sizes.human(viewTo - viewFrom), Sizes.human(total));
+        String span = String.format(Locale.ROOT, "%sshowing +%#x to +%#x: %s of %s (wheel: zoom, drag: pan, 0: all)",
+                title.isEmpty() ? "" : title + ": ", viewFrom, viewTo, Sizes.human(viewTo - viewFrom),
+                Sizes.human(total));
         gc.drawText(span, MARGIN, area.height - FOOTER + 2, true);
     }
 
@@ -294,6 +542,10 @@ public final class ChainCanvas extends Canvas {
     }
 
     private void paintColumn(GC gc, AddressChain c, Column col, long[] s, Rectangle box) {
+        if (col == Column.PAGES && states != null) {
+            paintPageRuns(gc, c, s, box, states);
+            return;
+        }
         gc.setClipping(box);
         int n = s.length - 1;
         int i = Math.max(0, itemAtOffset(s, Math.max(viewFrom, s[0])));
@@ -331,6 +583,162 @@ public final class ChainCanvas extends Canvas {
         gc.setClipping((Rectangle) null);
         gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
         gc.drawRectangle(box.x, box.y, box.width - 1, box.height - 1);
+    }
+
+    // The page runs, each in its state: a run at least a few pixels tall is drawn alone; thinner
+    // runs are gathered into a band a few pixels tall, striped left to right in proportion to the
+    // pages of each state in it (so a device-private or invalidated page among thousands still
+    // shows), with the backend's state markers in proportion at the right edge.
+    private void paintPageRuns(GC gc, AddressChain c, long[] s, Rectangle box, PageStates p) {
+        drawnBands.clear();
+        gc.setClipping(box);
+        int n = s.length - 1;
+        boolean markers = p.states().stream().anyMatch(st -> st.fill() == PageStates.Fill.MARKER);
+        int markerW = markers ? Math.max(8, box.width / 7) : 0;
+        int mainW = box.width - markerW;
+        double pixelsPerPage = (double) PAGE * box.height / (viewTo - viewFrom);
+        long at = Math.max(viewFrom, s[0]);
+        int i = Math.max(0, itemAtOffset(s, at));
+        while (i < n && at < viewTo) {
+            int y0 = y(at, box);
+            int j = i + 1;
+            long end = s[j];
+            // Pages of a run the band takes only in part (its head), -1 for none.
+            int partRun = -1;
+            long partPages = 0;
+            if (y(end, box) - y0 < BAND && i < n - 1) {
+                // Thin: gather what the next few pixel rows hold, the head of a long run included.
+                long bandEnd = Math.min(s[n], Math.max(end, offsetAt(y0 + BAND, box) & -PAGE));
+                int k = bandEnd >= s[n] ? n : itemAtOffset(s, bandEnd);
+                j = Math.max(i + 1, k < 0 ? n : k);
+                end = s[j];
+                if (j < n && bandEnd > s[j]) {
+                    partRun = j;
+                    partPages = (bandEnd - s[j]) / PAGE;
+                    end = bandEnd;
+                }
+            }
+            int y1 = Math.max(y0 + 1, y(end, box));
+            Map<PageStates.State, Long> counts = new LinkedHashMap<>(p.pages(i, j));
+            if (partRun >= 0) {
+                counts.merge(p.kindOf(partRun), partPages, Long::sum);
+                for (PageStates.State m : p.markersOf(partRun)) {
+                    counts.merge(m, partPages, Long::sum);
+                }
+            }
+            if (at > s[i]) {
+                // The band starts inside run i (the rest of a run a band before took the head of).
+                long skip = (at - s[i]) / PAGE;
+                counts.merge(p.kindOf(i), -skip, Long::sum);
+                for (PageStates.State m : p.markersOf(i)) {
+                    counts.merge(m, -skip, Long::sum);
+                }
+                counts.values().removeIf(v -> v <= 0);
+            }
+            long kindPages = 0;
+            long allPages = (end - at) / PAGE;
+            for (Map.Entry<PageStates.State, Long> e : counts.entrySet()) {
+                if (e.getKey().fill() != PageStates.Fill.MARKER) {
+                    kindPages += e.getValue();
+                }
+            }
+            boolean single = j == i + 1 && partRun < 0;
+            // Kinds, left to right in proportion; in a band of several runs every state keeps a
+            // stripe wide enough to see, taken from the state with the most pages.
+            List<PageStates.State> kinds = new ArrayList<>();
+            List<Integer> widths = new ArrayList<>();
+            int widest = -1;
+            int sum = 0;
+            for (Map.Entry<PageStates.State, Long> e : counts.entrySet()) {
+                if (e.getKey().fill() == PageStates.Fill.MARKER) {
+                    continue;
+                }
+                int w = (int) Math.round((double) mainW * e.getValue() / Math.max(1, kindPages));
+                if (!single) {
+                    w = Math.max(w, Math.max(MIN_STRIPE, mainW / 5));
+                }
+                if (widest < 0 || e.getValue() > counts.get(kinds.get(widest))) {
+                    widest = kinds.size();
+                }
+                kinds.add(e.getKey());
+                widths.add(w);
+                sum += w;
+            }
+            if (widest >= 0) {
+                widths.set(widest, Math.max(1, widths.get(widest) + mainW - sum));
+            }
+            List<PageStates.State> runMarkers = single ? p.markersOf(i) : List.of();
+            int x = box.x;
+            for (int k = 0; k < kinds.size(); k++) {
+                PageStates.State st = kinds.get(k);
+                int w = k == kinds.size() - 1 ? box.x + mainW - x : Math.min(widths.get(k), box.x + mainW - x);
+                Rectangle r = new Rectangle(x, y0, w, y1 - y0);
+                if (y1 - y0 < 6 && st.fill() != PageStates.Fill.SOLID && st.fill() != PageStates.Fill.EMPTY) {
+                    // Too thin for a pattern: the pattern's dark colour, solid.
+                    fill(gc, r, rgbInt(darken(rgb(st.rgb()), 0.3)), PageStates.Fill.SOLID);
+                } else if (st.fill() == PageStates.Fill.EMPTY && !runMarkers.isEmpty()) {
+                    // Not present, in a backend state (an invalidated range): tinted by the state.
+                    fill(gc, r, PageStates.lighten(runMarkers.get(0).rgb(), 0.82), PageStates.Fill.SOLID);
+                } else {
+                    fill(gc, r, st.rgb(), st.fill());
+                }
+                x += w;
+            }
+            // Markers at the right edge, each its share of the band's pages.
+            if (markers) {
+                fill(gc, new Rectangle(box.x + mainW, y0, markerW, y1 - y0), 0xffffff, PageStates.Fill.SOLID);
+                int mx = box.x + mainW;
+                for (Map.Entry<PageStates.State, Long> e : counts.entrySet()) {
+                    PageStates.State st = e.getKey();
+                    if (st.fill() != PageStates.Fill.MARKER) {
+                        continue;
+                    }
+                    int w = Math.max(2, (int) Math.round((double) markerW * e.getValue() / Math.max(1, allPages)));
+                    fill(gc, new Rectangle(mx, y0, Math.min(w, box.x + box.width - mx), y1 - y0), st.rgb(),
+                            PageStates.Fill.SOLID);
+                    mx += w;
+                }
+                gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_GRAY));
+                gc.drawLine(box.x + mainW, y0, box.x + mainW, y1);
+            }
+            if (single && pixelsPerPage >= 6) {
+                paintPages(gc, c, Column.PAGES, s, i, box, pixelsPerPage >= 18);
+            }
+            gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+            if (at == s[i] && single) {
+                gc.drawLine(box.x, y0, box.x + box.width - 1, y0);
+            }
+            if (single && y1 - y0 >= 18) {
+                // Inside the run only, so that a neighbouring thin band stays visible.
+                gc.setClipping(new Rectangle(box.x, y0, mainW, y1 - y0).intersection(box));
+                gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
+                String label = shortLabel(c, Column.PAGES, i) + "  " + String.join(", ", shortNames(p.namesOf(i)));
+                String shown = label;
+                while (gc.textExtent(shown).x > mainW - 6 && shown.length() > 3) {
+                    shown = shown.substring(0, shown.length() - 2);
+                }
+                gc.drawText(shown.equals(label) ? label : shown + "…", box.x + 3, Math.max(box.y, y0) + 2, true);
+                gc.setClipping(box);
+            }
+            Map<String, Long> named = new LinkedHashMap<>();
+            counts.forEach((st, v) -> named.merge(st.name(), v, Long::sum));
+            drawnBands.add(new DrawnBand(y0, y1, i, partRun >= 0 ? j + 1 : j, Collections.unmodifiableMap(named)));
+            at = end;
+            i = j;
+        }
+        gc.setClipping((Rectangle) null);
+        gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+        gc.drawRectangle(box.x, box.y, box.width - 1, box.height - 1);
+    }
+
+    // A state's name up to its first " (" or ": " detail, for labels inside runs.
+    private static List<String> shortNames(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            int cut = n.indexOf(" (");
+            out.add(cut > 0 ? n.substring(0, cut) : n);
+        }
+        return out;
     }
 
     // Single pages inside an item: a dotted line at each page boundary and, when there is room,
@@ -491,7 +899,8 @@ public final class ChainCanvas extends Canvas {
             case VMAS -> c.vmas().get(i).permissions() + " " + c.vmas().get(i).describe();
             case PAGES -> {
                 PageRuns p = c.pages();
-                yield p == null ? "" : (p.pfn(i) == RunSink.NO_PFN ? "PFN ?" : String.format(Locale.ROOT, "PFN %#x",
+                yield p == null ? "" : (p.pfn(i) == RunSink.NO_PFN ? (p.flags(i) & PageFlags.PRESENT) == 0 ? "no PFN"
+                        : "PFN ?" : String.format(Locale.ROOT, "PFN %#x",
                         p.pfn(i))) + String.format(Locale.ROOT, " ×%,d", p.pages(i));
             }
             case PHYSICAL -> {
@@ -522,9 +931,10 @@ public final class ChainCanvas extends Canvas {
                         ? "  [" + c.backends().get(i) + "]" : "");
             case PAGES: {
                 PageRuns p = c.pages();
-                return p == null ? "" : String.format(Locale.ROOT, "%#x: %s × %,d pages of %s, %s", p.vaddr(i),
-                        p.pfn(i) == RunSink.NO_PFN ? "PFN not known" : String.format(Locale.ROOT, "PFN %#x", p.pfn(i)),
-                        p.pages(i), Sizes.human(1L << p.pageShift(i)), PageFlags.describe(p.flags(i)));
+                return p == null ? "" : String.format(Locale.ROOT, "%#x: %s × %,d pages of %s: %s [%s]", p.vaddr(i),
+                        p.pfn(i) == RunSink.NO_PFN ? "no PFN" : String.format(Locale.ROOT, "PFN %#x", p.pfn(i)),
+                        p.pages(i), Sizes.human(1L << p.pageShift(i)), String.join("; ", runStates(i)),
+                        PageFlags.describe(p.flags(i)));
             }
             case PHYSICAL: {
                 ScatterList sg = c.sg();
@@ -565,7 +975,8 @@ public final class ChainCanvas extends Canvas {
                     }
                 }
                 int flags = p == null ? 0 : p.flags(i);
-                String state = (flags & PageFlags.PFN_UNKNOWN) != 0
+                String state = c.pin() == null ? stateRule(flags)
+                        : (flags & PageFlags.PFN_UNKNOWN) != 0
                         ? "a new page the kernel allocates at pin time (faulted in, copied on write or migrated):"
                                 + " its PFN is known only then"
                         : (flags & PageFlags.PFN_HIDDEN) != 0 ? "present, PFN hidden (no CAP_SYS_ADMIN)"
@@ -592,6 +1003,21 @@ public final class ChainCanvas extends Canvas {
             default:
                 return segmentRule(c, i);
         }
+    }
+
+    // What a run's state means when no pinning made it (a page table, an ODP or peer registration).
+    private static String stateRule(int flags) {
+        return switch (PageStates.kind(flags, (flags & PageFlags.PRESENT) != 0 ? 0 : RunSink.NO_PFN)) {
+            case ERROR -> "an error entry: the walk could not resolve the page";
+            case DEVICE_PRIVATE -> "a device-private entry (is_device_private_entry): the page lives in device memory"
+                    + " the CPU cannot address; a CPU fault migrates it back (migrate_to_ram)";
+            case NO_STRUCT_PAGE -> "a PFN with no struct page behind it (VM_IO | VM_PFNMAP, a BAR): GUP refuses it,"
+                    + " only the owner's driver hands it out";
+            case ZONE_DEVICE -> "a ZONE_DEVICE page (device-coherent or P2PDMA): a struct page in a dev_pagemap";
+            case SWAPPED -> "a swap entry: no PFN";
+            case NOT_PRESENT -> "not mapped: no PFN";
+            default -> "mapped as the table holds it";
+        };
     }
 
     private String sgRule(AddressChain c, int i) {
@@ -696,6 +1122,10 @@ public final class ChainCanvas extends Canvas {
         if (c == null) {
             return null;
         }
+        int entry = legendAt(x, y);
+        if (entry >= 0) {
+            return legend.get(entry).tooltip();
+        }
         Column link = linkAt(x);
         if (link != null) {
             int i = itemAt(link, columnBox(link.ordinal()).x, y);
@@ -738,7 +1168,8 @@ public final class ChainCanvas extends Canvas {
         for (Column col : Column.values()) {
             int i = itemAt(col, e.x, e.y);
             if (i >= 0) {
-                ChainItem item = new ChainItem(c, col, i, label(col, i), rule(col, i));
+                ChainItem item = new ChainItem(c, col, i, label(col, i), rule(col, i),
+                        col == Column.PAGES ? runStates(i) : List.of(), title);
                 listeners.forEach(l -> l.clicked(item));
                 return;
             }
@@ -779,6 +1210,10 @@ public final class ChainCanvas extends Canvas {
 
     private static RGB rgb(int v) {
         return new RGB(v >> 16 & 0xff, v >> 8 & 0xff, v & 0xff);
+    }
+
+    private static int rgbInt(RGB c) {
+        return c.red << 16 | c.green << 8 | c.blue;
     }
 
     private static RGB lighten(RGB c, double f) {

@@ -21,10 +21,16 @@ final class ChainItemPropertySource extends RowPropertySource {
         rows.add(row("General", "Column", item.column().title()));
         rows.add(row("General", "Index", Integer.toString(item.index())));
         rows.add(row("General", "Item", item.label()));
+        for (String state : item.states()) {
+            rows.add(row("Page states", "State " + (item.states().indexOf(state) + 1), state));
+        }
         if (!item.rule().isEmpty()) {
             rows.add(row("Rule", "Made by", item.rule()));
         }
         AddressChain c = item.chain();
+        if (!item.source().isEmpty()) {
+            rows.add(row("Chain", "Shown", item.source()));
+        }
         rows.add(row("Chain", "Process", c.request().space().pid() + " (" + c.request().space().command() + ")"));
         rows.add(row("Chain", "Range", String.format(Locale.ROOT, "%#x + %s", c.request().address(),
                 Sizes.human(c.request().length()))));

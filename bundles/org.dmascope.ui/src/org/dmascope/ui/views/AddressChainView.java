@@ -33,6 +33,8 @@ import org.dmascope.core.peer.KernelP2pEngine;
 import org.dmascope.core.peer.KernelRules;
 import org.dmascope.core.topology.PciFunction;
 import org.dmascope.core.topology.PciTopology;
+import org.dmascope.scenario.ChainView;
+import org.dmascope.scenario.StepOutcome;
 import org.dmascope.sources.DmaDevices;
 import org.dmascope.sources.MemoryBackends;
 import org.dmascope.sources.proc.LiveProcess;
@@ -70,6 +72,10 @@ import org.eclipse.swt.widgets.Text;
  * pointer, from the VMAs through the pinned pages and the scatter list to the DMA segments and
  * the MR's page size, drawn stage by stage and listed with the kernel rule of every step.
  * Opens on a buffer of the workbench's own Java heap, so that it shows a real chain at once.
+ *
+ * <p>It also shows chains computed elsewhere ({@link #showChain}): the chains a scenario's steps
+ * built ({@link #showScenario}, File > Open Scenario...), one step at a time, chosen in a list. The
+ * line under the form always says which chain is shown: "live pid N" or "scenario X, step line N".
  */
 public final class AddressChainView extends OrderedPropertiesView {
 
@@ -96,6 +102,8 @@ public final class AddressChainView extends OrderedPropertiesView {
     private Combo accessCombo;
     private Button resolveButton;
     private Label message;
+    private Label shown;
+    private Combo scenarioSteps;
     private ChainCanvas canvas;
     private CTabFolder tabs;
     private Table steps;
@@ -107,6 +115,8 @@ public final class AddressChainView extends OrderedPropertiesView {
     private final SimpleSelectionProvider selectionProvider = new SimpleSelectionProvider();
     private @Nullable AddressChain chain;
     private @Nullable Job job;
+    private String scenarioName = "";
+    private final List<StepOutcome> scenarioOutcomes = new ArrayList<>();
     private final TopologySession.Listener topologyListener = new TopologySession.Listener() {
         @Override
         public void topologyChanged(TopologySnapshot snapshot) {
@@ -166,6 +176,26 @@ public final class AddressChainView extends OrderedPropertiesView {
         resolveButton.setText("Resolve");
         resolveButton.setData(TopologyView.WIDGET_KEY, "chain.resolve");
         resolveButton.addListener(SWT.Selection, e -> resolve());
+
+        Composite source = new Composite(top, SWT.NONE);
+        GridLayout sourceLayout = new GridLayout(3, false);
+        sourceLayout.marginWidth = 0;
+        sourceLayout.marginHeight = 0;
+        source.setLayout(sourceLayout);
+        source.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 8, 1));
+        shown = new Label(source, SWT.NONE);
+        shown.setData(TopologyView.WIDGET_KEY, "chain.shown");
+        shown.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        new Label(source, SWT.NONE).setText("Scenario step:");
+        scenarioSteps = new Combo(source, SWT.READ_ONLY);
+        scenarioSteps.setData(TopologyView.WIDGET_KEY, "chain.scenarioSteps");
+        scenarioSteps.setLayoutData(new GridData(420, SWT.DEFAULT));
+        scenarioSteps.setToolTipText("The steps of the open scenario that built an address chain (File > Open"
+                + " Scenario...): choose one to show its chain");
+        scenarioSteps.setItems("(no scenario open: File > Open Scenario...)");
+        scenarioSteps.select(0);
+        scenarioSteps.setEnabled(false);
+        scenarioSteps.addListener(SWT.Selection, e -> showScenarioStep(scenarioSteps.getSelectionIndex()));
 
         message = new Label(top, SWT.WRAP);
         message.setData(TopologyView.WIDGET_KEY, "chain.message");
@@ -440,8 +470,136 @@ public final class AddressChainView extends OrderedPropertiesView {
             message(o.problem() + (chain != null ? " The chain shown is the previous one." : ""), true);
             return;
         }
+        String source = String.format(Locale.ROOT, "live pid %d (%s)", c.request().space().pid(),
+                c.request().space().command());
+        display(c, o.styles(), source);
+        StringBuilder text = new StringBuilder();
+        if (c.error() != null) {
+            text.append("Refused: -").append(c.error()).append(": ").append(c.lastWhy());
+        } else {
+            text.append(summary(c));
+        }
+        if (c.pages() == null && c.pin() != null) {
+            text.append(String.format(Locale.ROOT, "\nAbove %s the view keeps no page runs%s; the DMA segments are all"
+                    + " here.", Sizes.human(KEEP_LIMIT), c.sg() == null ? " and no CPU scatter-list entries" : ""));
+        }
+        if (o.pfnsHidden()) {
+            text.append("\nPFNs hidden: pagemap shows PFN 0 without CAP_SYS_ADMIN; VMAs and presence are real, physical"
+                    + " and DMA addresses are not known.");
+        }
+        for (String note : o.notes()) {
+            text.append("\n").append(note);
+        }
+        message(text.toString(), c.error() != null);
+    }
+
+    /**
+     * Shows a chain computed elsewhere (a scenario step, a simulator), in place of the live one.
+     * A live resolution still running is cancelled, so that it does not replace this chain.
+     *
+     * @param c      the chain
+     * @param styles the style of each of its VMAs' backends, in the order of {@link AddressChain#vmas()}
+     * @param title  what the chain is, shown above it and in Properties ("scenario migrate, step line 9")
+     * @throws IllegalArgumentException when there is not one style per VMA
+     */
+    public void showChain(AddressChain c, List<BackendStyle> styles, String title) {
+        if (styles.size() != c.vmas().size()) {
+            throw new IllegalArgumentException(styles.size() + " styles for " + c.vmas().size() + " VMAs");
+        }
+        Job running = job;
+        if (running != null) {
+            running.cancel();
+            job = null;
+        }
+        display(c, styles, title);
+        StringBuilder text = new StringBuilder(title).append(": ");
+        if (c.error() != null) {
+            text.append("refused: -").append(c.error()).append(": ").append(c.lastWhy());
+        } else if (c.pin() != null) {
+            text.append(summary(c));
+        } else {
+            PageRuns runs = c.pages();
+            text.append(String.format(Locale.ROOT, "%,d pages in %,d runs, nothing pinned", runs == null ? 0
+                    : runs.totalPages(), runs == null ? 0 : runs.size()));
+            if (c.dma() != null) {
+                text.append(String.format(Locale.ROOT, "; %,d DMA segments", c.dma().size()));
+            }
+            text.append('.');
+            for (ChainStep st : c.steps()) {
+                text.append("\n").append(st.step()).append(": ").append(st.why());
+            }
+        }
+        message(text.toString(), c.error() != null);
+    }
+
+    /**
+     * Shows the chains a scenario's steps built: the list offers every step that built one, and
+     * the last of them is shown. Steps without a chain are left out of the list.
+     *
+     * @param name     the scenario's name, as the view names it
+     * @param outcomes the outcomes of its steps, in order
+     * @return how many steps built a chain (none: the view keeps the chain it shows, and says so)
+     */
+    public int showScenario(String name, List<StepOutcome> outcomes) {
+        scenarioName = name;
+        scenarioOutcomes.clear();
+        for (StepOutcome o : outcomes) {
+            if (o.chainView() != null) {
+                scenarioOutcomes.add(o);
+            }
+        }
+        scenarioSteps.removeAll();
+        if (scenarioOutcomes.isEmpty()) {
+            scenarioSteps.add("(no step of scenario " + name + " built a chain)");
+            scenarioSteps.select(0);
+            scenarioSteps.setEnabled(false);
+            message("No step of scenario " + name + " built an address chain (register_mr, dmirror, hmm_range_fault,"
+                    + " odp and gpu reg_mr steps do).", true);
+            return 0;
+        }
+        for (StepOutcome o : scenarioOutcomes) {
+            scenarioSteps.add(String.format(Locale.ROOT, "line %d: %s  →  %s", o.line(), o.text(), o.rc()));
+        }
+        scenarioSteps.setEnabled(true);
+        scenarioSteps.select(scenarioOutcomes.size() - 1);
+        scenarioSteps.getParent().layout(true, true);
+        showScenarioStep(scenarioOutcomes.size() - 1);
+        return scenarioOutcomes.size();
+    }
+
+    /** The steps of the open scenario that built a chain, as the list shows them. */
+    public List<String> scenarioSteps() {
+        return scenarioOutcomes.isEmpty() ? List.of() : List.of(scenarioSteps.getItems());
+    }
+
+    /** Shows the chain of the i-th step of {@link #scenarioSteps()}, as choosing it in the list does. */
+    public void selectScenarioStep(int index) {
+        scenarioSteps.select(index);
+        showScenarioStep(index);
+    }
+
+    private void showScenarioStep(int index) {
+        if (index < 0 || index >= scenarioOutcomes.size()) {
+            return;
+        }
+        StepOutcome o = scenarioOutcomes.get(index);
+        ChainView v = o.chainView();
+        if (v != null) {
+            showChain(v.chain(), v.styles(), String.format(Locale.ROOT, "scenario %s, step line %d (%s)",
+                    scenarioName, o.line(), o.text()));
+        }
+    }
+
+    /** What the view says of the chain shown: "live pid N (comm)" or "scenario X, step line N (...)". */
+    public String shownTitle() {
+        return canvas.source();
+    }
+
+    private void display(AddressChain c, List<BackendStyle> styles, String source) {
         chain = c;
-        canvas.setChain(c, o.styles());
+        canvas.setChain(c, styles, source);
+        shown.setText("Shown: " + source);
+        shown.getParent().layout(true, true);
         steps.removeAll();
         int n = 1;
         for (ChainStep s : c.steps()) {
@@ -464,27 +622,9 @@ public final class AddressChainView extends OrderedPropertiesView {
         }
         histogram.setSizes(lengths, lengths.length, String.format(Locale.ROOT, "%,d scatter-gather entries by size (%s)",
                 lengths.length, c.request().device().iommu() ? "through the IOMMU" : "dma-direct"));
-        StringBuilder text = new StringBuilder();
-        if (c.error() != null) {
-            text.append("Refused: -").append(c.error()).append(": ").append(c.lastWhy());
-        } else {
-            text.append(summary(c));
-        }
-        if (c.pages() == null && c.pin() != null) {
-            text.append(String.format(Locale.ROOT, "\nAbove %s the view keeps no page runs%s; the DMA segments are all"
-                    + " here.", Sizes.human(KEEP_LIMIT), c.sg() == null ? " and no CPU scatter-list entries" : ""));
-        }
-        if (o.pfnsHidden()) {
-            text.append("\nPFNs hidden: pagemap shows PFN 0 without CAP_SYS_ADMIN; VMAs and presence are real, physical"
-                    + " and DMA addresses are not known.");
-        }
-        for (String note : o.notes()) {
-            text.append("\n").append(note);
-        }
-        message(text.toString(), c.error() != null);
-        setContentDescription(String.format(Locale.ROOT, "Process %d (%s), %#x + %s, %s", c.request().space().pid(),
-                c.request().space().command(), c.request().address(), Sizes.human(c.request().length()),
-                c.request().device().describe()));
+        setContentDescription(String.format(Locale.ROOT, "%s: process %d (%s), %#x + %s, %s", source,
+                c.request().space().pid(), c.request().space().command(), c.request().address(),
+                Sizes.human(c.request().length()), c.request().device().describe()));
     }
 
     private static String summary(AddressChain c) {
@@ -515,7 +655,7 @@ public final class AddressChainView extends OrderedPropertiesView {
         item.setText(new String[] {String.format(Locale.ROOT, "%#x", p.vaddr(i)),
             p.pfn(i) == RunSink.NO_PFN ? "-" : String.format(Locale.ROOT, "%#x", p.pfn(i)),
             String.format(Locale.ROOT, "%,d", p.pages(i)), Sizes.human(1L << p.pageShift(i)),
-            PageFlags.describe(p.flags(i))});
+            String.join("; ", canvas.runStates(i)) + "  [" + PageFlags.describe(p.flags(i)) + "]"});
     }
 
     private void fillSg(TableItem item) {
