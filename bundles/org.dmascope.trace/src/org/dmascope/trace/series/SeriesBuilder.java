@@ -87,6 +87,7 @@ public final class SeriesBuilder {
     private final long to;
     private final int buckets;
     private final long pgszBitmap;
+    /** The mappings of each process, for {@link #backendOf}: only VMA and process events are applied. */
     private final TraceState state = new TraceState();
 
     private final Map<String, Level> mapped = new LinkedHashMap<>();
@@ -272,7 +273,13 @@ public final class SeriesBuilder {
                 // other kinds feed no series; the state below still follows the mappings
             }
         }
-        state.apply(e);
+        switch (e.type()) {
+            // only the mappings are looked up (backendOf): the rest of the state is not kept
+            case VMA_MAP, VMA_UNMAP, VMA_PROTECT, PROCESS_START, PROCESS_EXIT -> state.apply(e);
+            default -> {
+                // nothing of the mappings changes
+            }
+        }
         return true;
     }
 

@@ -78,8 +78,7 @@ final class Formats {
                 if (value == 0) {
                     return "0";
                 }
-                String number = v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
-                        : String.format(Locale.ROOT, "%.3g", v);
+                String number = number(v);
                 return (value < 0 ? "-" : "") + number + (p == 0 ? " /s" : prefixes[p] + "/s");
             }
         };
@@ -97,7 +96,19 @@ final class Formats {
             v /= 1024;
             u++;
         }
-        String number = v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
+        String number = number(v);
         return (value < 0 ? "-" : "") + number + " " + units[u];
+    }
+
+    /** Up to three significant digits, no trailing zeros: "4", "1.5", "2.25", "1000". */
+    private static String number(double v) {
+        if (v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        String s = String.format(Locale.ROOT, "%.3g", v);
+        if (s.indexOf('.') >= 0 && s.indexOf('e') < 0) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s;
     }
 }

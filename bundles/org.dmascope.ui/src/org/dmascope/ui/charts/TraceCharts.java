@@ -89,7 +89,7 @@ public final class TraceCharts {
             Map.entry(SeriesBuilder.UNKNOWN, new Color(0x8e, 0x5c, 0xa8)),
             Map.entry(TraceSeries.MMU_NOTIFIER, new Color(0xe0, 0x8a, 0x1e)),
             Map.entry(TraceSeries.FREE_CALLBACK, new Color(0x4c, 0x9a, 0x2a)),
-            Map.entry(TraceSeries.MR_INVALIDATED, new Color(0xb0, 0x30, 0x60)),
+            Map.entry(TraceSeries.MR_INVALIDATED, new Color(0x8e, 0x5c, 0xa8)),
             Map.entry(TraceSeries.MOVE_NOTIFY, new Color(0x3a, 0x6e, 0xa5)),
             Map.entry(TraceSeries.DMA_MAP_SG, new Color(0x3a, 0x6e, 0xa5)),
             Map.entry(TraceSeries.GET_PAGES, new Color(0x4c, 0x9a, 0x2a)));
