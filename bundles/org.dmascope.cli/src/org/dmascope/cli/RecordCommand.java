@@ -39,9 +39,13 @@ import picocli.CommandLine.Spec;
                 + "the workbench, 'trace' commands and 'dmascope OUT.dmatrace' open it.",
             "--scenario plays a scenario file (docs/scenario.md), or a built-in one (builtin:1 to builtin:4, or "
                     + "builtin:ID), as fast as possible on the simulator; the events carry the scenario's simulated "
-                    + "time (its wait and pace lines), so the recording looks as the scenario plays in real time."},
+                    + "time (its wait and pace lines), so the recording looks as the scenario plays in real time.",
+            "--pid samples a running process's maps and pagemap (and the sysfs topology) at --rate HZ and records the "
+                    + "changes (VMAs mapped, unmapped or changed; pages faulted in, unmapped or moved) until --duration "
+                    + "has passed, the process exits, or Ctrl-C (the file stays readable)."},
         footer = {"", "Exit status: 0 when the recording is written, 2 for bad input (a scenario that cannot be read or "
-                + "run as written, with its file and line; what was recorded before such a step stays in OUT)."})
+                + "run as written, with its file and line; what was recorded before such a step stays in OUT; a "
+                + "process that does not exist), 1 when writing fails while recording a process."})
 final class RecordCommand implements Callable<Integer> {
 
     /** What is recorded: a live process or a scenario, exactly one. */
@@ -68,6 +72,15 @@ final class RecordCommand implements Callable<Integer> {
                     + " whole); default: the whole scenario.")
     private @Nullable Double duration;
 
+    @Option(names = "--rate", paramLabel = "HZ",
+            description = "For --pid: samples per second (above 0, at most 1000; default 10).")
+    private @Nullable Double rate;
+
+    @Option(names = "--tracefs", paramLabel = "off|read|enable",
+            description = "For --pid: also record tracefs's iommu and dma events: off (default), read (what is enabled"
+                    + " already), enable (enable them for the recording and restore after).")
+    private String tracefs = "off";
+
     @Parameters(index = "0", paramLabel = "OUT.dmatrace", description = "The trace store file to write.")
     private Path out = Path.of("");
 
@@ -86,6 +99,9 @@ final class RecordCommand implements Callable<Integer> {
             throw new InputException(out.toString(), null, "is a directory: name the trace file to write");
         }
         Integer pid = source.pid;
+        if (pid == null && (rate != null || !tracefs.equals("off"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --tracefs go with --pid");
+        }
         if (pid != null) {
             return recordPid(pid, d == null ? Double.POSITIVE_INFINITY : d, out);
         }
@@ -101,7 +117,17 @@ final class RecordCommand implements Callable<Integer> {
      * interrupted) into out; returns the exit status.
      */
     int recordPid(int pid, double durationSeconds, Path out) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--pid: live recording is not in this build");
+        LiveRecord.Tracefs mode = switch (tracefs.toLowerCase(java.util.Locale.ROOT)) {
+            case "off" -> LiveRecord.Tracefs.OFF;
+            case "read" -> LiveRecord.Tracefs.READ;
+            case "enable" -> LiveRecord.Tracefs.ENABLE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--tracefs: expected off, read or enable, not '" + tracefs + "'");
+        };
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        int status = LiveRecord.recordPid(pid, durationSeconds, rate, out, spec.commandLine().getOut(), err, mode);
+        err.flush();
+        return status;
     }
 
     private int recordScenario(String name, @Nullable Double durationSeconds, Path target) throws InputException {

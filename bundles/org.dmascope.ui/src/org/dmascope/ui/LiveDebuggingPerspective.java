@@ -1,6 +1,7 @@
 package org.dmascope.ui;
 
 import org.dmascope.ui.views.AddressChainView;
+import org.dmascope.ui.views.ChartsView;
 import org.dmascope.ui.views.EventTableView;
 import org.dmascope.ui.views.LiveControlsView;
 import org.dmascope.ui.views.PeerMatrixView;
@@ -22,9 +23,6 @@ public final class LiveDebuggingPerspective implements IPerspectiveFactory {
     /** Perspective ID. */
     public static final String ID = "org.dmascope.ui.perspectives.liveDebugging";
 
-    /** The Charts view's ID. */
-    public static final String CHARTS_VIEW_ID = "org.dmascope.ui.views.charts";
-
     @Override
     public void createInitialLayout(IPageLayout layout) {
         layout.setEditorAreaVisible(false);
@@ -39,7 +37,7 @@ public final class LiveDebuggingPerspective implements IPerspectiveFactory {
         IFolderLayout below = layout.createFolder("liveBelow", IPageLayout.BOTTOM, 0.58f, AddressChainView.ID);
         below.addView(TimelineView.ID);
         below.addView(EventTableView.ID);
-        below.addPlaceholder(CHARTS_VIEW_ID);
+        below.addView(ChartsView.ID);
         below.addPlaceholder(TopologyPerspective.PROGRESS_VIEW_ID);
         layout.addShowViewShortcut(LiveControlsView.ID);
         layout.addShowViewShortcut(AddressChainView.ID);
@@ -48,6 +46,7 @@ public final class LiveDebuggingPerspective implements IPerspectiveFactory {
         layout.addShowViewShortcut(TopologyView.ID);
         layout.addShowViewShortcut(PeerMatrixView.ID);
         layout.addShowViewShortcut(TraceStateView.ID);
+        layout.addShowViewShortcut(ChartsView.ID);
         layout.addPerspectiveShortcut(ID);
         layout.addPerspectiveShortcut(TraceInspectionPerspective.ID);
         layout.addPerspectiveShortcut(TopologyPerspective.ID);

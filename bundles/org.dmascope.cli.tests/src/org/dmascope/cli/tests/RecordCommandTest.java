@@ -33,9 +33,9 @@ class RecordCommandTest {
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.err());
         List<TraceEvent> events = read(out);
-        assertEquals(List.of("process_start", "vma_map", "mr_register", "gpudirect_free_callback", "mr_deregister"),
-                events.stream().map(e -> e.type().id()).toList());
-        TraceEvent callback = events.get(3);
+        assertEquals(List.of("topology_snapshot", "process_start", "vma_map", "mr_register", "gpudirect_free_callback",
+                "mr_deregister"), events.stream().map(e -> e.type().id()).toList());
+        TraceEvent callback = events.get(4);
         try (TraceReader reader = TraceReader.open(out)) {
             TraceState after = reader.stateAt(callback.ts());
             assertEquals(1, after.memoryRegions().size());
@@ -44,7 +44,7 @@ class RecordCommandTest {
         }
         long last = events.get(events.size() - 1).ts();
         assertTrue(last > 3_000_000_000L, "simulated time: the scenario's waits and pace, " + last);
-        assertEquals("wrote 5 events, " + r.out().split(" ")[3] + " s of simulated time, to " + out
+        assertEquals("wrote 6 events, " + r.out().split(" ")[3] + " s of simulated time, to " + out
                 + " (scenario builtin-gpudirect-free: 21 of 21 steps)\n", r.out());
     }
 
@@ -109,9 +109,32 @@ class RecordCommandTest {
     }
 
     @Test
-    void pidIsRefusedInThisBuild(@TempDir Path dir) {
-        CliRun r = CliRun.of("record", "--pid", "1", dir.resolve("p.dmatrace").toString());
-        assertEquals(2, r.status());
-        assertTrue(r.err().startsWith("dmascope record: --pid: live recording is not in this build"), r.err());
+    void pidRecordsALiveProcessFromTheCommandLine(@TempDir Path dir) throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path out = dir.resolve("sleep.dmatrace");
+            CliRun r = CliRun.of("record", "--pid", Long.toString(sleeper.pid()), "--duration", "1", "--rate", "20",
+                    out.toString());
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains(out.toString()), r.out());
+            List<String> kinds = new java.util.ArrayList<>();
+            try (TraceReader reader = TraceReader.open(out)) {
+                reader.events().forEachRemaining(e -> kinds.add(e.type().id()));
+            }
+            assertEquals("process_start", kinds.get(0), kinds.toString());
+            assertTrue(kinds.contains("vma_map"), "sleep's mappings: " + kinds);
+        } finally {
+            sleeper.destroy();
+        }
+        CliRun missing = CliRun.of("record", "--pid", "999999999", dir.resolve("none.dmatrace").toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().startsWith("dmascope: --pid 999999999: process 999999999 does not exist"), missing.err());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        CliRun rate = CliRun.of("record", "--scenario", "builtin:1", "--rate", "5", dir.resolve("r.dmatrace").toString());
+        assertEquals(2, rate.status());
+        assertTrue(rate.err().contains("--rate and --tracefs go with --pid"), rate.err());
+        CliRun tracefs = CliRun.of("record", "--pid", "1", "--tracefs", "sometimes", dir.resolve("t.dmatrace").toString());
+        assertEquals(2, tracefs.status());
+        assertTrue(tracefs.err().contains("--tracefs: expected off, read or enable"), tracefs.err());
     }
 }

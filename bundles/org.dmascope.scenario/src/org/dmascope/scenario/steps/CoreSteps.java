@@ -242,7 +242,8 @@ public final class CoreSteps implements ScenarioExtension {
             }
             PciTopology t = loader.load(file, display);
             c.machine().setTopology(t);
-            snapshot(c, file, display);
+            // named as the scenario names it, so the same scenario records the same events wherever it lies
+            snapshot(c, file, temp != null ? "the scenario's inline topology (line " + s.line() + ")" : s.args().get(0));
             return StepOutcome.of(s).value("functions", t.functions().size()).build();
         } catch (InputException e) {
             throw s.error("topology: " + e.getMessage());

@@ -10,12 +10,15 @@ import java.util.List;
 
 import org.dmascope.scenario.sim.BuiltinScenarios;
 import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.series.TraceSeries;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.ui.LiveDebuggingPerspective;
 import org.dmascope.ui.TopologyPerspective;
 import org.dmascope.ui.live.LiveSession;
 import org.dmascope.ui.trace.TraceModel;
 import org.dmascope.ui.trace.TraceTopology;
+import org.dmascope.ui.views.AddressChainView;
+import org.dmascope.ui.views.ChartsView;
 import org.dmascope.ui.views.EventTableView;
 import org.dmascope.ui.views.LiveControlsView;
 import org.dmascope.ui.views.TimelineView;
@@ -132,6 +135,38 @@ class LiveDebuggingTest {
         }
         assertNotNull(regions);
         assertEquals("1 (1 invalidated)", regions.getText(1));
+
+        // The Address Chain shows the chain of the last step at or before the cursor that built
+        // one: the MR registration on GPU memory, its pages in BAR1 with no struct page.
+        AddressChainView chain = view(AddressChainView.class, AddressChainView.ID);
+        Ui.settle();
+        assertNotNull(chain.followedStep(), "a simulated step's chain is shown");
+        assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"), chain.followedStep().text());
+        assertTrue(chain.shownTitle().startsWith("SIMULATED (1) GPUDirect RDMA"), chain.shownTitle());
+        assertTrue(chain.canvas().legend().stream().anyMatch(e -> e.text().equals("GPU")), "the GPUDirect backend's style");
+        assertTrue(chain.canvas().runStates(0).stream().anyMatch(r -> r.startsWith("no struct page")),
+                chain.canvas().runStates(0).toString());
+        // Before the registration, no chain of the scenario applies: the one shown stays.
+        model.setCursor(events.get(0).ts(), null);
+        Ui.settle();
+        assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"));
+
+        // The Charts: one free callback at its time, and the MR it invalidated.
+        ChartsView charts = view(ChartsView.class, ChartsView.ID);
+        Ui.waitUntil("the charts", () -> {
+            joinViews();
+            try {
+                Job.getJobManager().join(ChartsView.FAMILY, null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return charts.series() != null && charts.series().events() == total;
+        });
+        TraceSeries series = charts.series();
+        long callbacks = events.stream().filter(e -> e.type().id().equals("gpudirect_free_callback")).count();
+        assertEquals(callbacks, java.util.Arrays.stream(series.invalidations().get(TraceSeries.FREE_CALLBACK)).sum());
+        assertEquals(1, series.invalidations().get(TraceSeries.FREE_CALLBACK)[series.bucketOf(callback.ts())]);
+        model.setCursor(callback.ts(), null);
         // The topology the scenario runs on (Azure NDv4's, inline) is the one the topology views show.
         Ui.waitUntil("the scenario's topology", () -> {
             joinViews();

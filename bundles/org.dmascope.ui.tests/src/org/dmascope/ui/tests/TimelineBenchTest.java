@@ -17,7 +17,11 @@ import org.dmascope.trace.store.TraceWriter;
 import org.dmascope.ui.TopologyPerspective;
 import org.dmascope.ui.trace.TimelineCanvas;
 import org.dmascope.ui.trace.TraceModel;
+import org.dmascope.ui.views.ChartsView;
+import org.dmascope.ui.views.EventTableView;
 import org.dmascope.ui.views.TimelineView;
+import org.dmascope.ui.views.TraceStateView;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.ui.IWorkbenchPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * trace in view (drawn from the lane index). One million events by default; the environment
  * variable DMASCOPE_BENCH_EVENTS asks for another number (10000000 for the issue's figure).
  * The times go to standard output and target/bench/timeline.txt; nothing is asserted on them.
+ * Then how long a cursor move takes until every trace view shows it (target/bench/cursor.txt).
  */
 class TimelineBenchTest {
 
@@ -98,6 +103,56 @@ class TimelineBenchTest {
         Files.createDirectories(out);
         Files.writeString(out.resolve("timeline.txt"), line + "\n");
         Ui.screenshot(Ui.window().getShell(), "timeline-bench");
+
+        cursorMoveAcrossEveryView(n);
+    }
+
+    /**
+     * The time from moving the cursor to every trace view showing it: the Timeline and the
+     * Charts (their cursor drawn), the Events (the nearest event selected), the State at
+     * Cursor (rebuilt from the nearest checkpoint in a job) and the topology recorded at the
+     * cursor; the window's pending paints are flushed before the clock stops.
+     */
+    private static void cursorMoveAcrossEveryView(int n) throws Exception {
+        IWorkbenchPage page = Ui.window().getActivePage();
+        TraceStateView state = (TraceStateView) page.showView(TraceStateView.ID, null, IWorkbenchPage.VIEW_VISIBLE);
+        page.showView(EventTableView.ID, null, IWorkbenchPage.VIEW_VISIBLE);
+        ChartsView charts = (ChartsView) page.showView(ChartsView.ID, null, IWorkbenchPage.VIEW_VISIBLE);
+        TimelineView timeline = (TimelineView) page.showView(TimelineView.ID, null, IWorkbenchPage.VIEW_VISIBLE);
+        Ui.waitUntil("the charts of the trace", () -> {
+            try {
+                Job.getJobManager().join(ChartsView.FAMILY, null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return charts.series() != null;
+        });
+        TraceModel model = TraceModel.find(Ui.window());
+        TraceModel.OpenTrace trace = model.trace();
+        assertNotNull(trace);
+        long first = trace.reader().firstTs();
+        long span = trace.reader().lastTs() - first;
+        java.util.Random random = new java.util.Random(7);
+        long[] ms = new long[20];
+        for (int i = 0; i < ms.length; i++) {
+            long ts = first + (long) (random.nextDouble() * span);
+            long start = System.nanoTime();
+            model.setCursor(ts, null);
+            Ui.waitUntil("the state at the cursor", () -> state.shownTs() == ts);
+            Ui.display().update();
+            ms[i] = System.nanoTime() - start;
+            assertEquals(ts, timeline.canvas().cursor());
+        }
+        Arrays.sort(ms);
+        String line = String.format(Locale.ROOT, "cursor bench: %,d events; a cursor move until the Timeline, Events, "
+                + "State at Cursor and Charts show it: median %.1f ms, max %.1f ms over %d moves; load average %.1f on %d CPUs",
+                n, ms[ms.length / 2] / 1e6, ms[ms.length - 1] / 1e6, ms.length,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println(line);
+        Path out = Path.of("target", "bench");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("cursor.txt"), line + "\n");
     }
 
     // Eight processes faulting pages, four NVMe devices mapping them, one event every 100 ns.

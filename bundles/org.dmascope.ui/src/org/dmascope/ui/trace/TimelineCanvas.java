@@ -148,6 +148,11 @@ public final class TimelineCanvas extends Canvas {
         redraw();
     }
 
+    /** The time cursor drawn, or {@link TraceModel#NONE}. */
+    public long cursor() {
+        return cursor;
+    }
+
     /** The lanes and counts to draw. */
     public void setIndex(@Nullable LaneIndex laneIndex, String text) {
         index = laneIndex;

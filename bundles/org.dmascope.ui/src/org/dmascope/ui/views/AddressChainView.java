@@ -42,10 +42,12 @@ import org.dmascope.sources.proc.ProcMemory;
 import org.dmascope.ui.chain.ChainCanvas;
 import org.dmascope.ui.chain.ChainItem;
 import org.dmascope.ui.chain.SegmentHistogram;
+import org.dmascope.ui.live.LiveSession;
 import org.dmascope.ui.model.PeerModel;
 import org.dmascope.ui.model.Sessions;
 import org.dmascope.ui.model.TopologySession;
 import org.dmascope.ui.model.TopologySnapshot;
+import org.dmascope.ui.trace.TraceModel;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
@@ -241,6 +243,7 @@ public final class AddressChainView extends OrderedPropertiesView {
         fillDevices(session.current().orElse(null));
         defaultsForOwnHeap();
         resolve();
+        followSimulator();
     }
 
     private Table table(String title, String key, String[] headers, int[] widths, boolean virtual) {
@@ -732,8 +735,97 @@ public final class AddressChainView extends OrderedPropertiesView {
         process.setFocus();
     }
 
+    // --- following the simulator --------------------------------------------------------------
+
+    private @Nullable LiveSession live;
+    private @Nullable TraceModel traces;
+    private @Nullable StepOutcome followed;
+
+    private final LiveSession.Listener liveListener = new LiveSession.Listener() {
+        @Override
+        public void stepDone(LiveSession session, StepOutcome outcome, long timeNs) {
+            TraceModel t = traces;
+            if (outcome.chainView() != null && t != null && t.following()) {
+                showSimulated(session, outcome);
+            }
+        }
+    };
+
+    private final TraceModel.Listener cursorListener = new TraceModel.Listener() {
+        @Override
+        public void cursorMoved(long ts, @Nullable Object origin) {
+            followCursor(ts);
+        }
+    };
+
+    // Called from createPartControl: the chain shown follows the simulator's steps and the cursor.
+    private void followSimulator() {
+        live = LiveSession.find(getSite());
+        traces = TraceModel.find(getSite());
+        live.addListener(liveListener);
+        traces.addListener(cursorListener);
+        if (traces.cursor() != TraceModel.NONE) {
+            followCursor(traces.cursor());
+        }
+    }
+
+    /**
+     * While the trace shown is the simulator's recording, shows the chain of the last step that
+     * built one at or before the cursor: step k covers the time after step k-1 ended up to its own end.
+     */
+    private void followCursor(long ts) {
+        LiveSession s = live;
+        TraceModel t = traces;
+        if (s == null || t == null || ts == TraceModel.NONE) {
+            return;
+        }
+        LiveSession.Origin o = s.origin();
+        TraceModel.OpenTrace open = t.trace();
+        if (o == null || !o.simulated() || open == null || !o.store().equals(open.store())) {
+            return;
+        }
+        StepOutcome best = null;
+        long previousEnd = Long.MIN_VALUE;
+        for (LiveSession.Step step : s.steps()) {
+            if (ts <= previousEnd) {
+                break;
+            }
+            if (step.outcome().chainView() != null) {
+                best = step.outcome();
+            }
+            previousEnd = step.timeNs();
+        }
+        if (best != null && best != followed) {
+            showSimulated(s, best);
+        }
+    }
+
+    private void showSimulated(LiveSession s, StepOutcome outcome) {
+        ChainView v = outcome.chainView();
+        LiveSession.Origin o = s.origin();
+        if (v == null || o == null || canvas.isDisposed()) {
+            return;
+        }
+        followed = outcome;
+        showChain(v.chain(), v.styles(), String.format(Locale.ROOT, "%s, step line %d (%s)", o.label(), outcome.line(),
+                outcome.text()));
+    }
+
+    /** The simulator's step whose chain is shown, if one is. */
+    public @Nullable StepOutcome followedStep() {
+        return followed;
+    }
+
     @Override
     public void dispose() {
+        LiveSession s = live;
+        if (s != null) {
+            s.removeListener(liveListener);
+        }
+        TraceModel t = traces;
+        if (t != null) {
+            t.removeListener(cursorListener);
+        }
         Sessions.topology(getSite()).removeListener(topologyListener);
         Job j = job;
         if (j != null) {

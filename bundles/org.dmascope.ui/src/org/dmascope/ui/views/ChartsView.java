@@ -59,6 +59,7 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
     private @Nullable OpenTrace trace;
     private @Nullable TraceSeries series;
     private @Nullable Job job;
+    private boolean grewWhileCharting;
     private long origin;
 
     @Override
@@ -159,6 +160,22 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         compute(t);
     }
 
+    /** A live trace grew: charted again, one computation at a time. */
+    @Override
+    public void traceGrew(OpenTrace t) {
+        if (tabs.isDisposed() || trace != t) {
+            return;
+        }
+        if (series == null && t.reader().eventCount() > 0) {
+            origin = t.reader().firstTs();
+        }
+        if (job != null) {
+            grewWhileCharting = true;
+            return;
+        }
+        compute(t);
+    }
+
     @Override
     public void rangeChanged(long from, long to) {
         OpenTrace t = trace;
@@ -233,6 +250,7 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
                 } catch (IOException | InputException ex) {
                     tabs.getDisplay().asyncExec(() -> {
                         if (!tabs.isDisposed() && trace == t) {
+                            job = null;
                             setContentDescription("Cannot chart " + t.name() + ": " + ex.getMessage());
                         }
                     });
@@ -257,6 +275,11 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
             return;
         }
         series = s;
+        job = null;
+        if (grewWhileCharting) {
+            grewWhileCharting = false;
+            compute(t);
+        }
         String range = TimeFormat.duration(s.from() - origin) + " to " + TimeFormat.duration(s.to() - origin);
         for (Kind k : Kind.values()) {
             canvases.get(k).setChart(TraceCharts.create(k, s, origin, "Nothing of this kind from " + range));
