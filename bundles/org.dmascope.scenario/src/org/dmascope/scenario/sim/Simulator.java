@@ -294,11 +294,12 @@ public final class Simulator implements AutoCloseable {
                 return null;
             }
         }
-        return runOne(-1);
+        return runOne(-1, true);
     }
 
     /**
-     * Runs steps now, on this thread and as fast as possible, while simulated time is before
+     * Runs steps now, on this thread and as fast as possible (the events reach the file when the
+     * writer's flush interval says, and when this returns), while simulated time is before
      * {@code untilNs} (each step runs whole: the last may end after it) and steps remain.
      * Pauses first when playing.
      *
@@ -313,11 +314,12 @@ public final class Simulator implements AutoCloseable {
                     break;
                 }
             }
-            if (runOne(-1) == null) {
+            if (runOne(-1, false) == null) {
                 break;
             }
             n++;
         }
+        flushQuietly();
         return n;
     }
 
@@ -328,7 +330,11 @@ public final class Simulator implements AutoCloseable {
                     return;
                 }
             }
-            if (runOne(mine) == null) {
+            boolean paced;
+            synchronized (lock) {
+                paced = !Double.isInfinite(speed);
+            }
+            if (runOne(mine, paced) == null) {
                 return;
             }
         }
@@ -357,8 +363,11 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    /** Runs the next step; null at the end or on failure. mine: the play thread's generation, -1 for a caller's step. */
-    private @Nullable StepOutcome runOne(int mine) {
+    /**
+     * Runs the next step; null at the end or on failure. mine: the play thread's generation, -1
+     * for a caller's step; flush: whether its events are flushed to the file at once.
+     */
+    private @Nullable StepOutcome runOne(int mine, boolean flush) {
         stepLock.lock();
         StepOutcome outcome = null;
         State changed = null;
@@ -377,11 +386,7 @@ public final class Simulator implements AutoCloseable {
             try {
                 outcome = run.next();
                 time = run.lastStepEnd();
-                boolean paced;
-                synchronized (lock) {
-                    paced = mine < 0 || !Double.isInfinite(speed);
-                }
-                if (paced && out != null) {
+                if (flush && out != null) {
                     out.flush();
                 }
             } catch (ScenarioException e) {
