@@ -111,15 +111,15 @@ public final class LiveRecord {
         }
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<String> why = new AtomicReference<>();
-        AtomicReference<String> writeFailure = new AtomicReference<>();
+        AtomicReference<String> failure = new AtomicReference<>();
         sampler.addListener(m -> {
             switch (m.kind()) {
                 case PROCESS_EXITED -> {
                     why.compareAndSet(null, "the process exited");
                     done.countDown();
                 }
-                case WRITE_FAILED -> {
-                    writeFailure.compareAndSet(null, m.text());
+                case WRITE_FAILED, FAILED -> {
+                    failure.compareAndSet(null, m.text());
                     done.countDown();
                 }
                 case READ_FAILED, NOTE -> err.println("dmascope: " + m.text());
@@ -170,9 +170,9 @@ public final class LiveRecord {
             // shutting down already: the hook finishes
         }
         boolean ok = finisher.finish();
-        String failure = writeFailure.get();
-        if (failure != null) {
-            err.println("dmascope: " + failure);
+        String failed = failure.get();
+        if (failed != null) {
+            err.println("dmascope: " + failed);
             return DmaScopeCli.EXIT_FAILURE;
         }
         return ok ? DmaScopeCli.EXIT_OK : DmaScopeCli.EXIT_FAILURE;

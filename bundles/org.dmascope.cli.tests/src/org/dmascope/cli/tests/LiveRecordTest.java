@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.dmascope.cli.LiveRecord;
@@ -33,6 +34,13 @@ class LiveRecordTest {
 
     private int record(int pid, double seconds, Double rate, Path file) {
         return LiveRecord.recordPid(pid, seconds, rate, file, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    /** A process that is killed 1.5 s from now (a short sleep could end before the recording starts). */
+    private static Process endsSoon() throws Exception {
+        Process p = new ProcessBuilder("sleep", "60").start();
+        CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS).execute(p::destroy);
+        return p;
     }
 
     private static List<TraceEvent> events(Path file) throws Exception {
@@ -71,7 +79,7 @@ class LiveRecordTest {
 
     @Test
     void stopsWhenTheProcessExits() throws Exception {
-        Process sleeper = new ProcessBuilder("sleep", "0.7").start();
+        Process sleeper = endsSoon();
         Path file = dir.resolve("exit.dmatrace");
         long t0 = System.nanoTime();
         assertEquals(0, record((int) sleeper.pid(), Double.POSITIVE_INFINITY, null, file), err.toString());
@@ -87,7 +95,7 @@ class LiveRecordTest {
     @Test
     void withoutTracefsOneLineSaysSoAndTheRecordingGoesOn() throws Exception {
         assumeFalse(Files.exists(Path.of("/sys/kernel/tracing/trace_pipe")), "tracefs is mounted here");
-        Process sleeper = new ProcessBuilder("sleep", "0.5").start();
+        Process sleeper = endsSoon();
         Path file = dir.resolve("tracefs.dmatrace");
         assertEquals(0, LiveRecord.recordPid((int) sleeper.pid(), 30, null, file, new PrintWriter(out, true),
                 new PrintWriter(err, true), LiveRecord.Tracefs.ENABLE));

@@ -163,6 +163,8 @@ public final class LiveSampler {
         READ_FAILED,
         /** Writing the events failed; sampling stopped. */
         WRITE_FAILED,
+        /** Sampling failed unexpectedly (a bug, not the process or its files); sampling stopped. */
+        FAILED,
         /** Something that cannot be known, said once (PFNs hidden, a VMA not read). */
         NOTE
     }
@@ -643,9 +645,12 @@ public final class LiveSampler {
     private void tick() {
         try {
             sampleOnce();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "sampling process " + pid + " failed", e);
-            failed(System.nanoTime(), "sampling process " + pid + " failed: " + e);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // thrown out of the task, it would end the schedule silently: stop and say so instead
+            LOG.log(Level.SEVERE, "sampling process " + pid + " failed", e);
+            finish();
+            tell(MessageKind.FAILED, System.nanoTime(), "sampling process " + pid + " failed: " + e
+                    + "; sampling stopped");
         }
         if (isFinished()) {
             cancelTask();
