@@ -231,5 +231,8 @@ class ChainBackendsTest {
         assertEquals(ProcessHandle.current().pid(), view.chain().request().space().pid(), view.messageText());
         assertTrue(view.shownTitle().startsWith("live pid " + ProcessHandle.current().pid()), view.shownTitle());
         assertTrue(view.canvas().legend().stream().anyMatch(e -> e.text().equals("page")), "the struct page style");
+        assertEquals(1, view.scenarioSteps().size(), "the scenario's steps stay to choose from");
+        view.selectScenarioStep(0);
+        assertTrue(view.shownTitle().startsWith("scenario migrate.device_private"), view.shownTitle());
     }
 }

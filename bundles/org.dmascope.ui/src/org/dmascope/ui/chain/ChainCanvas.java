@@ -172,6 +172,8 @@ public final class ChainCanvas extends Canvas {
         title = source;
         starts = new long[Column.values().length][];
         total = 0;
+        // A tooltip shown now speaks of the chain before.
+        setToolTipText(null);
         states = value == null ? null : new PageStates(value, vmaStyles);
         legend = value == null ? List.of() : buildLegend(value, vmaStyles, states);
         drawnBands.clear();

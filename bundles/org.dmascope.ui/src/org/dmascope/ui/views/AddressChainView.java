@@ -476,6 +476,8 @@ public final class AddressChainView extends OrderedPropertiesView {
         String source = String.format(Locale.ROOT, "live pid %d (%s)", c.request().space().pid(),
                 c.request().space().command());
         display(c, o.styles(), source);
+        // The scenario's steps stay to choose from, none of them shown now.
+        scenarioSteps.deselectAll();
         StringBuilder text = new StringBuilder();
         if (c.error() != null) {
             text.append("Refused: -").append(c.error()).append(": ").append(c.lastWhy());
