@@ -75,6 +75,15 @@ class PciStepsTest {
     }
 
     @Test
+    void aNewTopologyIsTheFirmwareOfTheNextBoot() throws ScenarioException {
+        String second = MACHINE.replace("ACSCtl:\tSrcValid- TransBlk- ReqRedir- CmpltRedir- UpstreamFwd- EgressCtrl+",
+                "ACSCtl:\tSrcValid- TransBlk- ReqRedir- CmpltRedir- UpstreamFwd- EgressCtrl-");
+        ScenarioResult r = run("boot iommu=off\n" + second + "boot iommu=off\n");
+        assertEquals("0000:02:08.0", Scenarios.at(r, 30).values().get("acs_redirect"));
+        assertEquals("none", Scenarios.at(r, 60).values().get("acs_redirect"), "the second machine's settings");
+    }
+
+    @Test
     void malformedLinesAreRefusedWithTheirLine() {
         ScenarioException other = assertThrows(ScenarioException.class, () -> run("boot pci=noacs\n"));
         assertEquals(30, other.line());

@@ -14,6 +14,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.dmascope.scenario.ScenarioException;
+import org.dmascope.scenario.ScenarioExtension;
+import org.dmascope.scenario.ScenarioParser;
+import org.dmascope.scenario.StepKind;
+import org.dmascope.scenario.StepKinds;
+import org.dmascope.scenario.steps.CoreSteps;
+import org.dmascope.scenario.steps.SimpleKind;
 import org.dmascope.scenario.ScenarioRunner;
 import org.dmascope.scenario.StepOutcome;
 import org.dmascope.scenario.Values;
@@ -263,6 +269,36 @@ class SimulatorTest {
                     read(file).stream().map(e -> e.type().id()).toList());
         }
         assertEquals(3, read(file).size());
+    }
+
+    @Test
+    void aFaultInAStepKindsCodeFailsTheSessionInsteadOfKillingTheThread() throws Exception {
+        ScenarioExtension broken = new ScenarioExtension() {
+            @Override
+            public String id() {
+                return "broken";
+            }
+
+            @Override
+            public List<StepKind> stepKinds() {
+                return List.of(new SimpleKind("boom", "boom", s -> { }, (s, c) -> {
+                    throw new ArithmeticException("/ by zero");
+                }));
+            }
+        };
+        StepKinds kinds = new StepKinds(List.of(new CoreSteps(), broken));
+        var scenario = new ScenarioParser(kinds).parse(List.of("process p", "boom", "process q"), "boom.scenario");
+        try (Simulator sim = new Simulator(new ScenarioRunner(kinds, null), scenario, Path.of("."), null)) {
+            Recorder rec = new Recorder();
+            sim.addListener(rec);
+            sim.setSpeed(Double.POSITIVE_INFINITY);
+            sim.play();
+            rec.await();
+            assertEquals(State.FAILED, sim.state());
+            assertEquals("boom.scenario: line 2: boom: internal error: java.lang.ArithmeticException: / by zero",
+                    sim.failure().getMessage());
+            assertEquals(1, sim.outcomes().size());
+        }
     }
 
     @Test

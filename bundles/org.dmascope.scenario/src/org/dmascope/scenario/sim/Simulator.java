@@ -398,6 +398,13 @@ public final class Simulator implements AutoCloseable {
                 changed = fail(step == null ? new ScenarioException(run.scenario().file(), 0, "cannot write " + where
                         + ": " + msg) : step.error("cannot write " + where + ": " + msg));
                 return null;
+            } catch (RuntimeException e) {
+                // A fault of a step kind's code: the session stops as FAILED rather than a dead thread.
+                LOG.log(System.Logger.Level.ERROR, "a scenario step failed unexpectedly", e);
+                String what = "internal error: " + e;
+                changed = fail(step == null ? new ScenarioException(run.scenario().file(), 0, what)
+                        : step.error(step.kind() + ": " + what));
+                return null;
             }
             if (!run.hasNext()) {
                 changed = finish();

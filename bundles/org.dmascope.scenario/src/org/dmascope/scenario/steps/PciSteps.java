@@ -36,6 +36,8 @@ final class PciSteps {
     /** The topology as the firmware left it (ACS Control as the file gives it), kept across boots. */
     static final class Firmware {
         @Nullable PciTopology topology;
+        /** The machine the last boot made: a different one means a topology step read a new machine since. */
+        @Nullable PciTopology booted;
     }
 
     private PciSteps() {
@@ -84,7 +86,7 @@ final class PciSteps {
         }
         Firmware fw = c.state(Firmware.class, Firmware::new);
         PciTopology firmware = fw.topology;
-        if (firmware == null) {
+        if (firmware == null || now != fw.booted) {
             firmware = now;
             fw.topology = now;
         }
@@ -126,6 +128,7 @@ final class PciSteps {
             return fb.acs(new Acs(acs.offset(), acs.capability(), ctrl));
         });
         c.machine().setTopology(booted);
+        fw.booted = booted;
         b.value("iommu", iommu ? "on" : "off");
         b.value("acs_redirect", redirecting.isEmpty() ? "none" : String.join(",", redirecting));
         b.note(iommu ? "pci_enable_acs: an IOMMU driver requested ACS (pci_request_acs), so pci_std_enable_acs sets"
