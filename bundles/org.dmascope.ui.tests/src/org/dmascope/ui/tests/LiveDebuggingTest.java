@@ -137,16 +137,24 @@ class LiveDebuggingTest {
         assertEquals("1 (1 invalidated)", regions.getText(1));
 
         // The Address Chain shows the chain of the last step at or before the cursor that built
-        // one: the MR registration on GPU memory, its pages in BAR1 with no struct page.
+        // one: at the free callback, the free step's invalidated MR.
         AddressChainView chain = view(AddressChainView.class, AddressChainView.ID);
         Ui.settle();
         assertNotNull(chain.followedStep(), "a simulated step's chain is shown");
-        assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"), chain.followedStep().text());
+        assertEquals("gpu free buf", chain.followedStep().text());
         assertTrue(chain.shownTitle().startsWith("SIMULATED (1) GPUDirect RDMA"), chain.shownTitle());
+        assertTrue(chain.canvas().runStates(0).contains("GPU: MR invalidated by the free callback"),
+                chain.canvas().runStates(0).toString());
+        // At the registration: the MR's pages in BAR1, with no struct page, in the GPUDirect style.
+        TraceEvent register = events.stream().filter(e -> e.type().id().equals("mr_register")).findFirst()
+                .orElseThrow();
+        model.setCursor(register.ts(), null);
+        Ui.settle();
+        assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"), chain.followedStep().text());
         assertTrue(chain.canvas().legend().stream().anyMatch(e -> e.text().equals("GPU")), "the GPUDirect backend's style");
         assertTrue(chain.canvas().runStates(0).stream().anyMatch(r -> r.startsWith("no struct page")),
                 chain.canvas().runStates(0).toString());
-        // Before the registration, no chain of the scenario applies: the one shown stays.
+        // Before any step built a chain, the one shown stays.
         model.setCursor(events.get(0).ts(), null);
         Ui.settle();
         assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"));

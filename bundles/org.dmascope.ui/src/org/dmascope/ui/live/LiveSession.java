@@ -335,7 +335,7 @@ public final class LiveSession {
                 message(m.text(), false);
                 endHost(State.FINISHED);
             }
-            case WRITE_FAILED -> {
+            case WRITE_FAILED, FAILED -> {
                 message(m.text(), true);
                 endHost(State.FAILED);
             }
