@@ -207,6 +207,13 @@ class SeriesTest {
         assertEquals(4096, SeriesBuilder.bestPageSize(new long[] {0x1_0000L}, new long[] {0x40000}, 0x3_0000L, 0, fourKAnd2M));
         // the first byte 0x100 into its page (pgoff): the DMA address is the page's; 8 KiB total
         assertEquals(8192, SeriesBuilder.bestPageSize(new long[] {0x2000}, new long[] {0x2000}, 0x100, 0x100, any));
+        // two entries contiguous in DMA space: their boundary, 4 KiB in, does not constrain (it
+        // did before mainline's contiguity check); 2 MiB at a 2 MiB-aligned IOVA
+        assertEquals(2 * MIB, SeriesBuilder.bestPageSize(new long[] {0x20_0000L, 0x20_1000L},
+                new long[] {0x1000, 0x1F_F000}, 0x20_0000L, 0, any));
+        // the same two entries apart: the discontinuity 4 KiB in limits it to 4 KiB
+        assertEquals(4096, SeriesBuilder.bestPageSize(new long[] {0x20_0000L, 0x40_1000L},
+                new long[] {0x1000, 0x1F_F000}, 0x20_0000L, 0, any));
         // MR length smaller than a page in a 4 KiB-only bitmap still gets 4 KiB
         assertEquals(4096, SeriesBuilder.bestPageSize(new long[] {0x3000}, new long[] {16}, 0x3000, 0, 4096));
     }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.LongPredicate;
 
+import org.dmascope.core.chain.BestPageSize;
+import org.dmascope.core.chain.DmaSegments;
 import org.dmascope.trace.event.DmaBufMoveNotify;
 import org.dmascope.trace.event.DmaMapPage;
 import org.dmascope.trace.event.DmaMapSg;
@@ -54,7 +56,8 @@ import org.dmascope.trace.store.TraceReader;
  * <li><b>Invalidations</b>: notifier invalidate begin, the GPUDirect free callback, dma-buf
  * move_notify, and each MR a free callback invalidated.</li>
  * <li><b>Segments and best page size</b> of each mapping made: dma_map_sg's mapped entries and
- * {@link #bestPageSize}, nvidia_p2p_get_pages' entries and GPU page size. An MR registration
+ * {@link #bestPageSize} (ib_umem_find_best_pgsz over them, as if an MR were registered at the
+ * list's first DMA address), nvidia_p2p_get_pages' entries and GPU page size. An MR registration
  * event carries neither (its scatter list is traced, if at all, as its dma_map_sg).</li>
  * <li><b>P2P bytes</b> per path, the path being the transfer's initiator and target.</li>
  * </ul>
@@ -415,48 +418,72 @@ public final class SeriesBuilder {
 
     /**
      * The largest page size that maps a DMA-mapped scatter list with one page size, as
-     * drivers/infiniband/core/umem.c ib_umem_find_best_pgsz computes it (v5.15 and later): the
-     * page size may not exceed the bits that stay equal across [virt, virt + length), every
-     * segment's DMA address must agree with the virtual address in the bits below it, and every
-     * segment but the last must end on it.
+     * drivers/infiniband/core/umem.c ib_umem_find_best_pgsz chooses it: the core's
+     * {@link BestPageSize} over the traced segments.
      *
      * @param dmaAddrs   the segments' DMA addresses
      * @param lengths    their lengths
      * @param virt       the device's virtual address of the first byte (the MR's IOVA; for a
      *                   plain scatter list, its first DMA address)
-     * @param pgoff      the offset of the first byte into its page, already excluded from
-     *                   {@code dmaAddrs[0]} (0 when the DMA address includes it)
+     * @param pgoff      the offset of the first byte into its page, not included in
+     *                   {@code dmaAddrs[0]} (umem->address's low bits; 0 when the DMA address
+     *                   includes it)
      * @param pgszBitmap the page sizes the device accepts
      * @return the page size, or 0 when no accepted size fits
      */
     public static long bestPageSize(long[] dmaAddrs, long[] lengths, long virt, long pgoff, long pgszBitmap) {
-        long length = 0;
+        if (dmaAddrs.length != lengths.length) {
+            throw new IllegalArgumentException(dmaAddrs.length + " DMA addresses but " + lengths.length + " lengths");
+        }
+        long length = -pgoff;
         for (long l : lengths) {
             length += l;
         }
-        length -= pgoff;
         if (length <= 0) {
             return 0;
         }
-        long span = (length - 1 + virt) ^ virt;
-        int bits = span == 0 ? 1 : 64 - Long.numberOfLeadingZeros(span); // bits_per()
-        long mask = bits >= 64 ? 0 : pgszBitmap & (-1L << bits); // GENMASK(63, bits)
-        long va = virt;
-        long off = pgoff;
-        for (int i = 0; i < dmaAddrs.length; i++) {
-            mask |= (dmaAddrs[i] + off) ^ va;
-            va += lengths[i] - off;
-            if (i != dmaAddrs.length - 1) {
-                mask |= va;
+        DmaSegments segments = new DmaSegments() {
+            @Override
+            public int size() {
+                return dmaAddrs.length;
             }
-            off = 0;
-        }
-        long bitmap = pgszBitmap;
-        if (mask != 0) {
-            int tz = Long.numberOfTrailingZeros(mask);
-            bitmap &= tz >= 63 ? -1L : (1L << (tz + 1)) - 1; // GENMASK(tz, 0)
-        }
-        return bitmap == 0 ? 0 : Long.highestOneBit(bitmap);
+
+            @Override
+            public long address(int i) {
+                return dmaAddrs[i];
+            }
+
+            @Override
+            public long length(int i) {
+                return lengths[i];
+            }
+
+            @Override
+            public boolean busAddress(int i) {
+                return false;
+            }
+
+            @Override
+            public int firstEntry(int i) {
+                return i;
+            }
+
+            @Override
+            public int entries(int i) {
+                return 1;
+            }
+
+            @Override
+            public long phys(int i) {
+                return -1;
+            }
+
+            @Override
+            public long footprintBytes() {
+                return 16L * dmaAddrs.length;
+            }
+        };
+        return Math.max(0, BestPageSize.find(segments, pgoff, length, virt, pgszBitmap).pageSize());
     }
 
     /** The series of the events taken so far. */

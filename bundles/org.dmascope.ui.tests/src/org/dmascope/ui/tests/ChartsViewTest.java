@@ -68,6 +68,8 @@ class ChartsViewTest {
     static final String NIC_TO_GPU = NIC + " \u2192 " + GPU;
 
     private static Path store;
+    /** Whether Trace Inspection had the Charts view before the test showed it. */
+    private static boolean inPerspective;
 
     private static EventHeader at(long ms) {
         return new EventHeader(BASE + ms * MS, 1, 100, "ib_write_bw");
@@ -102,6 +104,7 @@ class ChartsViewTest {
         Ui.execute(OpenTraceHandler.COMMAND_ID, OpenTraceHandler.PATH_PARAMETER, store.toString());
         Job.getJobManager().join(TraceModel.OPEN_FAMILY, null);
         Ui.settle();
+        inPerspective = Ui.window().getActivePage().findViewReference(ChartsView.ID) != null;
         view();
         waitForCharts();
     }
@@ -143,6 +146,7 @@ class ChartsViewTest {
     @Test
     void showsTheSeriesOfTheWholeTrace() throws Exception {
         assertEquals(TraceInspectionPerspective.ID, Ui.window().getActivePage().getPerspective().getId());
+        assertTrue(inPerspective, "Trace Inspection lays out the Charts view (plugin.xml perspectiveExtensions)");
         ChartsView v = view();
         TraceSeries s = v.series();
         assertNotNull(s, "the series were computed");

@@ -29,6 +29,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
 import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.part.ViewPart;
 
@@ -229,6 +230,8 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         setContentDescription(t.name() + ": charting " + TimeFormat.duration(f - origin) + " to "
                 + TimeFormat.duration(e - origin) + "...");
         long total = Math.max(1, t.reader().eventCount());
+        // taken here: a widget disposed while the job runs no longer knows its display
+        Display display = tabs.getDisplay();
         Job j = new Job("Charting " + t.name()) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
@@ -243,17 +246,21 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
                         }
                         return !monitor.isCanceled();
                     });
-                    tabs.getDisplay().asyncExec(() -> computed(t, this, s));
+                    if (!display.isDisposed()) {
+                        display.asyncExec(() -> computed(t, this, s));
+                    }
                     return Status.OK_STATUS;
                 } catch (CancellationException ex) {
                     return Status.CANCEL_STATUS;
                 } catch (IOException | InputException ex) {
-                    tabs.getDisplay().asyncExec(() -> {
-                        if (!tabs.isDisposed() && trace == t) {
-                            job = null;
-                            setContentDescription("Cannot chart " + t.name() + ": " + ex.getMessage());
-                        }
-                    });
+                    if (!display.isDisposed()) {
+                        display.asyncExec(() -> {
+                            if (!tabs.isDisposed() && trace == t) {
+                                job = null;
+                                setContentDescription("Cannot chart " + t.name() + ": " + ex.getMessage());
+                            }
+                        });
+                    }
                     return Status.OK_STATUS;
                 } finally {
                     monitor.done();
