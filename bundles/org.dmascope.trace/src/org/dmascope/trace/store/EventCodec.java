@@ -1,5 +1,6 @@
 package org.dmascope.trace.store;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -321,14 +322,14 @@ final class EventCodec {
                     ops[n++] = 1 << 3 | what;
                 }
             }
-            SKIP[t.ordinal()] = java.util.Arrays.copyOf(ops, n);
+            SKIP[t.ordinal()] = Arrays.copyOf(ops, n);
         }
     }
 
     /**
      * Scans the events from the source's position to its end, handing each one's kind, time, CPU
-     * and PID to the scanner, the first one numbered {@code ordinal}: {@link #scan} for a whole
-     * chunk, in one loop.
+     * and PID to the scanner, the first one numbered {@code ordinal}; their fields are skipped,
+     * creating no object (a whole chunk in one loop).
      *
      * @return how many events were scanned, also left in {@link ByteSource#events} (where a
      *         payload that does not decode leaves the number scanned before the fault)
