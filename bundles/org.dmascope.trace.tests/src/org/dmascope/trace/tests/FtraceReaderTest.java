@@ -307,6 +307,44 @@ class FtraceReaderTest {
         assertEquals(events, back);
     }
 
+    /**
+     * The commonest lines (dma_map_page, dma_unmap_page, iommu map and unmap) are read in one
+     * pass when they are exactly as the kernel prints them; any other spelling of the same event
+     * (more spaces, another order, an extra field, a size above 2^63) takes the general reading
+     * and must give the same event.
+     */
+    @Test
+    void theOnePassReadingAndTheGeneralOneGiveTheSameEvents() throws Exception {
+        DmaMapPage map = new DmaMapPage(h(T), NIC, 0x1_2345_6000L, 0xffff_f000L, 4096, "BIDIRECTIONAL", "SKIP_CPU_SYNC");
+        for (String fields : new String[] {
+                NIC + " dir=BIDIRECTIONAL dma_addr=fffff000 size=4096 phys_addr=123456000 attrs=SKIP_CPU_SYNC",
+                "  " + NIC + "  dir=BIDIRECTIONAL dma_addr=fffff000   size=4096 phys_addr=123456000 attrs=SKIP_CPU_SYNC  ",
+                NIC + " dir=BIDIRECTIONAL phys_addr=0x123456000 dma_addr=0xfffff000 size=4096 attrs=SKIP_CPU_SYNC",
+                NIC + " dir=BIDIRECTIONAL dma_addr=fffff000 size=4096 phys_addr=123456000 attrs=SKIP_CPU_SYNC extra=1" }) {
+            assertEquals(map, one(line("dma_map_page", fields)), fields);
+        }
+        assertEquals(new DmaUnmapPage(h(T), NIC, 0xffff_f000L, -1, "TO_DEVICE", "A B"), one(line("dma_unmap_page",
+                NIC + " dir=TO_DEVICE dma_addr=fffff000 size=18446744073709551615 attrs=A B")));
+        assertEquals(new DmaUnmapPage(h(T), NIC, 0xffff_f000L, 4096, "", ""),
+                one(line("dma_unmap_page", NIC + " dir= dma_addr=fffff000 size=4096 attrs=")));
+        IommuMap imap = new IommuMap(h(T), 0xffff_f000L, 0x8_0000_0000L, 2 << 20);
+        for (String fields : new String[] {
+                "IOMMU: iova=0x00000000fffff000 - 0x0000000100000000 paddr=0x0000000800000000 size=2097152",
+                "IOMMU:  iova=0x00000000fffff000 - 0x0000000100000000 paddr=0x0000000800000000 size=2097152",
+                "IOMMU: iova=0x00000000fffff000 paddr=0x0000000800000000 size=2097152",
+                "IOMMU: size=2097152 iova=0x00000000fffff000 - 0x0000000100000000 paddr=0x0000000800000000" }) {
+            assertEquals(imap, one(line("map", fields)), fields);
+        }
+        assertEquals(new IommuUnmap(h(T), 0xffff_f000L, 8192, 4096),
+                one(line("unmap", "IOMMU: iova=0x00000000fffff000 - 0x0000000100001000 size=8192 unmapped_size=4096 ")));
+        // another system's "map" event: kept whole, not read as the iommu one
+        assertInstanceOf(GenericEvent.class, one(line("map", "IOMMUX: iova=0x1 - 0x2 paddr=0x3 size=4")));
+        // the one pass gives up on a bad value; the general reading names it
+        InputException e = assertThrows(InputException.class,
+                () -> read(line("map", "IOMMU: iova=0x1 - 0x2 paddr=0xq size=4") + "\n"));
+        assertTrue(e.problem().contains("paddr"), e.problem());
+    }
+
     @Test
     void badValueNamesInputLineAndColumnAndReadingGoesOn() throws Exception {
         String bad = line("dma_map_page", dmaMap(NIC, "BIDIRECTIONAL", 0xffff_f000L, 4096, 0x1000, "").replace(

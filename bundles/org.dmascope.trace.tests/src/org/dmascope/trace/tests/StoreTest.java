@@ -129,6 +129,18 @@ class StoreTest {
             assertEquals(ev, readAll(r));
             assertTrue(r.verifyAll());
         }
+        // the scan skips runs of numbers 8 bytes at a time, across words and at the payload's end
+        try (TraceReader r = TraceReader.open(f)) {
+            List<String> got = new ArrayList<>();
+            r.scan((ordinal, type, ts, cpu, pid) -> got.add(ordinal + " " + type + " " + ts + " " + cpu + " " + pid));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < ev.size(); i++) {
+                EventHeader h = ev.get(i).header();
+                expected.add(i + " " + ev.get(i).type() + " " + h.ts() + " " + h.cpu() + " " + h.pid());
+            }
+            assertEquals(expected, got);
+            assertTrue(r.damage().isEmpty(), r.damage().toString());
+        }
     }
 
     @Test

@@ -57,10 +57,7 @@ final class Fields {
             int valueEnd = j;
             next = -1;
             while (j < to) {
-                int s = j;
-                while (s < to && buf[s] != ' ') {
-                    s++;
-                }
+                int s = LineParser.indexOf(buf, (byte) ' ', j, to);
                 valueEnd = s;
                 int t = LineParser.skipSpaces(buf, s, to);
                 j = t;
@@ -79,7 +76,7 @@ final class Fields {
     }
 
     /** If a token {@code key=} starts at i, the offset of its '=', else -1. */
-    private static int keyAt(byte[] b, int i, int to) {
+    static int keyAt(byte[] b, int i, int to) {
         byte c = b[i];
         if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_')) {
             return -1;

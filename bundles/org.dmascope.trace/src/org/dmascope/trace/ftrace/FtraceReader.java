@@ -197,7 +197,6 @@ public final class FtraceReader implements Closeable {
             try {
                 TraceEvent e = parseLine();
                 if (e != null) {
-                    lastTs = e.ts();
                     return e;
                 }
             } catch (LineError e) {
@@ -236,15 +235,13 @@ public final class FtraceReader implements Closeable {
             return true;
         }
         for (;;) {
-            byte[] b = buf;
             int end = limit;
-            for (int i = Math.max(pos, scanned); i < end; i++) {
-                if (b[i] == '\n') {
-                    setLine(pos, i);
-                    pos = i + 1;
-                    scanned = pos;
-                    return true;
-                }
+            int i = LineParser.indexOf(buf, (byte) '\n', Math.max(pos, scanned), end);
+            if (i < end) {
+                setLine(pos, i);
+                pos = i + 1;
+                scanned = pos;
+                return true;
             }
             scanned = end;
             if (eof) {
@@ -319,7 +316,11 @@ public final class FtraceReader implements Closeable {
             comm = ""; // the kernel no longer had the task's name (trace_find_cmdline)
         }
         EventHeader h = new EventHeader(c.ts, c.cpu, c.tgid != EventHeader.UNKNOWN ? c.tgid : c.pid, comm);
-        return event(h, at, e);
+        TraceEvent event = event(h, at, e);
+        // the time of the last event handed out (lines without one take it); kept here rather
+        // than asked of the event, an interface call on as many classes as there are kinds
+        lastTs = c.ts;
+        return event;
     }
 
     /** "# tracer: nop", "# nop latency trace v1.1.5 on ...", column titles: read what tells the format. */
@@ -414,6 +415,14 @@ public final class FtraceReader implements Closeable {
                     StandardCharsets.UTF_8));
             return new GenericEvent(h, "ftrace", name, f);
         }
+        TraceEvent fast = switch (kind) {
+        case DMA_MAP, DMA_UNMAP -> fastDma(kind == Kind.DMA_MAP, h, body, e);
+        case IOMMU_MAP, IOMMU_UNMAP -> fastIommu(kind == Kind.IOMMU_MAP, h, body, e);
+        default -> null;
+        };
+        if (fast != null) {
+            return fast;
+        }
         Fields f = fields;
         f.parse(b, body, e);
         switch (kind) {
@@ -428,6 +437,154 @@ public final class FtraceReader implements Closeable {
         default:
             return dma(kind, h, name, f, body);
         }
+    }
+
+    // ---- the common lines, read in one pass
+
+    /*
+     * The lines of the commonest events, exactly as the kernel prints them (one space between
+     * fields, each field where its format puts it), are read in one pass without splitting them
+     * into fields first. Anything else (another order, more spaces, a value that does not parse,
+     * an extra field) gives null, and the line is read by the general path, which gives the same
+     * event for any line the one-pass reading accepts, and the error messages.
+     */
+
+    /** At p: KEY followed by '=': the offset after the '=', or -1. */
+    private static int key(byte[] b, int p, int end, byte[] key) {
+        int k = p + key.length;
+        if (k >= end || b[k] != '=') {
+            return -1;
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (b[p + i] != key[i]) {
+                return -1;
+            }
+        }
+        return k + 1;
+    }
+
+    /** The end of the token at p (the next space or end). */
+    private static int token(byte[] b, int p, int end) {
+        return LineParser.indexOf(b, (byte) ' ', p, end);
+    }
+
+    /**
+     * dma_map_page and dma_map_phys: "%s dir=%s dma_addr=%llx size=%zu phys_addr=%llx attrs=%s";
+     * dma_unmap_page and dma_unmap_phys: the same without phys_addr (include/trace/events/dma.h).
+     */
+    private @Nullable TraceEvent fastDma(boolean map, EventHeader h, int body, int e) {
+        byte[] b = buf;
+        int end = e;
+        while (end > body && b[end - 1] == ' ') {
+            end--;
+        }
+        int dev = LineParser.skipSpaces(b, body, end);
+        int devEnd = token(b, dev, end);
+        if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
+            return null;
+        }
+        int dir = key(b, devEnd + 1, end, DIR);
+        if (dir < 0) {
+            return null;
+        }
+        int dirEnd = token(b, dir, end);
+        int dma = key(b, dirEnd + 1, end, DMA_ADDR);
+        if (dma < 0) {
+            return null;
+        }
+        int dmaEnd = token(b, dma, end);
+        if (parseHex(b, dma, dmaEnd) == BAD) {
+            return null;
+        }
+        long dmaAddr = hexValue;
+        int size = key(b, dmaEnd + 1, end, SIZE);
+        if (size < 0) {
+            return null;
+        }
+        int sizeEnd = token(b, size, end);
+        long bytes = LineParser.decimal(b, size, sizeEnd);
+        if (bytes < 0) {
+            return null;
+        }
+        int next = sizeEnd + 1;
+        long physAddr = 0;
+        if (map) {
+            int phys = key(b, next, end, PHYS_ADDR);
+            if (phys < 0) {
+                return null;
+            }
+            int physEnd = token(b, phys, end);
+            if (parseHex(b, phys, physEnd) == BAD) {
+                return null;
+            }
+            physAddr = hexValue;
+            next = physEnd + 1;
+        }
+        int attrs = key(b, next, end, ATTRS);
+        if (attrs < 0 || token(b, attrs, end) != end) {
+            return null;
+        }
+        String device = words.get(b, dev, devEnd);
+        String direction = words.get(b, dir, dirEnd);
+        String attributes = words.get(b, attrs, end);
+        return map ? new DmaMapPage(h, device, physAddr, dmaAddr, bytes, direction, attributes)
+                : new DmaUnmapPage(h, device, dmaAddr, bytes, direction, attributes);
+    }
+
+    /**
+     * iommu map: "IOMMU: iova=0x%016llx - 0x%016llx paddr=0x%016llx size=%zu"; unmap: "IOMMU:
+     * iova=0x%016llx - 0x%016llx size=%zu unmapped_size=%zu" (include/trace/events/iommu.h).
+     */
+    private @Nullable TraceEvent fastIommu(boolean map, EventHeader h, int body, int e) {
+        byte[] b = buf;
+        int end = e;
+        while (end > body && b[end - 1] == ' ') {
+            end--;
+        }
+        int lead = LineParser.skipSpaces(b, body, end);
+        if (token(b, lead, end) != lead + IOMMU.length || !startsWith(b, lead, end, IOMMU)) {
+            return null;
+        }
+        int iova = key(b, lead + IOMMU.length + 1, end, IOVA);
+        if (iova < 0) {
+            return null;
+        }
+        int iovaEnd = token(b, iova, end);
+        if (parseHex(b, iova, iovaEnd) == BAD) {
+            return null;
+        }
+        long start = hexValue;
+        // " - 0x...": the end of the range, part of iova's value (not read: the size says it)
+        if (iovaEnd + 3 >= end || b[iovaEnd + 1] != '-' || b[iovaEnd + 2] != ' ' || !LineParser.isDigit(b[iovaEnd + 3])) {
+            return null;
+        }
+        int rangeEnd = token(b, iovaEnd + 3, end);
+        int second = key(b, rangeEnd + 1, end, map ? PADDR : SIZE);
+        if (second < 0) {
+            return null;
+        }
+        int secondEnd = token(b, second, end);
+        long secondValue;
+        if (map) {
+            if (parseHex(b, second, secondEnd) == BAD) {
+                return null;
+            }
+            secondValue = hexValue;
+        } else {
+            secondValue = LineParser.decimal(b, second, secondEnd);
+            if (secondValue < 0) {
+                return null;
+            }
+        }
+        int third = key(b, secondEnd + 1, end, map ? SIZE : UNMAPPED_SIZE);
+        if (third < 0 || token(b, third, end) != end) {
+            return null;
+        }
+        long thirdValue = LineParser.decimal(b, third, end);
+        if (thirdValue < 0) {
+            return null;
+        }
+        return map ? new IommuMap(h, start, secondValue, thirdValue) : new IommuUnmap(h, start, secondValue, thirdValue);
     }
 
     private TraceEvent iommu(Kind kind, EventHeader h, String name, Fields f) throws LineError {
@@ -765,27 +922,41 @@ public final class FtraceReader implements Closeable {
             return BAD;
         }
         long v = 0;
+        int bad = 0;
         for (int i = s; i < e; i++) {
-            int c = b[i];
-            int d;
-            if (c >= '0' && c <= '9') {
-                d = c - '0';
-            } else if (c >= 'a' && c <= 'f') {
-                d = c - 'a' + 10;
-            } else if (c >= 'A' && c <= 'F') {
-                d = c - 'A' + 10;
-            } else {
-                return BAD;
-            }
-            v = (v << 4) | d;
+            int d = HEX_DIGIT[b[i] & 0xFF];
+            bad |= d; // -1 for a byte that is not a hex digit
+            v = (v << 4) | (d & 0xF);
+        }
+        if (bad < 0) {
+            return BAD;
         }
         hexValue = v;
         return 0;
     }
 
+    /** The value of each byte as a hex digit, -1 for the others: one load per digit, no branch. */
+    private static final byte[] HEX_DIGIT = new byte[256];
+    /** Whether each byte may be part of an event name ({@link #isNameChar}). */
+    private static final boolean[] NAME_CHAR = new boolean[256];
+
+    static {
+        java.util.Arrays.fill(HEX_DIGIT, (byte) -1);
+        for (int c = 0; c < 256; c++) {
+            if (c >= '0' && c <= '9') {
+                HEX_DIGIT[c] = (byte) (c - '0');
+            } else if (c >= 'a' && c <= 'f') {
+                HEX_DIGIT[c] = (byte) (c - 'a' + 10);
+            } else if (c >= 'A' && c <= 'F') {
+                HEX_DIGIT[c] = (byte) (c - 'A' + 10);
+            }
+            NAME_CHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
+        }
+    }
+
     /** The characters of an event name (TRACE_EVENT names are C identifiers; kprobe events add '.'). */
     private static boolean isNameChar(byte c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
+        return NAME_CHAR[c & 0xFF];
     }
 
     private static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {

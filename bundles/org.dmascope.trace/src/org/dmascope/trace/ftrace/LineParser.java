@@ -1,5 +1,9 @@
 package org.dmascope.trace.ftrace;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 import org.dmascope.trace.event.EventHeader;
 
 /**
@@ -117,6 +121,34 @@ final class LineParser {
         return timestamp(b, p, end);
     }
 
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The offset of the first byte c in [from, end) of b, or end: 8 bytes at a time (one
+     * comparison per byte was the importer's largest single cost: a line is a hundred bytes and
+     * more, and each is looked at for the end of the line, the CPU column and the fields).
+     */
+    static int indexOf(byte[] b, byte c, int from, int end) {
+        long pattern = (c & 0xFFL) * ONES;
+        int i = from;
+        for (; end - i >= 8; i += 8) {
+            long x = (long) LONG_LE.get(b, i) ^ pattern; // a zero byte where b holds c
+            long found = (x - ONES) & ~x & HIGHS; // exact for the first zero byte
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return end;
+    }
+
     /**
      * The offset of the '[' of the CPU column: the first "[digits]" preceded by a space, within
      * the width a 16-character comm, a 10-digit pid and a tgid column can take.
@@ -124,7 +156,11 @@ final class LineParser {
     private static int cpuBracket(byte[] b, int from, int end) {
         int limit = Math.min(end - 2, from + 96);
         for (int i = from + 1; i < limit; i++) {
-            if (b[i] == '[' && b[i - 1] == ' ' && isDigit(b[i + 1])) {
+            i = indexOf(b, (byte) '[', i, limit);
+            if (i >= limit) {
+                break;
+            }
+            if (b[i - 1] == ' ' && isDigit(b[i + 1])) {
                 int j = i + 1;
                 while (j < end && isDigit(b[j])) {
                     j++;

@@ -25,6 +25,11 @@ final class ByteSource {
         }
     }
 
+    /** The time stamp of the event decoded last ({@link EventCodec#decode}). */
+    long ts;
+    /** The events scanned by {@link EventCodec#scanAll}, also when it stopped at a fault. */
+    int events;
+
     private final byte[] buf;
     private int pos;
     private final int limit;
@@ -128,6 +133,47 @@ final class ByteSource {
             }
         }
         throw new Malformed(p == limit ? "payload ends inside a number" : "number longer than 10 bytes");
+    }
+
+    /**
+     * Skips k varints, as k calls of {@link #skipVar()} would (the same checks, the same
+     * messages), reading 8 bytes at a time: each byte with its top bit clear ends a number, so
+     * the k-th such byte ends the last one. No branch depends on a number's width.
+     */
+    void skipVars(int k) {
+        int p = pos;
+        byte[] b = buf;
+        int carry = 0; // bytes of the number under way before this word
+        while (limit - p >= 8) {
+            long stops = ~(long) LONG_LE.get(b, p) & 0x8080808080808080L;
+            if (stops == 0) {
+                carry += 8;
+                if (carry >= 10) {
+                    throw new Malformed("number longer than 10 bytes");
+                }
+                p += 8;
+                continue;
+            }
+            if (carry + (Long.numberOfTrailingZeros(stops) >>> 3) >= 10) {
+                throw new Malformed("number longer than 10 bytes");
+            }
+            int c = Long.bitCount(stops);
+            if (c >= k) {
+                for (int i = 1; i < k; i++) {
+                    stops &= stops - 1;
+                }
+                pos = p + (Long.numberOfTrailingZeros(stops) >>> 3) + 1;
+                return;
+            }
+            k -= c;
+            carry = Long.numberOfLeadingZeros(stops) >>> 3;
+            p += 8;
+        }
+        // fewer than 8 bytes left: the rest one byte at a time, from the start of the number under way
+        pos = p - carry;
+        for (; k > 0; k--) {
+            skipVar();
+        }
     }
 
     /** Skips a string reference, counting a string defined there so that later numbers stay right. */

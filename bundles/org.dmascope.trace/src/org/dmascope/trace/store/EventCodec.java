@@ -1,5 +1,6 @@
 package org.dmascope.trace.store;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -290,43 +291,86 @@ final class EventCodec {
         }
     }
 
-    /** How each kind's fields are skipped, from the JSON Lines schema (the same fields in the same order). */
-    private static final EventSchema.Kind[][] SKIP = new EventSchema.Kind[BY_CODE.length][];
+    /**
+     * How each kind's fields are skipped, from the JSON Lines schema (the same fields in the same
+     * order), as a short program: one op per run of numbers (skipped together, 8 bytes at a
+     * time), per boolean, string, array or map. An op is {@code count << 3 | what}.
+     */
+    private static final int[][] SKIP = new int[BY_CODE.length][];
+    private static final int SKIP_VARS = 0;
+    private static final int SKIP_BOOL = 1;
+    private static final int SKIP_STR = 2;
+    private static final int SKIP_ARRAY = 3;
+    private static final int SKIP_MAP = 4;
 
     static {
         EventSchema schema = new EventSchema();
         for (EventType t : BY_CODE) {
-            SKIP[t.ordinal()] = schema.of(t).fields().stream().map(EventSchema.Field::kind)
-                    .toArray(EventSchema.Kind[]::new);
+            int[] ops = new int[schema.of(t).fields().size()];
+            int n = 0;
+            for (EventSchema.Field f : schema.of(t).fields()) {
+                int what = switch (f.kind()) {
+                    case LONG, HEX, INT -> SKIP_VARS;
+                    case BOOLEAN -> SKIP_BOOL;
+                    case STRING -> SKIP_STR;
+                    case HEX_ARRAY, LONG_ARRAY, INT_ARRAY -> SKIP_ARRAY;
+                    case STRING_MAP -> SKIP_MAP;
+                };
+                if (what == SKIP_VARS && n > 0 && (ops[n - 1] & 7) == SKIP_VARS) {
+                    ops[n - 1] += 1 << 3;
+                } else {
+                    ops[n++] = 1 << 3 | what;
+                }
+            }
+            SKIP[t.ordinal()] = Arrays.copyOf(ops, n);
         }
     }
 
     /**
-     * Reads the header of the event at the source's position and skips its fields, creating no
-     * object: what a scan needs (kind, time, CPU, PID).
+     * Scans the events from the source's position to its end, handing each one's kind, time, CPU
+     * and PID to the scanner, the first one numbered {@code ordinal}; their fields are skipped,
+     * creating no object (a whole chunk in one loop).
      *
-     * @return the kind's code; the time stamp, CPU and PID are left in {@code header}
+     * @return how many events were scanned, also left in {@link ByteSource#events} (where a
+     *         payload that does not decode leaves the number scanned before the fault)
      */
-    static int scan(ByteSource in, long previousTs, long[] header) {
-        int code = in.u8();
-        if (code >= BY_CODE.length) {
-            throw new ByteSource.Malformed("unknown event code " + code);
+    static int scanAll(ByteSource in, long ordinal, TraceReader.EventScanner scanner) {
+        long ts = 0;
+        int n = 0;
+        try {
+            while (in.hasMore()) {
+                int code = in.u8();
+                if (code >= BY_CODE.length) {
+                    throw new ByteSource.Malformed("unknown event code " + code);
+                }
+                ts += in.svar();
+                int cpu = in.svarInt();
+                int pid = in.svarInt();
+                in.skipStr();
+                skipFields(in, code);
+                scanner.event(ordinal + n, BY_CODE[code], ts, cpu, pid);
+                n++;
+            }
+        } catch (ByteSource.Malformed e) {
+            in.events = n;
+            throw e;
         }
-        header[0] = previousTs + in.svar();
-        header[1] = in.svarInt();
-        header[2] = in.svarInt();
-        in.skipStr();
-        for (EventSchema.Kind k : SKIP[code]) {
-            switch (k) {
-                case LONG, HEX, INT -> in.skipVar();
-                case BOOLEAN -> in.skip(1);
-                case STRING -> in.skipStr();
-                case HEX_ARRAY, LONG_ARRAY, INT_ARRAY -> {
+        in.events = n;
+        return n;
+    }
+
+    private static void skipFields(ByteSource in, int code) {
+        for (int op : SKIP[code]) {
+            switch (op & 7) {
+                case SKIP_VARS -> in.skipVars(op >>> 3);
+                case SKIP_BOOL -> in.skip(1);
+                case SKIP_STR -> in.skipStr();
+                case SKIP_ARRAY -> {
                     for (int n = in.count(); n > 0; n--) {
                         in.skipVar();
                     }
                 }
-                case STRING_MAP -> {
+                default -> {
                     for (int n = in.count(); n > 0; n--) {
                         in.skipStr();
                         in.skipStr();
@@ -334,21 +378,21 @@ final class EventCodec {
                 }
             }
         }
-        return code;
     }
 
-    /** The kind of a code returned by {@link #scan}. */
-    static EventType type(int code) {
-        return BY_CODE[code];
-    }
-
-    /** Decodes the event at the source's position; {@code previousTs} is the last event's time stamp. */
+    /**
+     * Decodes the event at the source's position; {@code previousTs} is the last event's time
+     * stamp. Its own time stamp is also left in {@link ByteSource#ts}, so that the caller need not
+     * ask the event (an interface call on as many classes as there are kinds).
+     */
     static TraceEvent decode(ByteSource in, long previousTs) {
         int code = in.u8();
         if (code >= BY_CODE.length) {
             throw new ByteSource.Malformed("unknown event code " + code);
         }
-        EventHeader h = new EventHeader(previousTs + in.svar(), in.svarInt(), in.svarInt(), in.str());
+        long ts = previousTs + in.svar();
+        in.ts = ts;
+        EventHeader h = new EventHeader(ts, in.svarInt(), in.svarInt(), in.str());
         return switch (BY_CODE[code]) {
             case VMA_MAP -> new VmaMap(h, in.uvar(), in.uvar(), in.str(), in.svar(), in.str());
             case VMA_UNMAP -> new VmaUnmap(h, in.uvar(), in.uvar());

@@ -372,7 +372,6 @@ public final class TraceReader implements Closeable {
      * @return the number of events scanned
      */
     public long scan(EventScanner scanner) throws IOException {
-        long[] header = new long[3];
         long n = 0;
         for (int k = 0; k < eventChunkCount; k++) {
             int i = eventChunks[k];
@@ -381,16 +380,8 @@ public final class TraceReader implements Closeable {
                 continue;
             }
             ByteSource in = new ByteSource(payload, 0, c.payloadBytes());
-            long previous = 0;
-            long ordinal = c.firstOrdinal();
-            int seen = 0;
             try {
-                while (in.hasMore()) {
-                    int code = EventCodec.scan(in, previous, header);
-                    previous = header[0];
-                    scanner.event(ordinal++, EventCodec.type(code), header[0], (int) header[1], (int) header[2]);
-                    seen++;
-                }
+                int seen = EventCodec.scanAll(in, c.firstOrdinal(), scanner);
                 if (seen != c.events()) {
                     markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": holds " + seen
                             + " events but its header says " + c.events());
@@ -403,7 +394,7 @@ public final class TraceReader implements Closeable {
                 markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": payload does not decode: "
                         + e.getMessage());
             }
-            n += seen;
+            n += in.events;
         }
         return n;
     }
@@ -535,7 +526,7 @@ public final class TraceReader implements Closeable {
                 int n = 0;
                 while (in.hasMore()) {
                     TraceEvent e = EventCodec.decode(in, previous);
-                    previous = e.ts();
+                    previous = in.ts;
                     n++;
                     if (out != null) {
                         out.add(e);
