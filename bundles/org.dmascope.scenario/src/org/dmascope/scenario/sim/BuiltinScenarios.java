@@ -56,7 +56,7 @@ public final class BuiltinScenarios {
                     "2-hmm-odp-migrate.scenario"),
             new Entry(3, "mr-fragmented-thp", "A large MR: fragmented 4 KiB pages against THP",
                     "The same MR on scattered base pages and on a transparent huge page: scatter entries, DMA"
-                            + " segments (dma-direct) and the best MR page size.",
+                            + " segments and the best MR page size, without an IOMMU and behind one.",
                     "3-mr-fragmented-thp.scenario"),
             new Entry(4, "acs-redirect", "P2P refused by ACS redirect, allowed after disable_acs_redir",
                     "With the IOMMU on, ACS redirect on the switch's downstream ports sends GPU-NIC traffic to a host"

@@ -28,14 +28,18 @@ import org.dmascope.scenario.mm.Mm;
  */
 final class MemoryRegions {
 
-    private static final Set<String> OPTIONS = Set.of("access", "max-seg");
+    private static final Set<String> OPTIONS = Set.of("access", "max-seg", "iommu");
 
     private MemoryRegions() {
     }
 
     static void check(Step s) throws ScenarioException {
         s.expect(3, 3, OPTIONS, "register_mr PROC ADDR LENGTH [access=local-write,remote-write,remote-read,...]"
-                + " [max-seg=SIZE]");
+                + " [max-seg=SIZE] [iommu=on|off]");
+        String iommu = s.option("iommu", "off");
+        if (!iommu.equals("on") && !iommu.equals("off")) {
+            throw s.error("register_mr: iommu must be on or off, not '" + iommu + "'");
+        }
         if (!Values.isAddressSyntax(s.args().get(1))) {
             throw s.error("register_mr: '" + s.args().get(1) + "' is not an address");
         }
@@ -77,7 +81,8 @@ final class MemoryRegions {
         }
         PhysicalMemoryMap physical = SimulatedChains.physical(c.machine());
         AddressSpace space = SimulatedChains.addressSpace(mm, physical);
-        DmaDevice dev = DmaDevice.plain();
+        // iommu=on: the device sits behind an IOMMU DMA domain (dma-iommu), off: dma-direct.
+        DmaDevice dev = DmaDevice.plain().withIommu(s.option("iommu", "off").equals("on"));
         String maxSeg = s.optionOrNull("max-seg");
         if (maxSeg != null) {
             dev = dev.withMaxSegmentSize(Values.size(s, maxSeg));

@@ -182,6 +182,15 @@ class LiveDebuggingTest {
         });
         assertTrue(Ui.session().current().get().topology().size() >= 20);
         Ui.screenshot(Ui.window().getShell(), "live-debugging");
+
+        // Record, then open: the saved recording opens in Trace Inspection with every event.
+        java.nio.file.Path saved = java.nio.file.Files.createTempDirectory("dmascope-live-ui").resolve("saved.dmatrace");
+        session.saveRecording(saved);
+        TraceInspectionTest.open(saved);
+        assertEquals(saved.toAbsolutePath().normalize(), model.trace().source());
+        assertFalse(model.trace().live(), "a file opened by the user is not live");
+        assertEquals(total, model.trace().reader().eventCount());
+        assertEquals(total, view(TimelineView.class, TimelineView.ID).canvas().index().total());
     }
 
     @Test

@@ -153,14 +153,18 @@ class TraceInspectionTest {
         assertNotNull(canvas.index(), "the lane index was built");
         assertEquals(events.size(), canvas.index().total());
         List<String> labels = canvas.lanes().stream().map(Lane::label).toList();
-        assertEquals(List.of("100 ib_write_bw", "200 nvme_io", "0000:03:00.0", "GPU-0", "mlx5_0"), labels);
+        assertEquals(List.of("100 ib_write_bw", "200 nvme_io", "0000:03:00.0", "GPU-0", "mlx5_0", "backend: GPUDirect",
+                "backend: struct page"), labels);
         // Every event counts in its process's lane; device events also in the device's.
         assertEquals(7, canvas.index().laneTotal(0));
         assertEquals(DMA_EVENTS + 1, canvas.index().laneTotal(1));
         assertEquals(DMA_EVENTS, canvas.index().laneTotal(2));
         assertEquals(2, canvas.index().laneTotal(3));
         assertEquals(2, canvas.index().laneTotal(4));
-        assertTrue(timeline.getContentDescription().contains(String.format(java.util.Locale.ROOT, "%,d events, 5 lanes",
+        // Backend lanes: get_pages and the free callback are GPUDirect's, the pin struct page memory's.
+        assertEquals(2, canvas.index().laneTotal(5));
+        assertEquals(1, canvas.index().laneTotal(6));
+        assertTrue(timeline.getContentDescription().contains(String.format(java.util.Locale.ROOT, "%,d events, 7 lanes",
                 events.size())), timeline.getContentDescription());
         // The whole trace is in view, with labels in ms; the cursor starts at the first event.
         assertTrue(canvas.viewFrom() <= BASE && canvas.viewTo() >= FREE_TS);

@@ -21,10 +21,12 @@ import org.eclipse.jdt.annotation.Nullable;
  * @param ts       each event's time stamp
  * @param laneA    each event's process lane, or -1
  * @param laneB    each event's device lane, or -1
+ * @param laneC    each event's backend lane, or -1
  * @param types    each event's kind
  * @param ordinals each event's ordinal in the trace
  */
-public record Detail(long from, long to, long[] ts, int[] laneA, int[] laneB, EventType[] types, long[] ordinals) {
+public record Detail(long from, long to, long[] ts, int[] laneA, int[] laneB, int[] laneC, EventType[] types,
+        long[] ordinals) {
 
     /** The number of events. */
     public int size() {
@@ -48,6 +50,7 @@ public record Detail(long from, long to, long[] ts, int[] laneA, int[] laneB, Ev
             long[] ts = new long[256];
             int[] a = new int[256];
             int[] b = new int[256];
+            int[] c = new int[256];
             EventType[] types = new EventType[256];
             long[] ordinals = new long[256];
             int n = 0;
@@ -69,18 +72,20 @@ public record Detail(long from, long to, long[] ts, int[] laneA, int[] laneB, Ev
                     ts = Arrays.copyOf(ts, len);
                     a = Arrays.copyOf(a, len);
                     b = Arrays.copyOf(b, len);
+                    c = Arrays.copyOf(c, len);
                     types = Arrays.copyOf(types, len);
                     ordinals = Arrays.copyOf(ordinals, len);
                 }
                 ts[n] = e.ts();
                 a[n] = index.processLane(e.header().pid());
                 b[n] = index.deviceLane(EventFields.device(e));
+                c[n] = index.backendLane(EventFields.backend(e));
                 types[n] = e.type();
                 ordinals[n] = ordinal;
                 n++;
             }
             return new Detail(from, to, Arrays.copyOf(ts, n), Arrays.copyOf(a, n), Arrays.copyOf(b, n),
-                    Arrays.copyOf(types, n), Arrays.copyOf(ordinals, n));
+                    Arrays.copyOf(c, n), Arrays.copyOf(types, n), Arrays.copyOf(ordinals, n));
         }
     }
 }

@@ -66,6 +66,22 @@ public final class EventFields {
         return v instanceof String s ? s : "";
     }
 
+    /**
+     * The memory backend an event belongs to by its kind alone, or "" when its kind does not
+     * say: pin_user_pages and unpin are struct page memory's; hmm_range_fault and the MMU
+     * interval notifier's invalidations are HMM's (ODP MRs use both); nvidia_p2p_get_pages,
+     * put_pages, the free callback and dma-buf move_notify are GPUDirect's. An MR, a DMA mapping
+     * or a migration can be any backend's memory: no backend lane.
+     */
+    public static String backend(TraceEvent e) {
+        return switch (e.type()) {
+            case PIN, UNPIN -> "struct page";
+            case HMM_RANGE_FAULT, NOTIFIER_INVALIDATE_BEGIN, NOTIFIER_INVALIDATE_END -> "HMM";
+            case GPUDIRECT_GET_PAGES, GPUDIRECT_PUT_PAGES, GPUDIRECT_FREE_CALLBACK, DMABUF_MOVE_NOTIFY -> "GPUDirect";
+            default -> "";
+        };
+    }
+
     /** The event's fields as "name=value" pairs separated by spaces (header excluded). */
     public static String text(TraceEvent e) {
         StringBuilder b = new StringBuilder();

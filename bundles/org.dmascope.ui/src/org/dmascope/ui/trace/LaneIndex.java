@@ -37,6 +37,7 @@ public final class LaneIndex {
     private final List<int[]> counts = new ArrayList<>();
     private final Map<Integer, Integer> pidLane = new HashMap<>();
     private final Map<String, Integer> deviceLane = new HashMap<>();
+    private final Map<String, Integer> backendLane = new HashMap<>();
     private long total;
     private boolean overview;
 
@@ -139,6 +140,15 @@ public final class LaneIndex {
             }
             counts.get(lane)[b]++;
         }
+        String backend = EventFields.backend(e);
+        if (!backend.isEmpty()) {
+            Integer lane = backendLane.get(backend);
+            if (lane == null) {
+                lane = newLane(new Lane(Lane.Kind.BACKEND, -1, backend));
+                backendLane.put(backend, lane);
+            }
+            counts.get(lane)[b]++;
+        }
     }
 
     private int newLane(Lane lane) {
@@ -165,13 +175,13 @@ public final class LaneIndex {
         bucketNs *= 2;
     }
 
-    // Processes by PID, then devices by name; the lookups follow.
+    // Processes by PID, then devices by name, then backends by name; the lookups follow.
     private void sortLanes() {
         TreeMap<String, Integer> order = new TreeMap<>();
         for (int i = 0; i < lanes.size(); i++) {
             Lane l = lanes.get(i);
             String key = l.kind() == Lane.Kind.PROCESS ? String.format(java.util.Locale.ROOT, "0%011d", Integer.toUnsignedLong(l.pid()))
-                    : "1" + l.name();
+                    : (l.kind() == Lane.Kind.DEVICE ? "1" : "2") + l.name();
             order.put(key, i);
         }
         List<Lane> sortedLanes = new ArrayList<>();
@@ -186,17 +196,21 @@ public final class LaneIndex {
         counts.addAll(sortedCounts);
         pidLane.clear();
         deviceLane.clear();
+        backendLane.clear();
         for (int i = 0; i < lanes.size(); i++) {
             Lane l = lanes.get(i);
-            if (l.kind() == Lane.Kind.PROCESS) {
-                pidLane.put(l.pid(), i);
-            } else {
-                deviceLane.put(l.name(), i);
+            switch (l.kind()) {
+                case PROCESS -> pidLane.put(l.pid(), i);
+                case DEVICE -> deviceLane.put(l.name(), i);
+                case BACKEND -> backendLane.put(l.name(), i);
+                case ALL -> {
+                    // the overview's one lane is never sorted
+                }
             }
         }
     }
 
-    /** The lanes: processes by PID, then devices by name. */
+    /** The lanes: processes by PID, then devices by name, then backends by name. */
     public List<Lane> lanes() {
         return List.copyOf(lanes);
     }
@@ -243,6 +257,11 @@ public final class LaneIndex {
     /** The lane of a device's events, or -1. */
     public int deviceLane(String device) {
         return device.isEmpty() ? -1 : deviceLane.getOrDefault(device, -1);
+    }
+
+    /** The lane of a backend ({@link EventFields#backend}), or -1 (also for ""). */
+    public int backendLane(String backend) {
+        return backend.isEmpty() ? -1 : backendLane.getOrDefault(backend, -1);
     }
 
     /**

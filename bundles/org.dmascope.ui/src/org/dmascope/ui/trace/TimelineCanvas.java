@@ -564,7 +564,7 @@ public final class TimelineCanvas extends Canvas {
             }
             int x = xOf(t);
             gc.setBackground(familyColors[family(d.types()[k])]);
-            for (int lane : new int[] {d.laneA()[k], d.laneB()[k]}) {
+            for (int lane : new int[] {d.laneA()[k], d.laneB()[k], d.laneC()[k]}) {
                 if (lane < 0) {
                     continue;
                 }
@@ -649,7 +649,7 @@ public final class TimelineCanvas extends Canvas {
                 continue;
             }
             Lane l = lanes.get(lane);
-            String prefix = l.kind() == Lane.Kind.PROCESS ? "\u25a0 " : "\u25c6 ";
+            String prefix = l.kind() == Lane.Kind.PROCESS ? "\u25a0 " : l.kind() == Lane.Kind.BACKEND ? "\u25b2 " : "\u25c6 ";
             gc.drawText(prefix + l.label(), 6, top + (LANE_HEIGHT - textHeight) / 2, true);
         }
         gc.setClipping((Rectangle) null);
