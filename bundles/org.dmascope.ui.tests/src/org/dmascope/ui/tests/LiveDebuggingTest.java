@@ -202,10 +202,16 @@ class LiveDebuggingTest {
         TraceModel model = TraceModel.find(Ui.window());
         int pid = (int) ProcessHandle.current().pid();
         controls.setProcess(pid);
+        controls.setTracefs(true);
         controls.startHost();
         Ui.settle();
         assertEquals("LIVE", controls.bannerText());
         assertEquals(LiveSession.State.PLAYING, session.state());
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/trace_pipe"))
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/debug/tracing/trace_pipe"))) {
+            // No tracefs here: said once, and sampling goes on without it.
+            assertEquals(null, session.kernelTrace());
+        }
         assertFalse(model.trace().origin().simulated());
         // The first sample: the process, its VMAs and the pages present, and the sysfs topology.
         Ui.waitUntil("the first samples in the timeline", () -> {

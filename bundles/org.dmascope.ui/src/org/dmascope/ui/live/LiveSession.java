@@ -25,6 +25,7 @@ import org.dmascope.scenario.sim.Simulator;
 import org.dmascope.sources.MemoryBackends;
 import org.dmascope.sources.TopologySources;
 import org.dmascope.sources.live.LiveSampler;
+import org.dmascope.sources.live.TracefsReader;
 import org.dmascope.trace.store.TraceWriter;
 import org.dmascope.ui.trace.TraceModel;
 import org.eclipse.core.runtime.ILog;
@@ -88,6 +89,7 @@ public final class LiveSession {
     private @Nullable LiveSampler sampler;
     private @Nullable TraceWriter samplerWriter;
     private State hostState = State.NONE;
+    private @Nullable TracefsReader kernelTrace;
     private @Nullable Origin origin;
     private final List<Step> steps = new ArrayList<>();
     private double speed = 1.0;
@@ -282,6 +284,16 @@ public final class LiveSession {
      * @throws InputException when the process does not exist or the recording cannot be written
      */
     public void startHost(int pid, double rateHz) throws InputException {
+        startHost(pid, rateHz, false);
+    }
+
+    /**
+     * As {@link #startHost(int, double)}; with {@code tracefs}, the kernel's iommu and dma
+     * tracepoints are enabled in tracefs for the session and read into the same recording
+     * (restored when it stops). Where tracefs is absent or not permitted, a message says so and
+     * sampling goes on without it.
+     */
+    public void startHost(int pid, double rateHz, boolean tracefs) throws InputException {
         stop();
         builtinId = null;
         String comm = processName(pid);
@@ -313,9 +325,36 @@ public final class LiveSession {
             stop();
             throw e;
         }
+        if (tracefs) {
+            startTracefs(writer);
+        }
         s.start();
         hostState = State.PLAYING;
         fireState();
+    }
+
+    private void startTracefs(TraceWriter writer) {
+        TracefsReader.Availability a = TracefsReader.locate(TracefsReader.SYSTEMS);
+        if (!a.available()) {
+            message(a.message(), true);
+            return;
+        }
+        TracefsReader reader = new TracefsReader(TracefsReader.Options.enabling(a.root()), e -> {
+            try {
+                writer.append(e);
+            } catch (IOException x) {
+                display.asyncExec(() -> message("cannot write a tracefs event to " + writer.file() + ": "
+                        + x.getMessage(), true));
+            }
+        }, m -> display.asyncExec(() -> message(m, false)));
+        if (reader.start()) {
+            kernelTrace = reader;
+        }
+    }
+
+    /** The tracefs reader of the live host's session, if one runs. */
+    public @Nullable TracefsReader kernelTrace() {
+        return kernelTrace;
     }
 
     private static String processName(int pid) {
@@ -351,6 +390,11 @@ public final class LiveSession {
             return;
         }
         s.stop();
+        TracefsReader k = kernelTrace;
+        kernelTrace = null;
+        if (k != null) {
+            k.close();
+        }
         TraceWriter w = samplerWriter;
         samplerWriter = null;
         if (w != null) {

@@ -60,6 +60,7 @@ public final class LiveControlsView extends ViewPart implements LiveSession.List
     private Combo speed;
     private Combo process;
     private Text rate;
+    private Button tracefs;
     private Button follow;
     private Button save;
     private Table steps;
@@ -109,6 +110,12 @@ public final class LiveControlsView extends ViewPart implements LiveSession.List
         Button sample = button(top, "Sample Live Host", "live.sampleHost",
                 "Sample the process's mappings and pages, and the PCI topology, recording the changes", this::startHost);
         ((GridData) sample.getLayoutData()).horizontalSpan = 2;
+        tracefs = new Button(top, SWT.CHECK);
+        tracefs.setText("Kernel trace events (tracefs iommu, dma)");
+        tracefs.setToolTipText("Enable the iommu and dma tracepoints while sampling and record them too "
+                + "(tracefs is restored when sampling stops; needs root and a mounted tracefs)");
+        tracefs.setData(TopologyView.WIDGET_KEY, "live.tracefs");
+        tracefs.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 4, 1));
         fillProcesses();
         description = new Label(top, SWT.WRAP);
         description.setData(TopologyView.WIDGET_KEY, "live.description");
@@ -257,10 +264,15 @@ public final class LiveControlsView extends ViewPart implements LiveSession.List
             return;
         }
         try {
-            session.startHost(pid, hz);
+            session.startHost(pid, hz, tracefs.getSelection());
         } catch (InputException e) {
             message(session, e.getMessage(), true);
         }
+    }
+
+    /** Ticks or clears "Kernel trace events" (for tests). */
+    public void setTracefs(boolean value) {
+        tracefs.setSelection(value);
     }
 
     /** Fills the Process box (for tests and callers that know the PID). */
