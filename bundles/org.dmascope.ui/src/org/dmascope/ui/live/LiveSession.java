@@ -580,9 +580,10 @@ public final class LiveSession {
         if (o == null) {
             throw new IOException("nothing has been recorded");
         }
+        // Still writing: what was appended so far goes to the file first (a finished recording is closed).
         Simulator sim = simulator;
         TraceWriter writer = sim == null ? samplerWriter : sim.trace();
-        if (writer != null) {
+        if (writer != null && o.writing()) {
             writer.flush();
         }
         Files.copy(o.store(), target, StandardCopyOption.REPLACE_EXISTING);
