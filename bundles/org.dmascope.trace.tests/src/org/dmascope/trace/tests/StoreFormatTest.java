@@ -51,7 +51,7 @@ class StoreFormatTest {
         assertEquals(0, b.getShort(10));
         assertEquals(64, b.getInt(12));
         assertEquals(1000, b.getInt(24), "flush interval in ms");
-        assertEquals(1_000_000, b.getLong(28), "checkpoint interval");
+        assertEquals(100_000, b.getLong(28), "checkpoint interval (the default)");
         assertEquals(256 << 10, b.getInt(36), "chunk size");
         // the chunk
         assertEquals("CHNK", new String(b.array(), 64, 4, StandardCharsets.US_ASCII));

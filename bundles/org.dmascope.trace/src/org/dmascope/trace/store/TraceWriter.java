@@ -33,14 +33,15 @@ public final class TraceWriter implements Closeable {
     /**
      * @param chunkBytes      payload size at which a chunk is written (default 256 KiB)
      * @param flushInterval   the longest an appended event waits in memory (default 1 s)
-     * @param checkpointEvery events between state checkpoints (default 1 M)
+     * @param checkpointEvery events between state checkpoints (default 100 k: the state at any
+     *                        time replays at most that many events)
      * @param sync            whether each write is also forced to the device (survives power
      *                        loss, not only the death of the writer; slower)
      */
     public record Options(int chunkBytes, Duration flushInterval, long checkpointEvery, boolean sync) {
 
         /** The defaults. */
-        public static final Options DEFAULT = new Options(256 << 10, Duration.ofSeconds(1), 1_000_000, false);
+        public static final Options DEFAULT = new Options(256 << 10, Duration.ofSeconds(1), 100_000, false);
 
         /** Checks the values. */
         public Options {

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.sources.TopologySources;
+import org.dmascope.trace.event.EventType;
 import org.dmascope.trace.event.TopologySnapshot;
+import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
@@ -22,10 +27,12 @@ import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.swt.widgets.Display;
 
 /**
- * Keeps the topology views on the machine the trace recorded at the time cursor: when the
- * state at the cursor holds a topology snapshot (a document of an importer's format, or the
- * live host's sysfs, which is read live), the topology session shows it, and with it the Topology, PCI tree and
- * Peer Matrix views. A trace without a snapshot leaves the topology as it is.
+ * Keeps the topology views on the machine the trace recorded at the time cursor: the last
+ * topology snapshot at or before the cursor (a document of an importer's format, or the live
+ * host's sysfs, which is read live) is what the topology session shows, and with it the
+ * Topology, PCI tree and Peer Matrix views. The snapshots are found once per trace by a scan
+ * that decodes no event; a cursor move is then a search, and a read only when the snapshot
+ * changes. A trace without a snapshot leaves the topology as it is.
  */
 public final class TraceTopology implements TraceModel.Listener {
 
@@ -41,6 +48,11 @@ public final class TraceTopology implements TraceModel.Listener {
     private final TopologySources sources = TopologySources.builtIn();
     private @Nullable Job job;
     private @Nullable TopologySnapshot shown;
+    private long shownOrdinal = -1;
+    // The trace's topology snapshots in time order (their times and ordinals), once indexed.
+    private long[] snapshotTs = new long[0];
+    private long[] snapshotOrdinals = new long[0];
+    private @Nullable OpenTrace indexed;
     private @Nullable Path temporary;
 
     /** Follows the trace model's cursor; call {@link #dispose()} at shutdown. */
@@ -59,6 +71,14 @@ public final class TraceTopology implements TraceModel.Listener {
     @Override
     public void traceChanged(@Nullable OpenTrace trace) {
         shown = null;
+        snapshotTs = new long[0];
+        snapshotOrdinals = new long[0];
+        indexed = null;
+    }
+
+    @Override
+    public void traceGrew(OpenTrace trace) {
+        indexed = null; // the snapshots are found again at the next cursor move
     }
 
     @Override
@@ -71,13 +91,50 @@ public final class TraceTopology implements TraceModel.Listener {
         if (previous != null) {
             previous.cancel();
         }
+        boolean needIndex = indexed != t;
+        long[] knownTs = snapshotTs;
+        long[] knownOrdinals = snapshotOrdinals;
+        if (!needIndex) {
+            // Topology snapshots are few: which one applies is a search in the index.
+            int i = lastAtOrBefore(knownTs, ts);
+            if (i < 0 || knownOrdinals[i] == shownOrdinal) {
+                return;
+            }
+        }
         Job j = new Job("Topology at the time cursor") {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 try (TraceReader reader = TraceReader.open(t.store())) {
-                    TopologySnapshot snapshot = reader.stateAt(ts).topology();
+                    long[] tss = knownTs;
+                    long[] ordinals = knownOrdinals;
+                    if (needIndex) {
+                        List<long[]> found = new ArrayList<>();
+                        reader.scan((ordinal, type, time, cpu, pid) -> {
+                            if (type == EventType.TOPOLOGY_SNAPSHOT) {
+                                found.add(new long[] {time, ordinal});
+                            }
+                        });
+                        found.sort((a, b) -> Long.compare(a[0], b[0]));
+                        tss = found.stream().mapToLong(a -> a[0]).toArray();
+                        ordinals = found.stream().mapToLong(a -> a[1]).toArray();
+                        long[] fTs = tss;
+                        long[] fOrd = ordinals;
+                        display.asyncExec(() -> {
+                            if (traces.trace() == t) {
+                                snapshotTs = fTs;
+                                snapshotOrdinals = fOrd;
+                                indexed = t;
+                            }
+                        });
+                    }
+                    int i = lastAtOrBefore(tss, ts);
+                    if (i < 0 || monitor.isCanceled()) {
+                        return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+                    }
+                    long ordinal = ordinals[i];
+                    TopologySnapshot snapshot = read(reader, tss[i], ordinal);
                     if (snapshot != null && !monitor.isCanceled()) {
-                        display.asyncExec(() -> show(t, snapshot));
+                        display.asyncExec(() -> show(t, snapshot, ordinal));
                     }
                     return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
                 } catch (IOException | InputException e) {
@@ -93,12 +150,47 @@ public final class TraceTopology implements TraceModel.Listener {
         };
         j.setSystem(true);
         job = j;
-        j.schedule(40);
+        j.schedule(needIndex ? 40 : 0);
     }
 
-    private void show(OpenTrace t, TopologySnapshot snapshot) {
-        if (traces.trace() != t || snapshot.equals(shown)) {
+    // The index of the last snapshot at or before ts, or -1.
+    private static int lastAtOrBefore(long[] tss, long ts) {
+        int i = Arrays.binarySearch(tss, ts);
+        if (i < 0) {
+            return -i - 2;
+        }
+        while (i + 1 < tss.length && tss[i + 1] == ts) {
+            i++;
+        }
+        return i;
+    }
+
+    // The snapshot event of this ordinal, found by a seek to its time.
+    private static @Nullable TopologySnapshot read(TraceReader reader, long ts, long ordinal) throws IOException {
+        TraceReader.Cursor c = reader.seek(ts);
+        while (c.hasNext()) {
+            long o = c.ordinal();
+            TraceEvent e = c.next();
+            if (o == ordinal) {
+                return e instanceof TopologySnapshot s ? s : null;
+            }
+            if (e.ts() > ts) {
+                break;
+            }
+        }
+        if (c.failure() != null) {
+            throw c.failure();
+        }
+        return null;
+    }
+
+    private void show(OpenTrace t, TopologySnapshot snapshot, long ordinal) {
+        if (traces.trace() != t || ordinal == shownOrdinal && snapshot.equals(shown)) {
             return;
+        }
+        shownOrdinal = ordinal;
+        if (snapshot.equals(shown)) {
+            return; // the same document again: the topology shown stays
         }
         shown = snapshot;
         // The live host's own sysfs, sampled while recording: this machine, read live.
