@@ -120,7 +120,7 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
         };
         j.setSystem(true);
         job = j;
-        j.schedule(20);
+        j.schedule();
     }
 
     private void show(OpenTrace t, long ts, List<StateRows> rows, String summary, long start) {
