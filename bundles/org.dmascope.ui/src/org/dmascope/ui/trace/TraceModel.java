@@ -101,7 +101,7 @@ public final class TraceModel {
     }
 
     /**
-     * What writes a live trace: a label saying what it is ("SIMULATED: ...", "live pid 1234"),
+     * What writes a live trace: a label saying what it is ("SIMULATED (1) ...", "LIVE pid 1234 (fio)"),
      * whether its data is simulated, and whether it is still writing.
      */
     public interface LiveOrigin {
