@@ -34,6 +34,59 @@ public abstract class DmaSegments {
     /** The bytes the columns take. */
     public abstract long footprintBytes();
 
+    /**
+     * Segments known only by their DMA addresses and lengths (as a trace records a mapped
+     * scatter list): one CPU entry each, physical addresses not known.
+     *
+     * @throws IllegalArgumentException when the arrays differ in length
+     */
+    public static DmaSegments of(long[] addresses, long[] lengths) {
+        if (addresses.length != lengths.length) {
+            throw new IllegalArgumentException(addresses.length + " DMA addresses but " + lengths.length + " lengths");
+        }
+        return new DmaSegments() {
+            @Override
+            public int size() {
+                return addresses.length;
+            }
+
+            @Override
+            public long address(int i) {
+                return addresses[i];
+            }
+
+            @Override
+            public long length(int i) {
+                return lengths[i];
+            }
+
+            @Override
+            public boolean busAddress(int i) {
+                return false;
+            }
+
+            @Override
+            public int firstEntry(int i) {
+                return i;
+            }
+
+            @Override
+            public int entries(int i) {
+                return 1;
+            }
+
+            @Override
+            public long phys(int i) {
+                return -1;
+            }
+
+            @Override
+            public long footprintBytes() {
+                return 16L * addresses.length;
+            }
+        };
+    }
+
     /** dma-direct: one segment per CPU entry, at its physical address plus an offset; nothing stored. */
     static DmaSegments direct(ScatterList sg, long offset) {
         return new DmaSegments() {

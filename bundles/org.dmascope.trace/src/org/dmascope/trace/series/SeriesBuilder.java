@@ -432,9 +432,7 @@ public final class SeriesBuilder {
      * @return the page size, or 0 when no accepted size fits
      */
     public static long bestPageSize(long[] dmaAddrs, long[] lengths, long virt, long pgoff, long pgszBitmap) {
-        if (dmaAddrs.length != lengths.length) {
-            throw new IllegalArgumentException(dmaAddrs.length + " DMA addresses but " + lengths.length + " lengths");
-        }
+        DmaSegments segments = DmaSegments.of(dmaAddrs, lengths);
         long length = -pgoff;
         for (long l : lengths) {
             length += l;
@@ -442,47 +440,6 @@ public final class SeriesBuilder {
         if (length <= 0) {
             return 0;
         }
-        DmaSegments segments = new DmaSegments() {
-            @Override
-            public int size() {
-                return dmaAddrs.length;
-            }
-
-            @Override
-            public long address(int i) {
-                return dmaAddrs[i];
-            }
-
-            @Override
-            public long length(int i) {
-                return lengths[i];
-            }
-
-            @Override
-            public boolean busAddress(int i) {
-                return false;
-            }
-
-            @Override
-            public int firstEntry(int i) {
-                return i;
-            }
-
-            @Override
-            public int entries(int i) {
-                return 1;
-            }
-
-            @Override
-            public long phys(int i) {
-                return -1;
-            }
-
-            @Override
-            public long footprintBytes() {
-                return 16L * dmaAddrs.length;
-            }
-        };
         return Math.max(0, BestPageSize.find(segments, pgoff, length, virt, pgszBitmap).pageSize());
     }
 

@@ -3,7 +3,6 @@ package org.dmascope.ui.chain;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.NumberFormat;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
+import org.dmascope.ui.charts.ChartCanvas;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
@@ -36,7 +36,6 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.swt.SWTGraphics2D;
 
 /**
  * A histogram of DMA segment sizes: one bar per power of two from 4 KiB to 2 GiB, the number
@@ -248,27 +247,7 @@ public final class SegmentHistogram extends Canvas {
     }
 
     private void paint(GC gc) {
-        Rectangle area = getClientArea();
-        gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
-        gc.fillRectangle(area);
-        if (area.width <= 0 || area.height <= 0) {
-            return;
-        }
-        gc.setAntialias(SWT.ON);
-        gc.setTextAntialias(SWT.ON);
-        SWTGraphics2D g2 = new SWTGraphics2D(gc);
-        try {
-            chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height));
-        } finally {
-            // The GC is the paint event's; what SWTGraphics2D made for it (colours, fonts,
-            // transforms, patterns) is ours to dispose, once the GC no longer uses it.
-            gc.setTransform(null);
-            gc.setClipping((Rectangle) null);
-            gc.setFont(null);
-            gc.setForegroundPattern(null);
-            gc.setBackgroundPattern(null);
-            g2.dispose();
-        }
+        ChartCanvas.draw(this, gc, chart, null);
     }
 
     private void askAndSavePng() {

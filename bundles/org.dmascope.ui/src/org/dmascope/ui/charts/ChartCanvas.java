@@ -155,8 +155,17 @@ public final class ChartCanvas extends Canvas {
     }
 
     private void paint(GC gc) {
-        Rectangle area = getClientArea();
-        gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
+        draw(this, gc, chart, info);
+    }
+
+    /**
+     * Paints a chart over a canvas's client area on the paint event's GC, through
+     * SWTGraphics2D (white behind it, antialiased); {@code info} collects what was drawn where,
+     * or null.
+     */
+    public static void draw(Canvas canvas, GC gc, JFreeChart chart, @Nullable ChartRenderingInfo info) {
+        Rectangle area = canvas.getClientArea();
+        gc.setBackground(canvas.getDisplay().getSystemColor(SWT.COLOR_WHITE));
         gc.fillRectangle(area);
         if (area.width <= 0 || area.height <= 0) {
             return;
@@ -167,8 +176,8 @@ public final class ChartCanvas extends Canvas {
         try {
             chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height), info);
         } finally {
-            // The GC is the paint event's; what SWTGraphics2D made for it is ours to dispose,
-            // once the GC no longer uses it (as in SegmentHistogram).
+            // The GC is the paint event's; what SWTGraphics2D made for it (colours, fonts,
+            // transforms, patterns) is ours to dispose, once the GC no longer uses it.
             gc.setTransform(null);
             gc.setClipping((Rectangle) null);
             gc.setFont(null);

@@ -13,7 +13,6 @@ import org.dmascope.core.source.InputException;
 import org.dmascope.sources.TopologySources;
 import org.dmascope.trace.event.EventType;
 import org.dmascope.trace.event.TopologySnapshot;
-import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.ui.model.SourceRef;
 import org.dmascope.ui.model.TopologySession;
@@ -132,7 +131,8 @@ public final class TraceTopology implements TraceModel.Listener {
                         return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
                     }
                     long ordinal = ordinals[i];
-                    TopologySnapshot snapshot = read(reader, tss[i], ordinal);
+                    TopologySnapshot snapshot = new EventRows(reader).get(ordinal) instanceof TopologySnapshot found
+                            ? found : null;
                     if (snapshot != null && !monitor.isCanceled()) {
                         display.asyncExec(() -> show(t, snapshot, ordinal));
                     }
@@ -165,24 +165,6 @@ public final class TraceTopology implements TraceModel.Listener {
         return i;
     }
 
-    // The snapshot event of this ordinal, found by a seek to its time.
-    private static @Nullable TopologySnapshot read(TraceReader reader, long ts, long ordinal) throws IOException {
-        TraceReader.Cursor c = reader.seek(ts);
-        while (c.hasNext()) {
-            long o = c.ordinal();
-            TraceEvent e = c.next();
-            if (o == ordinal) {
-                return e instanceof TopologySnapshot s ? s : null;
-            }
-            if (e.ts() > ts) {
-                break;
-            }
-        }
-        if (c.failure() != null) {
-            throw c.failure();
-        }
-        return null;
-    }
 
     private void show(OpenTrace t, TopologySnapshot snapshot, long ordinal) {
         if (traces.trace() != t || ordinal == shownOrdinal && snapshot.equals(shown)) {

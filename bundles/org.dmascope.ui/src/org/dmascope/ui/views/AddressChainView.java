@@ -1,9 +1,6 @@
 package org.dmascope.ui.views;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,29 +260,10 @@ public final class AddressChainView extends OrderedPropertiesView {
     }
 
     private void fillProcesses() {
-        List<String> items = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(ProcMemory.PROC, "[0-9]*")) {
-            for (Path d : dirs) {
-                try {
-                    String comm = Files.readString(d.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    items.add(d.getFileName() + " " + comm);
-                } catch (IOException e) {
-                    // The process exited while listing: leave it out.
-                }
-            }
+        try {
+            process.setItems(ProcessChoices.list().toArray(String[]::new));
         } catch (IOException e) {
             message("Cannot list the processes in /proc: " + e.getMessage(), true);
-        }
-        items.sort((a, b) -> Integer.compare(pidOf(a), pidOf(b)));
-        process.setItems(items.toArray(String[]::new));
-    }
-
-    private static int pidOf(String item) {
-        int space = item.indexOf(' ');
-        try {
-            return Integer.parseInt(space < 0 ? item.strip() : item.substring(0, space));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 
@@ -335,7 +313,7 @@ public final class AddressChainView extends OrderedPropertiesView {
 
     /** Resolves what the form says, in a job; the chain shown stays until the new one is ready. */
     public void resolve() {
-        int pid = pidOf(process.getText());
+        int pid = ProcessChoices.pidOf(process.getText());
         long addr;
         long len;
         long maxSeg = -1;

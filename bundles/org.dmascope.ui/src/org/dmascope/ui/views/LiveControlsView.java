@@ -225,36 +225,16 @@ public final class LiveControlsView extends ViewPart implements LiveSession.List
     }
 
     private void fillProcesses() {
-        List<String> items = new java.util.ArrayList<>();
-        try (java.nio.file.DirectoryStream<Path> dirs = java.nio.file.Files.newDirectoryStream(Path.of("/proc"),
-                "[0-9]*")) {
-            for (Path d : dirs) {
-                try {
-                    items.add(d.getFileName() + " " + java.nio.file.Files.readString(d.resolve("comm")).strip());
-                } catch (IOException e) {
-                    // exited while listing: left out
-                }
-            }
+        try {
+            process.setItems(ProcessChoices.list().toArray(String[]::new));
         } catch (IOException e) {
             message(session, "Cannot list the processes in /proc: " + e.getMessage(), true);
-        }
-        items.sort(java.util.Comparator.comparingInt(LiveControlsView::pidOf));
-        process.setItems(items.toArray(String[]::new));
-    }
-
-    private static int pidOf(String item) {
-        String t = item.strip();
-        int space = t.indexOf(' ');
-        try {
-            return Integer.parseInt(space < 0 ? t : t.substring(0, space));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 
     /** Samples the process named in the Process box at the rate in the Rate box. */
     public void startHost() {
-        int pid = pidOf(process.getText());
+        int pid = ProcessChoices.pidOf(process.getText());
         if (pid <= 0) {
             message(session, "Process: '" + process.getText() + "' is not a PID", true);
             return;
