@@ -23,6 +23,10 @@ import org.eclipse.jdt.annotation.Nullable;
 final class LongTermPin implements RunSink {
 
     private static final int PAGE_SHIFT = 12;
+    // The bits that send a run off the common path: only PRESENT may be set of these.
+    private static final int IN_PLACE_MASK = PageFlags.PRESENT | PageFlags.ERROR | PageFlags.DEVICE_PRIVATE
+            | PageFlags.NO_STRUCT_PAGE | PageFlags.ZERO_PAGE | PageFlags.SWAPPED | PageFlags.PFN_HIDDEN
+            | PageFlags.PFN_UNKNOWN;
 
     /** Stops the page table walk at a page the kernel refuses. */
     static final class Stop extends RuntimeException {
@@ -48,6 +52,8 @@ final class LongTermPin implements RunSink {
     private long kindFrom;
     private long kindEnd;
     private PhysicalMemoryMap.@Nullable Range kindRange;
+    // Whether that stretch is ordinary memory (System RAM, or no range at all).
+    private boolean kindPlain;
 
     private long pages;
     private long faulted;
@@ -67,6 +73,11 @@ final class LongTermPin implements RunSink {
         this.write = write;
         this.physical = physical;
         this.checkKinds = !physical.ranges().isEmpty();
+        if (!checkKinds) {
+            kindFrom = Long.MIN_VALUE;
+            kindEnd = Long.MAX_VALUE;
+            kindPlain = true;
+        }
         this.out = new RunMerger(sink);
         this.cow = GupRules.isCowMapping(vma);
         this.hugetlb = GupRules.isHugetlb(vma);
@@ -81,6 +92,22 @@ final class LongTermPin implements RunSink {
         if (count <= 0) {
             return;
         }
+        // The common case first, kept small so that the compiler inlines it into the page table's
+        // walk: present pages of ordinary memory that are this mapping's own (not shared in a COW
+        // mapping), pinned where they are. It decides as chunk() does for them.
+        if ((flags & IN_PLACE_MASK) == PageFlags.PRESENT && pfn != NO_PFN
+                && (!cow || (flags & (PageFlags.FILE_OR_SHARED | PageFlags.EXCLUSIVE)) == PageFlags.EXCLUSIVE)
+                && kindPlain && pfn >= kindFrom && pfn + count <= kindEnd) {
+            inPlace += count;
+            pages += count;
+            out.run(vaddr, pfn, count, flags, pageShift, pgmap);
+            return;
+        }
+        runAny(vaddr, pfn, count, flags, pageShift, pgmap);
+    }
+
+    // Any run: cut where the kind of physical memory changes, each piece decided by chunk().
+    private void runAny(long vaddr, long pfn, long count, int flags, int pageShift, int pgmap) {
         // A swapped page's PFN field is its swap entry, a hidden one reads 0: neither is looked up.
         boolean realPfn = pfn != NO_PFN && (flags & (PageFlags.SWAPPED | PageFlags.PFN_HIDDEN)) == 0;
         if (!checkKinds || !realPfn) {
@@ -95,6 +122,7 @@ final class LongTermPin implements RunSink {
                 kindRange = physical.rangeOf(p).orElse(null);
                 kindFrom = kindRange == null ? p : kindRange.firstPfn();
                 kindEnd = physical.sameKindEnd(p);
+                kindPlain = kindRange == null || kindRange.kind() == Kind.SYSTEM_RAM;
             }
             long n = Math.min(left, kindEnd - p);
             chunk(at, p, n, flags, pageShift, pgmap, kindRange);

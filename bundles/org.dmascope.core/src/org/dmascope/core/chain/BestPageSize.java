@@ -36,68 +36,107 @@ public final class BestPageSize {
      * @param bitmap  the device's supported page sizes
      */
     public static Result find(DmaSegments dma, long address, long length, long virt, long bitmap) {
-        int vaBits = bitsPer((length - 1 + virt) ^ virt);
-        long mask = vaBits >= 64 ? 0 : bitmap & (-1L << vaBits);
+        Scan scan = new Scan(address, length, virt, bitmap);
+        dma.visit(scan);
+        return scan.result();
+    }
+
+    /**
+     * The kernel's loop over the segments (for_each_sgtable_dma_sg), one segment at a time: for
+     * segments that come one by one (while a dma-direct list is built), with the same arguments
+     * as {@link BestPageSize#find}.
+     */
+    static final class Scan implements DmaSegments.Visitor {
+        private final long length;
+        private final long virt;
+        private final long bitmap;
+        private long mask;
         // Which contribution to the mask set its lowest bit: that is what limits the page size.
-        int limitBit = mask == 0 ? 64 : Long.numberOfTrailingZeros(mask);
-        String limit = String.format(Locale.ROOT, "the region's extent: %#x bytes at virtual address %#x span %d"
-                + " address bits", length, virt, vaBits);
-        long va = virt;
-        long pgoff = address & 0xfff;
-        long currBase = -1;
-        long currLen = 0;
-        int discontinuities = 0;
-        for (int i = 0; i < dma.size(); i++) {
-            long a = dma.address(i);
-            if (a == -1) {
+        private int limitBit;
+        private String limit;
+        private long va;
+        private long pgoff;
+        private long currBase = -1;
+        private long currLen;
+        private int discontinuities;
+        private boolean unknown;
+
+        Scan(long address, long length, long virt, long bitmap) {
+            this.length = length;
+            this.virt = virt;
+            this.bitmap = bitmap;
+            int vaBits = bitsPer((length - 1 + virt) ^ virt);
+            mask = vaBits >= 64 ? 0 : bitmap & (-1L << vaBits);
+            limitBit = mask == 0 ? 64 : Long.numberOfTrailingZeros(mask);
+            limit = String.format(Locale.ROOT, "the region's extent: %#x bytes at virtual address %#x span %d"
+                    + " address bits", length, virt, vaBits);
+            va = virt;
+            pgoff = address & 0xfff;
+        }
+
+        @Override
+        public boolean segment(int i, long a, long len) {
+            if (a == -1 || unknown) {
+                unknown = true;
+                return false;
+            }
+            long end = currBase + currLen;
+            if (end != a || Long.compareUnsigned(end, currBase) < 0) {
+                restart(i, a);
+            }
+            currLen += len;
+            va += len - pgoff;
+            pgoff = 0;
+            return true;
+        }
+
+        // A segment that does not continue the one before in DMA address.
+        private void restart(int i, long a) {
+            currBase = a;
+            currLen = 0;
+            long differ = (currBase + pgoff) ^ va;
+            mask |= differ;
+            if (differ != 0 && Long.numberOfTrailingZeros(differ) < limitBit) {
+                limitBit = Long.numberOfTrailingZeros(differ);
+                limit = String.format(Locale.ROOT, "%s DMA address %#x and its virtual address %#x agree only in"
+                        + " their low %d bits", i == 0 ? "the first" : "segment " + i + "'s", currBase + pgoff, va,
+                        limitBit);
+            }
+            if (i != 0) {
+                mask |= va;
+                discontinuities++;
+                if (va != 0 && Long.numberOfTrailingZeros(va) < limitBit) {
+                    limitBit = Long.numberOfTrailingZeros(va);
+                    limit = String.format(Locale.ROOT, "segment %d starts a new physically contiguous stretch at"
+                            + " virtual address %#x, which is aligned to %s only", i, va,
+                            Sizes.human(Long.lowestOneBit(va)));
+                }
+            }
+        }
+
+        Result result() {
+            if (unknown) {
                 return new Result(-1, 0, 0, "ib_umem_find_best_pgsz: not known: the DMA addresses depend on pages the"
                         + " kernel would allocate or reveal at pin time (faulted, copied, or PFNs hidden)");
             }
-            long end = currBase + currLen;
-            boolean overflow = Long.compareUnsigned(end, currBase) < 0;
-            if (overflow || end != a) {
-                currBase = a;
-                currLen = 0;
-                long differ = (currBase + pgoff) ^ va;
-                mask |= differ;
-                if (differ != 0 && Long.numberOfTrailingZeros(differ) < limitBit) {
-                    limitBit = Long.numberOfTrailingZeros(differ);
-                    limit = String.format(Locale.ROOT, "%s DMA address %#x and its virtual address %#x agree only in"
-                            + " their low %d bits", i == 0 ? "the first" : "segment " + i + "'s", currBase + pgoff, va,
-                            limitBit);
-                }
-                if (i != 0) {
-                    mask |= va;
-                    discontinuities++;
-                    if (va != 0 && Long.numberOfTrailingZeros(va) < limitBit) {
-                        limitBit = Long.numberOfTrailingZeros(va);
-                        limit = String.format(Locale.ROOT, "segment %d starts a new physically contiguous stretch at"
-                                + " virtual address %#x, which is aligned to %s only", i, va,
-                                Sizes.human(Long.lowestOneBit(va)));
-                    }
-                }
+            long allowed = bitmap;
+            if (mask != 0) {
+                int tz = Long.numberOfTrailingZeros(mask);
+                allowed &= tz >= 63 ? -1L : (1L << (tz + 1)) - 1;
             }
-            currLen += dma.length(i);
-            va += dma.length(i) - pgoff;
-            pgoff = 0;
+            long size = allowed == 0 ? 0 : Long.highestOneBit(allowed);
+            String why = limit;
+            if (size == 0) {
+                why = String.format(Locale.ROOT, "no page size of the bitmap %#x is at most %s, the largest that %s",
+                        bitmap, Sizes.human(1L << Math.min(62, limitBit)), limit);
+            } else if (mask == 0 || Long.highestOneBit(bitmap) == size && (limitBit >= 63 || size < 1L << limitBit)) {
+                why = "the bitmap's largest size, which every constraint allows";
+            }
+            long blocks = size > 0 ? numDmaBlocks(virt, length, size) : 0;
+            return new Result(size, blocks, mask, String.format(Locale.ROOT, "ib_umem_find_best_pgsz: %s → %s (bitmap"
+                    + " %#x, %d physical discontinuities); limited by %s", size > 0 ? "page size " + Sizes.human(size)
+                            : "none", size > 0 ? blocks + " DMA blocks" : "no blocks", bitmap, discontinuities, why));
         }
-        long allowed = bitmap;
-        if (mask != 0) {
-            int tz = Long.numberOfTrailingZeros(mask);
-            allowed &= tz >= 63 ? -1L : (1L << (tz + 1)) - 1;
-        }
-        long size = allowed == 0 ? 0 : Long.highestOneBit(allowed);
-        if (size == 0) {
-            limit = String.format(Locale.ROOT, "no page size of the bitmap %#x is at most %s, the largest that %s",
-                    bitmap, Sizes.human(1L << Math.min(62, limitBit)), limit);
-        } else if (mask == 0 || Long.highestOneBit(bitmap) == size && (limitBit >= 63 || size < 1L << limitBit)) {
-            limit = "the bitmap's largest size, which every constraint allows";
-        }
-        long blocks = size > 0 ? numDmaBlocks(virt, length, size) : 0;
-        String why = String.format(Locale.ROOT, "ib_umem_find_best_pgsz: %s → %s (bitmap %#x, %d physical"
-                + " discontinuities); limited by %s", size > 0 ? "page size " + Sizes.human(size) : "none",
-                size > 0 ? blocks + " DMA blocks" : "no blocks", bitmap, discontinuities, limit);
-        return new Result(size, blocks, mask, why);
     }
 
     /** {@code ib_umem_num_dma_blocks()}: the blocks of {@code pgsz} that cover [iova, iova + length). */

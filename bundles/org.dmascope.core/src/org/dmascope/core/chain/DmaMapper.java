@@ -33,11 +33,29 @@ public final class DmaMapper {
         return device.iommu() ? viaIommu(sg, device, peers) : direct(sg, device, peers);
     }
 
-    private static Result direct(ScatterList sg, DmaDevice device, PeerMapping peers) {
-        boolean anyPeer = false;
-        for (int i = 0; sg.hasPgmaps() && i < sg.size() && !anyPeer; i++) {
-            anyPeer = sg.pgmap(i) >= 0 && peers.route(sg.pgmap(i)) != null;
+    /**
+     * Whether dma-direct maps this list entry for entry with nothing to check: a 64-bit device
+     * without an IOMMU, no P2PDMA entry. The DMA segments are then the entries at their physical address plus the
+     * device's offset.
+     */
+    static boolean plainDirect(ScatterList sg, DmaDevice device, PeerMapping peers) {
+        return !device.iommu() && device.dmaMask() == -1 && device.directOffset() >= 0 && !anyPeer(sg, peers);
+    }
+
+    private static boolean anyPeer(ScatterList sg, PeerMapping peers) {
+        if (!sg.hasPgmaps()) {
+            return false;
         }
+        for (int i = 0; i < sg.size(); i++) {
+            if (sg.pgmap(i) >= 0 && peers.route(sg.pgmap(i)) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Result direct(ScatterList sg, DmaDevice device, PeerMapping peers) {
+        boolean anyPeer = anyPeer(sg, peers);
         if (!anyPeer && device.dmaMask() == -1 && device.directOffset() >= 0) {
             // A 64-bit device reaches every physical address: nothing to check entry by entry.
             return new Result(null, DmaSegments.direct(sg, device.directOffset()), 0, 0, directWhy(device, 0, 0));
@@ -180,30 +198,11 @@ public final class DmaMapper {
             if (i == 0) {
                 firstLength = len;
             }
-            if (refusal != null) {
+            if (refusal != null || pgmap >= 0 && peer(i, phys, len, pgmap)) {
                 return;
             }
-            PeerMapping.Route route = pgmap >= 0 ? peers.route(pgmap) : null;
-            if (route != null) {
-                switch (route.type()) {
-                    case BUS_ADDR:
-                        bus++;
-                        // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
-                        out.add(phys < 0 ? -1 : phys + route.busOffset(), firstLength, i, true, phys);
-                        curLen = 0;
-                        return;
-                    case THRU_HOST_BRIDGE:
-                        thru++;
-                        break;
-                    default:
-                        refusal = String.format(Locale.ROOT,
-                                "iommu_dma_map_sg: entry %d is P2PDMA memory the device cannot reach (%s): -EREMOTEIO",
-                                i, route.why());
-                        return;
-                }
-            }
             long off = offset & (granule - 1);
-            long aligned = alignUp(len + off, granule);
+            long aligned = (len + off + granule - 1) & -granule;
             long pad = (mask - pos + 1) & mask;
             if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
                 pos += pad;
@@ -216,13 +215,7 @@ public final class DmaMapper {
                 out.extendLast(len);
             } else {
                 if (curLen != 0) {
-                    if (off != 0) {
-                        splitAtOffset++;
-                    } else if ((pos & mask) == 0) {
-                        splitAtBoundary++;
-                    } else {
-                        splitAtMax++;
-                    }
+                    split(off);
                 }
                 curLen = len;
                 out.add(pos + off, len, i, false, phys);
@@ -230,6 +223,42 @@ public final class DmaMapper {
             pos += aligned;
             if (len + off < aligned) {
                 curLen = 0;
+            }
+        }
+
+        // Why a segment ended before this entry.
+        private void split(long off) {
+            if (off != 0) {
+                splitAtOffset++;
+            } else if ((pos & mask) == 0) {
+                splitAtBoundary++;
+            } else {
+                splitAtMax++;
+            }
+        }
+
+        // An entry of a device page map: true when it is done with here (a bus address, or refused);
+        // false when it is laid out like memory (through the host bridge, or not a P2PDMA pgmap).
+        private boolean peer(int i, long phys, long len, int pgmap) {
+            PeerMapping.Route route = peers.route(pgmap);
+            if (route == null) {
+                return false;
+            }
+            switch (route.type()) {
+                case BUS_ADDR:
+                    bus++;
+                    // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
+                    out.add(phys < 0 ? -1 : phys + route.busOffset(), firstLength, i, true, phys);
+                    curLen = 0;
+                    return true;
+                case THRU_HOST_BRIDGE:
+                    thru++;
+                    return false;
+                default:
+                    refusal = String.format(Locale.ROOT,
+                            "iommu_dma_map_sg: entry %d is P2PDMA memory the device cannot reach (%s): -EREMOTEIO",
+                            i, route.why());
+                    return true;
             }
         }
 
@@ -256,9 +285,5 @@ public final class DmaMapper {
 
     private static Result refused(String errno, String why) {
         return new Result(errno, new DmaSegments.Mapped(null), 0, 0, why);
-    }
-
-    private static long alignUp(long value, long align) {
-        return (value + align - 1) & -align;
     }
 }

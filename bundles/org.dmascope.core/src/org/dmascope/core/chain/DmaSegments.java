@@ -10,6 +10,36 @@ import org.eclipse.jdt.annotation.Nullable;
  */
 public abstract class DmaSegments {
 
+    /** Takes the segments one by one, in order. */
+    @FunctionalInterface
+    public interface Visitor {
+        /**
+         * One segment.
+         *
+         * @param i       its index
+         * @param address its DMA address, -1 when it depends on PFNs not known yet
+         * @param length  its length in bytes
+         * @return whether to go on
+         */
+        boolean segment(int i, long address, long length);
+    }
+
+    /**
+     * Hands every segment to the visitor in order, until it says to stop: the fast way through
+     * millions of segments.
+     *
+     * @return whether every segment was visited
+     */
+    public boolean visit(Visitor v) {
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            if (!v.segment(i, address(i), length(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The number of DMA segments (sgt.nents). */
     public abstract int size();
 
@@ -107,6 +137,11 @@ public abstract class DmaSegments {
             }
 
             @Override
+            public boolean visit(Visitor v) {
+                return sg.visit(offset, v);
+            }
+
+            @Override
             public boolean busAddress(int i) {
                 return false;
             }
@@ -148,6 +183,10 @@ public abstract class DmaSegments {
         private long[][] address = new long[4][];
         private int[][] length = new int[4][];
         private int[][] first = new int[4][];
+        // The block the last segment is in.
+        private long[] lastAddress = new long[0];
+        private int[] lastLength = new int[0];
+        private int[] lastFirst = new int[0];
         private int[] bus = new int[4];
         private int buses;
         private int size;
@@ -171,6 +210,25 @@ public abstract class DmaSegments {
         }
 
         private void add(long dma, long len, int entry, boolean busAddress) {
+            int i = size & MASK;
+            if (i == 0 || i == lastAddress.length) {
+                grow();
+            }
+            lastAddress[i] = dma;
+            lastLength[i] = (int) len;
+            lastFirst[i] = entry;
+            if (busAddress) {
+                if (buses == bus.length) {
+                    bus = Arrays.copyOf(bus, buses * 2);
+                }
+                bus[buses++] = size;
+            }
+            lastEntries = 1;
+            size++;
+        }
+
+        // Room for segment number size: a new block, or the first block grown (it starts small).
+        private void grow() {
             int b = size >>> SHIFT;
             int i = size & MASK;
             if (i == 0) {
@@ -189,7 +247,7 @@ public abstract class DmaSegments {
                     }
                     phys[b] = new long[n];
                 }
-            } else if (b == 0 && i == address[0].length) {
+            } else {
                 int n = Math.min(BLOCK, i * 2);
                 address[0] = Arrays.copyOf(address[0], n);
                 length[0] = Arrays.copyOf(length[0], n);
@@ -198,22 +256,13 @@ public abstract class DmaSegments {
                     phys[0] = Arrays.copyOf(phys[0], n);
                 }
             }
-            address[b][i] = dma;
-            length[b][i] = (int) len;
-            first[b][i] = entry;
-            if (busAddress) {
-                if (buses == bus.length) {
-                    bus = Arrays.copyOf(bus, buses * 2);
-                }
-                bus[buses++] = size;
-            }
-            lastEntries = 1;
-            size++;
+            lastAddress = address[b];
+            lastLength = length[b];
+            lastFirst = first[b];
         }
 
         void extendLast(long len) {
-            int j = size - 1;
-            length[j >>> SHIFT][j & MASK] += (int) len;
+            lastLength[(size - 1) & MASK] += (int) len;
             lastEntries++;
         }
 
@@ -232,6 +281,21 @@ public abstract class DmaSegments {
         @Override
         public int size() {
             return size;
+        }
+
+        @Override
+        public boolean visit(Visitor v) {
+            for (int b = 0, i = 0; i < size; b++) {
+                long[] a = address[b];
+                int[] l = length[b];
+                int n = Math.min(a.length, size - i);
+                for (int j = 0; j < n; j++, i++) {
+                    if (!v.segment(i, a[j], Integer.toUnsignedLong(l[j]))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package org.dmascope.core.chain;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.RunSink;
@@ -13,9 +14,10 @@ import org.eclipse.jdt.annotation.Nullable;
  * of memory (both ordinary, or ZONE_DEVICE pages of one pgmap), up to the maximum segment. Kept
  * in columns: memory grows with entries, not pages.
  *
- * <p>A list made with an {@link EntrySink} keeps no entries: it hands each one over when it is
- * final (when the next one starts, the last one at {@link #finish()}) and only counts; its
- * accessors of single entries then throw {@link IllegalStateException}.
+ * <p>A list made with an {@link EntrySink} hands each entry over when it is final (when the
+ * next one starts, the last one at {@link #finish()}), so that what follows the list (DMA
+ * mapping, the best page size) runs in the same pass. Such a list may keep no entries and only
+ * count; its accessors of single entries then throw {@link IllegalStateException}.
  */
 public final class ScatterList implements RunSink {
 
@@ -48,6 +50,10 @@ public final class ScatterList implements RunSink {
     }
 
     private static final int PAGE_SHIFT = 12;
+    private static final int PAGES_BITS = 20;
+    private static final long PAGES_MASK = (1L << PAGES_BITS) - 1;
+    /** The largest PFN an entry holds: physical addresses below 2^55 (32 PiB). */
+    static final long MAX_PFN = (1L << 43) - 1;
 
     // Entries are kept in blocks of 16 K (below G1's humongous size): growing never copies what is there.
     private static final int BLOCK_SHIFT = 14;
@@ -55,8 +61,11 @@ public final class ScatterList implements RunSink {
     private static final int MASK = BLOCK - 1;
 
     private final long maxSegmentPages;
-    private long[][] pfn = new long[4][];
-    private int[][] pages = new int[4][];
+    // Each entry in one long: its first PFN shifted up by PAGES_BITS, its page count below (a
+    // segment has at most 0xfffff pages: max_segment is below 4 GiB). NO_PFN stays -1 above.
+    private long[][] entries = new long[4][];
+    // The block the last entry is in (the block entry number size goes to, once grown).
+    private long[] lastBlock = new long[0];
     // The pgmap and page state change rarely: kept only where they change (entry index, value).
     private int[] attrIndex = new int[4];
     private int[] attrPgmap = new int[4];
@@ -79,6 +88,7 @@ public final class ScatterList implements RunSink {
     private long fullBytesBeforeLast;
     // Streaming: where entries go instead of the columns, and the open entry's first page and pgmap.
     private final @Nullable EntrySink sink;
+    private final boolean keep;
     private long openPfn;
     private int openPgmap;
     private boolean finished;
@@ -97,7 +107,16 @@ public final class ScatterList implements RunSink {
 
     /** A list that hands its entries to {@code sink} instead of keeping them (when not null). */
     ScatterList(long maxSegment, long firstOffset, long totalLength, @Nullable EntrySink sink) {
+        this(maxSegment, firstOffset, totalLength, sink, sink == null);
+    }
+
+    /**
+     * A list that hands its entries to {@code sink} (when not null) as they become final, and
+     * keeps them too when {@code keep} is true.
+     */
+    ScatterList(long maxSegment, long firstOffset, long totalLength, @Nullable EntrySink sink, boolean keep) {
         this.sink = sink;
+        this.keep = keep;
         long aligned = Math.min(maxSegment, 0xffffffffL) & ~0xfffL;
         if (aligned < 4096) {
             throw new IllegalArgumentException("max_segment " + maxSegment + " is below a page: -EINVAL");
@@ -121,6 +140,42 @@ public final class ScatterList implements RunSink {
         if (count <= 0) {
             return;
         }
+        // Known PFNs after an entry of known PFNs, within one maximum segment: the common case,
+        // kept small so that the compiler inlines it into the backend's loop. Everything else
+        // (the first entry, unknown PFNs, a run longer than a segment) takes runAny.
+        if (size > 0 && !lastUnknown && firstPfn != NO_PFN && (state & (PageFlags.PFN_UNKNOWN | PageFlags.PFN_HIDDEN)) == 0
+                && count <= maxSegmentPages) {
+            boolean follows = firstPfn == lastPfn + 1;
+            if (follows && map == lastPgmap && vaddr == nextVaddr) {
+                if (lastPages + count <= maxSegmentPages) {
+                    // The pages continue the last entry and fit in it.
+                    lastPages += count;
+                    if (keep) {
+                        lastBlock[(size - 1) & MASK] += count;
+                    }
+                    lastPfn += count;
+                    nextVaddr = vaddr + (count << PAGE_SHIFT);
+                    return;
+                }
+            } else {
+                // A new entry: the PFN does not follow (or it does, into another pgmap).
+                if (follows) {
+                    breaksAtPgmap++;
+                } else {
+                    breaksAtPfn++;
+                }
+                append(firstPfn, count, map, state);
+                lastPfn = firstPfn + count - 1;
+                lastPgmap = map;
+                nextVaddr = vaddr + (count << PAGE_SHIFT);
+                return;
+            }
+        }
+        runAny(vaddr, firstPfn, count, state, map);
+    }
+
+    // Any run: merging into the last entry as far as the maximum segment allows, then new entries.
+    private void runAny(long vaddr, long firstPfn, long count, int state, int map) {
         boolean unknown = firstPfn == NO_PFN || (state & (PageFlags.PFN_UNKNOWN | PageFlags.PFN_HIDDEN)) != 0;
         long remaining = count;
         long p = unknown ? NO_PFN : firstPfn;
@@ -137,8 +192,8 @@ public final class ScatterList implements RunSink {
                 } else {
                     long take = Math.min(room, remaining);
                     lastPages += take;
-                    if (sink == null) {
-                        pages[(size - 1) >>> BLOCK_SHIFT][(size - 1) & MASK] = (int) lastPages;
+                    if (keep) {
+                        lastBlock[(size - 1) & MASK] += take;
                     }
                     remaining -= take;
                     p += take;
@@ -172,56 +227,67 @@ public final class ScatterList implements RunSink {
     }
 
     private void append(long first, long count, int map, int state) {
-        if (sink != null) {
-            if (size > 0) {
-                // The entry before is final now (merging only ever extends the last one).
-                long len = openLength();
+        if (size > 0) {
+            // The entry before is final now: the kernel's size counter goes down by its length.
+            long len = openLength();
+            if (sink != null) {
+                // Merging only ever extends the last entry, so the one before can be handed over.
                 sink.entry(size - 1, openPhys(), size == 1 ? firstOffset : 0, len, openPgmap);
-                fullBytesBeforeLast += len;
             }
+            fullBytesBeforeLast += len;
+        }
+        lastPages = count;
+        if (sink != null) {
             openPfn = first;
             openPgmap = map;
-            lastPages = count;
+        }
+        if (!keep) {
             size++;
             return;
         }
-        if (size > 0) {
-            // The entry before is final now: the kernel's size counter goes down by its length.
-            fullBytesBeforeLast += fullLength(size - 1);
+        int i = size & MASK;
+        if (i == 0 || i == lastBlock.length) {
+            grow();
         }
+        if (first >>> 43 != 0 && first != NO_PFN) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "PFN %#x is beyond what a scatter list"
+                    + " entry holds here (%#x: physical addresses below 2^55; x86-64 and arm64 have at most 52"
+                    + " physical address bits)", first, MAX_PFN));
+        }
+        lastBlock[i] = first << PAGES_BITS | count;
+        if (attrs == 0 || attrPgmap[attrs - 1] != map || attrFlags[attrs - 1] != state) {
+            attribute(map, state);
+        }
+        size++;
+    }
+
+    // Room for entry number size: a new block, or the first block grown (it starts small).
+    private void grow() {
         int b = size >>> BLOCK_SHIFT;
         int i = size & MASK;
         if (i == 0) {
-            if (b == pfn.length) {
-                int c = pfn.length * 2;
-                pfn = Arrays.copyOf(pfn, c);
-                pages = Arrays.copyOf(pages, c);
+            if (b == entries.length) {
+                entries = Arrays.copyOf(entries, entries.length * 2);
             }
-            // The first block grows from small; later ones are whole.
-            int n = b == 0 ? 16 : BLOCK;
-            pfn[b] = new long[n];
-            pages[b] = new int[n];
-        } else if (b == 0 && i == pfn[0].length) {
-            int n = Math.min(BLOCK, i * 2);
-            pfn[0] = Arrays.copyOf(pfn[0], n);
-            pages[0] = Arrays.copyOf(pages[0], n);
+            entries[b] = new long[b == 0 ? 16 : BLOCK];
+        } else {
+            entries[0] = Arrays.copyOf(entries[0], Math.min(BLOCK, i * 2));
         }
-        pfn[b][i] = first;
-        pages[b][i] = (int) count;
-        if (attrs == 0 || attrPgmap[attrs - 1] != map || attrFlags[attrs - 1] != state) {
-            if (attrs == attrIndex.length) {
-                int c = attrs * 2;
-                attrIndex = Arrays.copyOf(attrIndex, c);
-                attrPgmap = Arrays.copyOf(attrPgmap, c);
-                attrFlags = Arrays.copyOf(attrFlags, c);
-            }
-            attrIndex[attrs] = size;
-            attrPgmap[attrs] = map;
-            attrFlags[attrs] = state;
-            attrs++;
+        lastBlock = entries[b];
+    }
+
+    // The pgmap or page state changes at entry number size.
+    private void attribute(int map, int state) {
+        if (attrs == attrIndex.length) {
+            int c = attrs * 2;
+            attrIndex = Arrays.copyOf(attrIndex, c);
+            attrPgmap = Arrays.copyOf(attrPgmap, c);
+            attrFlags = Arrays.copyOf(attrFlags, c);
         }
-        lastPages = count;
-        size++;
+        attrIndex[attrs] = size;
+        attrPgmap[attrs] = map;
+        attrFlags[attrs] = state;
+        attrs++;
     }
 
     // The open entry's full length (streaming), and its sg_phys().
@@ -234,8 +300,8 @@ public final class ScatterList implements RunSink {
     }
 
     /**
-     * Ends the list: a list that does not keep its entries hands over the last one, cut to the
-     * total length as {@link #length(int)} cuts it. Nothing to do for a list that keeps them.
+     * Ends the list: a list with an entry sink hands over the last entry, cut to the total
+     * length as {@link #length(int)} cuts it. Nothing to do for a list without one.
      */
     public void finish() {
         if (sink == null || finished) {
@@ -254,7 +320,7 @@ public final class ScatterList implements RunSink {
 
     /** Whether the entries are kept (else they were handed to a sink, and only counted). */
     public boolean keepsEntries() {
-        return sink == null;
+        return keep;
     }
 
     /** The counters, which a list that does not keep its entries has too. */
@@ -270,7 +336,7 @@ public final class ScatterList implements RunSink {
     /** The first page of entry i, {@link RunSink#NO_PFN} when not known. */
     public long pfn(int i) {
         check(i);
-        return pfn[i >>> BLOCK_SHIFT][i & MASK];
+        return entries[i >>> BLOCK_SHIFT][i & MASK] >> PAGES_BITS;
     }
 
     /** The offset of entry i into its first page (sg->offset). */
@@ -291,13 +357,13 @@ public final class ScatterList implements RunSink {
     }
 
     private long fullLength(int i) {
-        return ((long) pages[i >>> BLOCK_SHIFT][i & MASK] << PAGE_SHIFT) - (i == 0 ? firstOffset : 0);
+        return ((entries[i >>> BLOCK_SHIFT][i & MASK] & PAGES_MASK) << PAGE_SHIFT) - (i == 0 ? firstOffset : 0);
     }
 
     /** The pages of entry i. */
     public long pages(int i) {
         check(i);
-        return pages[i >>> BLOCK_SHIFT][i & MASK];
+        return entries[i >>> BLOCK_SHIFT][i & MASK] & PAGES_MASK;
     }
 
     /** The pgmap of entry i (-1: ordinary memory). */
@@ -312,7 +378,7 @@ public final class ScatterList implements RunSink {
 
     /** Whether any entry belongs to a device page map (ZONE_DEVICE memory), without visiting the entries. */
     public boolean hasPgmaps() {
-        if (sink != null) {
+        if (!keep) {
             throw new IllegalStateException("the scatter list's entries were streamed, not kept");
         }
         for (int a = 0; a < attrs; a++) {
@@ -333,6 +399,40 @@ public final class ScatterList implements RunSink {
     public long phys(int i) {
         long p = pfn(i);
         return p == NO_PFN ? -1 : (p << PAGE_SHIFT) + offset(i);
+    }
+
+    /**
+     * Hands every entry to the visitor as a dma-direct segment (its physical address plus
+     * {@code dmaOffset}, -1 when its PFN is not known, and its length), in order, until it says
+     * to stop.
+     *
+     * @return whether every entry was visited
+     */
+    boolean visit(long dmaOffset, DmaSegments.Visitor v) {
+        if (!keep) {
+            throw new IllegalStateException("the scatter list's entries were streamed, not kept");
+        }
+        int i = 0;
+        for (int b = 0; i < size; b++) {
+            long[] e = entries[b];
+            int end = Math.min(e.length, size - i);
+            for (int j = 0; j < end; j++, i++) {
+                long off = i == 0 ? firstOffset : 0;
+                long len = ((e[j] & PAGES_MASK) << PAGE_SHIFT) - off;
+                long pfn = e[j] >> PAGES_BITS;
+                if (i == size - 1) {
+                    long left = totalLength - fullBytesBeforeLast;
+                    if (Long.compareUnsigned(left, len) < 0) {
+                        len = left;
+                    }
+                }
+                long address = pfn == NO_PFN ? -1 : (pfn << PAGE_SHIFT) + off + dmaOffset;
+                if (!v.segment(i, address, len)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** How often consecutive pages did not merge because their PFNs do not follow each other. */
@@ -357,15 +457,15 @@ public final class ScatterList implements RunSink {
 
     /** The bytes the columns take. */
     public long footprintBytes() {
-        long entries = 0;
-        for (long[] block : pfn) {
-            entries += block == null ? 0 : block.length;
+        long n = 0;
+        for (long[] block : entries) {
+            n += block == null ? 0 : block.length;
         }
-        return entries * (8 + 4) + pfn.length * 2L * 16 + attrIndex.length * 12L;
+        return n * 8 + entries.length * 16L + attrIndex.length * 12L;
     }
 
     private int check(int i) {
-        if (sink != null) {
+        if (!keep) {
             throw new IllegalStateException("the scatter list's entries were streamed, not kept");
         }
         if (i < 0 || i >= size) {

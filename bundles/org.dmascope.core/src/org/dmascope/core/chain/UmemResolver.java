@@ -94,7 +94,21 @@ public final class UmemResolver {
         // the list's builder: neither pages nor entries are kept, only DMA segments.
         DmaMapper.IommuStream stream = !req.keepPages() && req.device().iommu()
                 ? new DmaMapper.IommuStream(req.device(), req.peers()) : null;
-        ScatterList sg = new ScatterList(req.device().maxSegmentSize(), 0, npages << PAGE_SHIFT, stream);
+        // Without an IOMMU, the best page size is found while the list is built, as its entries
+        // become final: for a 64-bit device without P2PDMA entries they are the DMA segments.
+        long directOffset = req.device().directOffset();
+        BestPageSize.Scan directScan = req.device().iommu() ? null
+                : new BestPageSize.Scan(addr, len, req.virt(), req.device().pgszBitmap());
+        long maxSegment = req.device().maxSegmentSize();
+        ScatterList sg;
+        if (stream != null) {
+            sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT, stream);
+        } else if (directScan != null) {
+            sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT, (i, phys, offset, length, pgmap) -> directScan
+                    .segment(i, phys < 0 ? -1 : phys + directOffset, length), true);
+        } else {
+            sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT);
+        }
         PageRuns pages = req.keepPages() ? new PageRuns() : null;
         RunSink sink = pages == null ? sg : (v, pfn, n, flags, shift, pgmap) -> {
             pages.run(v, pfn, n, flags, shift, pgmap);
@@ -172,7 +186,9 @@ public final class UmemResolver {
         b.step("dma-map", sg.size() + " entries, " + req.device().describe(), plural(mapped.segments().size(),
                 "DMA segment"), mapped.why());
 
-        BestPageSize.Result best = BestPageSize.find(mapped.segments(), addr, len, req.virt(), req.device().pgszBitmap());
+        BestPageSize.Result best = directScan != null && DmaMapper.plainDirect(sg, req.device(), req.peers())
+                ? directScan.result()
+                : BestPageSize.find(mapped.segments(), addr, len, req.virt(), req.device().pgszBitmap());
         b.pageSize = best.pageSize();
         b.dmaBlocks = best.dmaBlocks();
         b.step("page-size", String.format(Locale.ROOT, "%d DMA segments, virtual address %#x, bitmap %#x",

@@ -2,6 +2,7 @@ package org.dmascope.core.tests.chain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.dmascope.core.chain.ScatterList;
 import org.dmascope.core.memory.PageFlags;
@@ -94,5 +95,21 @@ class ScatterListTest {
         assertEquals(0xf00, sg.length(0));
         assertEquals(0x900, sg.length(1));
         assertEquals((0x1000L << 12) + 0x100, sg.phys(0));
+    }
+
+    @Test
+    void anEntryHoldsTheLargestSegmentAtTheHighestPfn() {
+        // max_segment just below 4 GiB: 0xfffff pages in one entry, at PFNs near 2^43 (physical 2^55).
+        long pfn = (1L << 43) - 0x100000;
+        ScatterList sg = build(0xffffffffL, 0xfffff + 1, new long[] {pfn, 0xfffff}, new long[] {pfn + 0xfffff, 1});
+        assertEquals(2, sg.size());
+        assertEquals(0xfffff, sg.pages(0));
+        assertEquals(0xfffff000L, sg.length(0));
+        assertEquals(pfn << 12, sg.phys(0));
+        assertEquals(pfn + 0xfffff, sg.pfn(1));
+        assertEquals(1, sg.breaksAtMaxSegment());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> build(0x10000, 1, new long[] {1L << 43, 1}));
+        assertTrue(e.getMessage().contains("0x80000000000"), e.getMessage());
     }
 }

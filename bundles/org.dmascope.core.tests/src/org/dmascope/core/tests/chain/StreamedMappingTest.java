@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.dmascope.core.chain.AddressChain;
+import org.dmascope.core.chain.BestPageSize;
 import org.dmascope.core.chain.DmaDevice;
 import org.dmascope.core.chain.DmaSegments;
 import org.dmascope.core.chain.IbAccess;
@@ -175,5 +176,50 @@ class StreamedMappingTest {
         DmaDevice narrow = new DmaDevice(null, "narrow", 0x10000, 0xffffffffL, true, 0, 12, 0xfffffL, true, List.of(),
                 DmaDevice.MLX5_PGSZ_BITMAP);
         assertEquals("ENOMEM", bothWays(fragmented(512), narrow).error());
+    }
+
+    /**
+     * Without an IOMMU, the best page size is found while the list is built (its entries are the
+     * DMA segments of a 64-bit device): it must equal ib_umem_find_best_pgsz() run afterwards
+     * over the mapped segments, and so must the step's reason.
+     */
+    private static AddressChain directAgrees(AddressSpace s, long addr, long len, DmaDevice dev, PeerMapping peers)
+            throws MemoryReadException {
+        UmemRequest req = UmemRequest.of(s, PhysicalMemoryMap.systemRamOnly(), addr, len, RW, dev).withPeers(peers);
+        for (boolean keep : new boolean[] {true, false}) {
+            AddressChain c = RESOLVER.resolve(req.withKeepPages(keep));
+            if (c.error() != null) {
+                return c;
+            }
+            BestPageSize.Result after = BestPageSize.find(c.dma(), addr, len, req.virt(), dev.pgszBitmap());
+            assertEquals(after.pageSize(), c.pageSize(), "page size");
+            assertEquals(after.dmaBlocks(), c.dmaBlocks(), "DMA blocks");
+            assertEquals(after.why(), c.steps().get(c.steps().size() - 1).why());
+        }
+        return RESOLVER.resolve(req);
+    }
+
+    @Test
+    void directMappingFindsThePageSizeWhileTheListIsBuilt() throws MemoryReadException {
+        DmaDevice direct = DmaDevice.plain();
+        AddressSpace frag = fragmented(700);
+        assertEquals(4096, directAgrees(frag, VA, 700L << 12, direct, PeerMapping.NONE).pageSize());
+        directAgrees(frag, VA + 0x800, 0x21000, direct, PeerMapping.NONE);
+        // One 2 MiB-aligned stretch, then another: 2 MiB pages.
+        AddressSpace huge = runs(new long[] {0x40000, 512}, new long[] {0x80200, 512});
+        assertEquals(2L << 20, directAgrees(huge, VA, 4L << 20, direct.withMaxSegmentSize(0x80000000L),
+                PeerMapping.NONE).pageSize());
+        // Pages whose PFNs are not known: no page size can be said.
+        AddressSpace unknown = runs(new long[] {0x1000, 5}, new long[] {-1, 7}, new long[] {0x2000, 4});
+        assertEquals(-1, directAgrees(unknown, VA, 16L << 12, direct, PeerMapping.NONE).pageSize());
+        // P2PDMA bus addresses: dma-direct maps entry by entry and the size is found afterwards.
+        AddressSpace peer = runs(new long[] {0x1000, 3}, new long[] {0x380000, 4, 2}, new long[] {0x2000, 5});
+        AddressChain bus = directAgrees(peer, VA, 12L << 12, direct, route(P2pMapType.BUS_ADDR));
+        assertTrue(bus.dma().busAddress(1));
+        // A dma_range_map offset is added while the list is built too.
+        DmaDevice offset = new DmaDevice(null, "offset", 0x10000, 0xffffffffL, false, 0x80000000L, 12, -1, false,
+                List.of(), DmaDevice.MLX5_PGSZ_BITMAP);
+        assertEquals(0x80000000L + 0x1000000L, directAgrees(peer, VA, 3L << 12, offset, PeerMapping.NONE).dma()
+                .address(0));
     }
 }
