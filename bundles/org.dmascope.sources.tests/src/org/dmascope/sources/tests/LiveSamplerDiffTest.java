@@ -139,6 +139,8 @@ class LiveSamplerDiffTest {
                 List.of(maps.get(0).start(), maps.get(0).end(), maps.get(0).path()));
         Migrate moved = ofType(second, Migrate.class).get(0);
         assertEquals(List.of(A, 2L, 2L, 0L), List.of(moved.start(), moved.nrPages(), moved.succeeded(), moved.failed()));
+        // no memory blocks in this /sys: the nodes are not known
+        assertEquals(List.of(-1, -1), List.of(moved.srcNode(), moved.dstNode()));
         GenericEvent zapped = named(second, "pages_unmapped").get(0);
         assertEquals("0x7f0000002000", zapped.fields().get("start"));
         assertEquals("0x1002+1", zapped.fields().get("pfns"));
@@ -214,5 +216,37 @@ class LiveSamplerDiffTest {
                 .filter(m -> m.kind() == LiveSampler.MessageKind.READ_FAILED).toList();
         assertEquals(1, failures.size(), "said once while it lasts: " + failures);
         assertTrue(failures.get(0).text().startsWith(proc.dir().resolve("maps") + ":1: "), failures.get(0).text());
+    }
+
+    /** Memory blocks of 0x8000 pages: node 0 has blocks 0 and 1, node 1 block 2, nothing beyond. */
+    private void numaBlocks() throws Exception {
+        Path system = temp.resolve("sys/devices/system");
+        Files.createDirectories(system.resolve("memory"));
+        Files.writeString(system.resolve("memory/block_size_bytes"), "8000000\n");
+        for (String block : new String[] {"node0/memory0", "node0/memory1", "node1/memory2", "node1/memory_side_cache"}) {
+            Files.createDirectories(system.resolve("node").resolve(block));
+        }
+    }
+
+    @Test
+    void movedPagesNameTheNumaNodesTheyLeftAndWentTo() throws Exception {
+        numaBlocks();
+        proc.file("maps", line(A, A + 0x10000, "rw-p", 0, "00:00", 0, ""));
+        proc.pagemap(A, PRESENT | EXCLUSIVE | 0x1000, 6, 1);
+        proc.kpageflags(0x1000, 0, 6);
+        LiveSampler s = sampler();
+        sample(s);
+        // pages 0-1 to node 1, 2-3 within node 0, 4-5 to a frame of no memory block
+        proc.pagemap(A, PRESENT | EXCLUSIVE | 0x10000, 2, 1);
+        proc.pagemap(A + 0x2000, PRESENT | EXCLUSIVE | 0x9000, 2, 1);
+        proc.pagemap(A + 0x4000, PRESENT | EXCLUSIVE | 0x20000, 2, 1);
+        proc.kpageflags(0x10000, 0, 2);
+        proc.kpageflags(0x9000, 0, 2);
+        proc.kpageflags(0x20000, 0, 2);
+        List<Migrate> moves = ofType(sample(s), Migrate.class);
+        assertEquals(List.of(A, A + 0x2000, A + 0x4000), moves.stream().map(Migrate::start).toList());
+        assertEquals(List.of(2L, 2L, 2L), moves.stream().map(Migrate::nrPages).toList());
+        assertEquals(List.of(0, 0, 0), moves.stream().map(Migrate::srcNode).toList());
+        assertEquals(List.of(1, 0, -1), moves.stream().map(Migrate::dstNode).toList());
     }
 }

@@ -58,7 +58,8 @@ import org.eclipse.jdt.annotation.Nullable;
  * nothing; {@code /proc/kpageflags} for THP, hugetlb and zero pages when readable) and, every
  * {@link Options#topologyInterval()}, the PCI tree of sysfs. What changed becomes events as
  * {@link SampleDiff} describes: VMAs mapped, unmapped and re-protected, pages faulted in,
- * unmapped, replaced by a copy, or moved.
+ * unmapped, replaced by a copy, or moved (between the NUMA nodes that sysfs's memory blocks
+ * give, {@link MemoryNodes}, read once when the sampler is made).
  *
  * <p>The first sample emits {@link ProcessStart} (comm, PID, parent PID, the executable's path
  * from {@code /proc/PID/exe} as filename), a {@link TopologySnapshot} (source "sysfs", format
@@ -193,6 +194,7 @@ public final class LiveSampler {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ProcStat first;
     private final PhysicalMemoryMap physical;
+    private final MemoryNodes nodes;
 
     private volatile Options options;
     // sampling state, guarded by this
@@ -265,6 +267,7 @@ public final class LiveSampler {
         this.first = stat;
         List<String> notes = new ArrayList<>();
         this.physical = proc.physicalMap(notes);
+        this.nodes = MemoryNodes.read(options.sysRoot());
     }
 
     /** The sampled process. */
@@ -454,7 +457,7 @@ public final class LiveSampler {
         lastFailure = null;
         SampleDiff.VmaChanges changes = SampleDiff.vmas(vmas, now, h);
         out.addAll(changes.events());
-        out.addAll(SampleDiff.pages(pages, runs, changes.kept(), sampled, h));
+        out.addAll(SampleDiff.pages(pages, runs, changes.kept(), sampled, nodes, h));
         if (!pfnNoteSaid && runs.presentPages() > 0 && !table.pfnsVisible()) {
             pfnNoteSaid = true;
             out.add(new GenericEvent(h, SampleDiff.SYSTEM, "note", Map.of("note", PagemapTable.PFNS_HIDDEN

@@ -62,7 +62,9 @@ import org.eclipse.jdt.annotation.Nullable;
  * replaced it by a copy ({@code do_wp_page()} in mm/memory.c): "pages_replaced" with
  * cause "zero_page" or "cow", pfns and old_pfns. Otherwise the page moved: {@link Migrate}
  * with reason "" and mode "" (sampling cannot tell NUMA balancing from compaction, khugepaged or
- * an explicit move_pages), nodes -1 (unknown), succeeded = pages, failed 0.</li>
+ * an explicit move_pages), the NUMA nodes the pages left and went to (from sysfs's memory
+ * blocks, {@link MemoryNodes}; -1 when not known; one event per pair of nodes), succeeded =
+ * pages, failed 0.</li>
  * </ul>
  * A page event covers a contiguous range of pages with the same outcome inside one VMA, so a
  * range faulted at once is one event, however scattered its PFNs; it is cut after
@@ -243,8 +245,10 @@ final class SampleDiff {
      * @param now    the present pages of this one
      * @param kept   the ranges whose mapping was kept ({@link VmaChanges#kept()})
      * @param vmas   this sample's VMAs: a page event never spans two
+     * @param nodes  the NUMA nodes of page frames, for moves
      */
-    static List<TraceEvent> pages(PageRuns before, PageRuns now, long[] kept, List<Vma> vmas, EventHeader h) {
+    static List<TraceEvent> pages(PageRuns before, PageRuns now, long[] kept, List<Vma> vmas, MemoryNodes nodes,
+            EventHeader h) {
         long[] cuts = new long[vmas.size() * 2 + kept.length];
         int nc = 0;
         for (Vma v : vmas) {
@@ -255,7 +259,7 @@ final class SampleDiff {
             cuts[nc++] = k;
         }
         java.util.Arrays.sort(cuts, 0, nc);
-        Builder b = new Builder(h);
+        Builder b = new Builder(h, nodes);
         int i = 0;
         int j = 0;
         int c = 0;
@@ -327,7 +331,11 @@ final class SampleDiff {
     private static final class Builder {
 
         final EventHeader h;
+        final MemoryNodes nodes;
         final List<TraceEvent> events = new ArrayList<>();
+        // A move's nodes: where its pages were and are.
+        int srcNode = -1;
+        int dstNode = -1;
         @Nullable Outcome outcome;
         long start;
         long end;
@@ -342,8 +350,9 @@ final class SampleDiff {
         long thp;
         long hugetlb;
 
-        Builder(EventHeader h) {
+        Builder(EventHeader h, MemoryNodes nodes) {
             this.h = h;
+            this.nodes = nodes;
         }
 
         /**
@@ -351,14 +360,18 @@ final class SampleDiff {
          * old PFN at x.
          */
         void add(Outcome o, long x, long y, PageRuns from, int r, long oldPfn, @Nullable PageRuns old) {
-            if (outcome != o || end != x || runs >= MAX_PFN_RUNS) {
+            long count = (y - x) >>> PageRuns.PAGE_SHIFT;
+            long pfn = from.pfnAt(r, x);
+            int src = o == Outcome.MOVED ? nodes.nodeOf(oldPfn, count) : -1;
+            int dst = o == Outcome.MOVED ? nodes.nodeOf(pfn, count) : -1;
+            if (outcome != o || end != x || runs >= MAX_PFN_RUNS || src != srcNode || dst != dstNode) {
                 close();
                 outcome = o;
                 start = x;
+                srcNode = src;
+                dstNode = dst;
             }
             end = y;
-            long count = (y - x) >>> PageRuns.PAGE_SHIFT;
-            long pfn = from.pfnAt(r, x);
             int flags = from.flags(r);
             if ((flags & PageFlags.THP) != 0) {
                 thp += count;
@@ -419,7 +432,7 @@ final class SampleDiff {
             flushOldRun();
             long pages = (end - start) >>> PageRuns.PAGE_SHIFT;
             if (o == Outcome.MOVED) {
-                events.add(new Migrate(h, start, pages, -1, -1, "", "", pages, 0));
+                events.add(new Migrate(h, start, pages, srcNode, dstNode, "", "", pages, 0));
             } else {
                 Map<String, String> f = new LinkedHashMap<>();
                 f.put("start", hex(start));
