@@ -86,7 +86,8 @@ public final class ScatterList implements RunSink {
     private long breaksAtPgmap;
     private long unknownPages;
     private long fullBytesBeforeLast;
-    // Streaming: where entries go instead of the columns, and the open entry's first page and pgmap.
+    // Where entries go as they become final, whether the columns keep them too, and the open
+    // (last) entry's first page and pgmap for the sink.
     private final @Nullable EntrySink sink;
     private final boolean keep;
     private long openPfn;
