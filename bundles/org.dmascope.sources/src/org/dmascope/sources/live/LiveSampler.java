@@ -209,7 +209,7 @@ public final class LiveSampler {
     private final Set<Long> notSampledSaid = new HashSet<>();
     private @Nullable String lastFailure;
     private long lastTopologyNanos;
-    private @Nullable Map<String, String> topology;
+    private @Nullable Map<String, Function> topology;
     private @Nullable Summary lastSummary;
 
     // scheduling, guarded by the schedule lock
@@ -552,11 +552,13 @@ public final class LiveSampler {
             failed(h.ts(), "cannot read the PCI tree of " + options.sysRoot() + ": " + e);
             return;
         }
-        Map<String, String> now = new TreeMap<>();
+        Map<String, Function> now = new TreeMap<>();
         for (PciFunction f : t.functions()) {
-            now.put(f.address().toString(), link(f.link()) + "|" + (f.iommuGroup() == null ? "" : f.iommuGroup()));
+            now.put(f.address().toString(), new Function(link(f.link()),
+                    f.iommuGroup() == null ? "" : f.iommuGroup().toString(), f.driver() == null ? "" : f.driver(),
+                    f.acs() == null ? "" : f.acs().describeControl()));
         }
-        Map<String, String> before = topology;
+        Map<String, Function> before = topology;
         if (snapshot || before == null) {
             PciNames names;
             try {
@@ -567,33 +569,50 @@ public final class LiveSampler {
             String tree = LspciTree.format(t, names, true, PciNames.Mode.NAMES, true);
             out.add(new TopologySnapshot(h, "sysfs", "lspci-tv", tree));
         } else {
-            for (Map.Entry<String, String> e : before.entrySet()) {
+            for (Map.Entry<String, Function> e : before.entrySet()) {
                 String bdf = e.getKey();
-                String was = e.getValue();
-                String is = now.get(bdf);
-                if (is == null) {
+                Function a = e.getValue();
+                Function b = now.get(bdf);
+                if (b == null) {
                     out.add(new TopologyChange(h, "REMOVE", bdf, "no longer in " + options.sysRoot()));
                     continue;
                 }
-                String[] a = was.split("\\|", -1);
-                String[] b = is.split("\\|", -1);
-                if (!a[0].equals(b[0])) {
-                    out.add(new TopologyChange(h, "LINK", bdf, "was " + a[0] + ", now " + b[0]));
+                if (!a.link().equals(b.link())) {
+                    out.add(new TopologyChange(h, "LINK", bdf, "was " + a.link() + ", now " + b.link()));
                 }
-                if (!a[1].equals(b[1])) {
-                    out.add(new TopologyChange(h, "GROUP", bdf, "IOMMU group was " + (a[1].isEmpty() ? "none" : a[1])
-                            + ", now " + (b[1].isEmpty() ? "none" : b[1])));
+                if (!a.group().equals(b.group())) {
+                    out.add(new TopologyChange(h, "GROUP", bdf, "IOMMU group was " + orNone(a.group()) + ", now "
+                            + orNone(b.group())));
+                }
+                if (!a.driver().equals(b.driver())) {
+                    out.add(new TopologyChange(h, "DRIVER", bdf, (b.driver().isEmpty() ? "unbound"
+                            : "bound to " + b.driver()) + " (was " + (a.driver().isEmpty() ? "unbound" : a.driver())
+                            + ")"));
+                }
+                if (!a.acs().equals(b.acs()) && !b.acs().isEmpty()) {
+                    // Unreadable now (config space beyond 64 bytes needs root) is not a change.
+                    out.add(new TopologyChange(h, "ACS", bdf, "ACSCtl: " + b.acs() + " (was "
+                            + (a.acs().isEmpty() ? "-" : a.acs()) + ")"));
                 }
             }
-            for (Map.Entry<String, String> e : now.entrySet()) {
+            for (Map.Entry<String, Function> e : now.entrySet()) {
                 if (!before.containsKey(e.getKey())) {
-                    String[] b = e.getValue().split("\\|", -1);
-                    out.add(new TopologyChange(h, "ADD", e.getKey(), b[0]
-                            + (b[1].isEmpty() ? "" : ", IOMMU group " + b[1])));
+                    Function b = e.getValue();
+                    out.add(new TopologyChange(h, "ADD", e.getKey(), b.link()
+                            + (b.group().isEmpty() ? "" : ", IOMMU group " + b.group())
+                            + (b.driver().isEmpty() ? "" : ", driver " + b.driver())));
                 }
             }
         }
         topology = now;
+    }
+
+    /** What a sample compares of a PCI function: its link, IOMMU group, driver and ACS Control. */
+    private record Function(String link, String group, String driver, String acs) {
+    }
+
+    private static String orNone(String value) {
+        return value.isEmpty() ? "none" : value;
     }
 
     private static String link(@Nullable PcieLink link) {
