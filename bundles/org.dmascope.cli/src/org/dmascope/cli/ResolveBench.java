@@ -1,6 +1,8 @@
 package org.dmascope.cli;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,12 +26,15 @@ import org.dmascope.core.memory.Vma;
  * default, 16 M pages) through the installed backends, on SYNTHETIC page tables: physically
  * contiguous transparent huge pages, and fully fragmented 4 KiB pages (every other frame), for
  * dma-direct with 64 KiB segments, the IOMMU with 64 KiB segments, and the IOMMU with mlx5's
- * 2 GiB segments. Prints nanoseconds per page and the peak heap of each case.
+ * 2 GiB segments. Prints nanoseconds per page and the peak heap of each case: the best wall
+ * time of the repeats, and the best CPU time of the resolving thread (which leaves out the
+ * garbage collector's threads and, on a shared machine, the time other processes took).
  */
 final class ResolveBench {
 
     private static final long VA = 0x7f0000000000L;
     private static final long BASE_PFN = 0x100000L;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private ResolveBench() {
     }
@@ -67,16 +72,19 @@ final class ResolveBench {
                     AddressSpace.UNLIMITED, 0, false);
             for (int d = 0; d < devices.length; d++) {
                 long best = Long.MAX_VALUE;
+                long bestCpu = Long.MAX_VALUE;
                 long peak = 0;
                 AddressChain chain = null;
                 for (int r = 0; r < repeat; r++) {
                     chain = null;
                     BenchCommand.resetPeaks();
+                    long c0 = CPU.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     chain = resolver.resolve(new UmemRequest(space, PhysicalMemoryMap.systemRamOnly(), VA, pages << 12,
                             IbAccess.LOCAL_WRITE | IbAccess.REMOTE_WRITE | IbAccess.REMOTE_READ, devices[d],
                             org.dmascope.core.chain.PeerMapping.NONE, VA, false));
                     best = Math.min(best, System.nanoTime() - t0);
+                    bestCpu = Math.min(bestCpu, CPU.getCurrentThreadCpuTime() - c0);
                     peak = Math.max(peak, BenchCommand.peakHeap());
                 }
                 if (chain.error() != null) {
@@ -86,11 +94,11 @@ final class ResolveBench {
                 }
                 double perPage = (double) best / pages;
                 worst = Math.max(worst, perPage);
-                out.printf(Locale.ROOT, "%-28s %-30s best %6d ms  %5.2f ns/page  %,10d sg entries  %,9d DMA segments"
-                        + "  page size %-7s  peak heap %,d MiB%n",
+                out.printf(Locale.ROOT, "%-28s %-30s best %6d ms  %5.2f ns/page (CPU %5.2f)  %,10d sg entries  %,9d DMA"
+                        + " segments  page size %-7s  peak heap %,d MiB%n",
                         fragmented ? "fragmented 4 KiB pages" : "contiguous THP", deviceNames[d], best / 1_000_000,
-                        perPage, chain.sgCounts().entries(), chain.dma().size(), Sizes.human(chain.pageSize()),
-                        peak >> 20);
+                        perPage, (double) bestCpu / pages, chain.sgCounts().entries(), chain.dma().size(),
+                        Sizes.human(chain.pageSize()), peak >> 20);
             }
         }
         out.printf(Locale.ROOT, "worst: %.2f ns/page (goal at most 10 ns/page)%n", worst);
