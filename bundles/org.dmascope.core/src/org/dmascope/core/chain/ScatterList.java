@@ -291,7 +291,7 @@ public final class ScatterList implements RunSink {
         attrs++;
     }
 
-    // The open entry's full length (streaming), and its sg_phys().
+    // The last entry's full length (before the cut to the total), and its sg_phys().
     private long openLength() {
         return (lastPages << PAGE_SHIFT) - (size == 1 ? firstOffset : 0);
     }
