@@ -39,10 +39,7 @@ final class LineParser {
      *         not an event line; then {@link #errorAt} and {@link #error} say where and why
      */
     int context(byte[] b, int start, int end) {
-        int p = start;
-        while (p < end && b[p] == ' ') {
-            p++;
-        }
+        int p = skipSpaces(b, start, end);
         commStart = p;
         tgid = EventHeader.UNKNOWN;
         latency = false;
@@ -82,28 +79,27 @@ final class LineParser {
                 q--;
             }
         }
+        // the pid's digits, read from the last one back
         int dash = q;
+        long v = 0;
+        long scale = 1;
         while (dash > p && isDigit(b[dash - 1])) {
             dash--;
+            if (q - dash <= 18) {
+                v += (b[dash] - '0') * scale;
+                scale *= 10;
+            }
         }
         if (dash == q || dash == p || b[dash - 1] != '-') {
             return fail(p, "expected COMM-PID before the CPU column");
         }
-        long v = decimal(b, dash, q);
-        if (v < 0 || v > Integer.MAX_VALUE) {
+        if (q - dash > 18 || v > Integer.MAX_VALUE) {
             return fail(dash, "the pid is not a 32-bit number");
         }
         pid = (int) v;
         commEnd = dash - 1;
-        int close = bracket + 1;
-        while (b[close] != ']') {
-            close++;
-        }
-        cpu = (int) decimal(b, bracket + 1, close);
-        p = close + 1;
-        while (p < end && b[p] == ' ') {
-            p++;
-        }
+        cpu = bracketCpu;
+        p = skipSpaces(b, bracketClose + 1, end);
         // Either "flags ts:" (irq-info) or "ts:".
         int tok = p;
         while (tok < end && b[tok] != ' ') {
@@ -113,10 +109,7 @@ final class LineParser {
             return fail(p, "expected a time stamp after the CPU column");
         }
         if (b[tok - 1] != ':') {
-            p = tok;
-            while (p < end && b[p] == ' ') {
-                p++;
-            }
+            p = skipSpaces(b, tok, end);
         }
         return timestamp(b, p, end);
     }
@@ -149,11 +142,16 @@ final class LineParser {
         return end;
     }
 
+    /** The CPU in the bracket {@link #cpuBracket} found, and the offset of its ']'. */
+    private int bracketCpu;
+    private int bracketClose;
+
     /**
      * The offset of the '[' of the CPU column: the first "[digits]" preceded by a space, within
-     * the width a 16-character comm, a 10-digit pid and a tgid column can take.
+     * the width a 16-character comm, a 10-digit pid and a tgid column can take; its CPU and ']'
+     * in {@link #bracketCpu} and {@link #bracketClose}.
      */
-    private static int cpuBracket(byte[] b, int from, int end) {
+    private int cpuBracket(byte[] b, int from, int end) {
         int limit = Math.min(end - 2, from + 96);
         for (int i = from + 1; i < limit; i++) {
             i = indexOf(b, (byte) '[', i, limit);
@@ -162,10 +160,15 @@ final class LineParser {
             }
             if (b[i - 1] == ' ' && isDigit(b[i + 1])) {
                 int j = i + 1;
+                long c = 0;
                 while (j < end && isDigit(b[j])) {
+                    c = c * 10 + (b[j] - '0');
                     j++;
                 }
                 if (j < end && b[j] == ']') {
+                    // more than 18 digits: the value decimal() gave the old reading, -1 cast to int
+                    bracketCpu = j - i - 1 > 18 ? -1 : (int) c;
+                    bracketClose = j;
                     return i;
                 }
             }
@@ -301,7 +304,16 @@ final class LineParser {
         return -1;
     }
 
+    private static final long SPACES = 0x2020202020202020L;
+
+    /** The offset of the first byte in [p, end) that is not a space, or end: 8 bytes at a time. */
     static int skipSpaces(byte[] b, int p, int end) {
+        for (; end - p >= 8; p += 8) {
+            long x = (long) LONG_LE.get(b, p) ^ SPACES; // zero bytes where b holds spaces
+            if (x != 0) {
+                return p + (Long.numberOfTrailingZeros(x) >>> 3);
+            }
+        }
         while (p < end && b[p] == ' ') {
             p++;
         }
