@@ -3,6 +3,9 @@ package org.dmascope.trace.ftrace;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,6 +144,8 @@ public final class FtraceReader implements Closeable {
     private final Fields fields = new Fields();
     private final StringCache comms = new StringCache();
     private final StringCache words = new StringCache();
+    /** The short values of generic events' fields. */
+    private final StringCache shortValues = new StringCache();
     /** Event names, each tagged with its {@link Kind} (the name's characters checked once). */
     private final StringCache names = new StringCache(FtraceReader::kindOf);
 
@@ -459,18 +464,69 @@ public final class FtraceReader implements Closeable {
      * event for any line the one-pass reading accepts, and the error messages.
      */
 
-    /** At p: KEY followed by '=': the offset after the '=', or -1. */
-    private static int key(byte[] b, int p, int end, byte[] key) {
-        int k = p + key.length;
-        if (k >= end || b[k] != '=') {
+    /** A field name of the one-pass readings with its '=', as two little-endian words and masks. */
+    private static final class Key {
+        final byte[] bytes;
+        final long word0;
+        final long mask0;
+        final long word1;
+        final long mask1;
+
+        Key(String name) {
+            bytes = ascii(name + "=");
+            if (bytes.length > 16) {
+                throw new IllegalArgumentException(name);
+            }
+            long w0 = 0;
+            long w1 = 0;
+            for (int i = bytes.length - 1; i >= 0; i--) {
+                if (i < 8) {
+                    w0 |= (bytes[i] & 0xFFL) << (8 * i);
+                } else {
+                    w1 |= (bytes[i] & 0xFFL) << (8 * (i - 8));
+                }
+            }
+            word0 = w0;
+            word1 = w1;
+            mask0 = bytes.length >= 8 ? -1L : (1L << (8 * bytes.length)) - 1;
+            mask1 = bytes.length <= 8 ? 0 : bytes.length == 16 ? -1L : (1L << (8 * (bytes.length - 8))) - 1;
+        }
+    }
+
+    private static final Key K_DIR = new Key("dir");
+    private static final Key K_DMA_ADDR = new Key("dma_addr");
+    private static final Key K_DMA_ADDRS = new Key("dma_addrs");
+    private static final Key K_PHYS_ADDR = new Key("phys_addr");
+    private static final Key K_PHYS_ADDRS = new Key("phys_addrs");
+    private static final Key K_SIZE = new Key("size");
+    private static final Key K_SIZES = new Key("sizes");
+    private static final Key K_ATTRS = new Key("attrs");
+    private static final Key K_NENTS = new Key("nents");
+    private static final Key K_ENTS = new Key("ents");
+    private static final Key K_IOVA = new Key("iova");
+    private static final Key K_PADDR = new Key("paddr");
+    private static final Key K_UNMAPPED_SIZE = new Key("unmapped_size");
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    /** At p: KEY followed by '=' within [p, end): the offset after the '=', or -1. Two words compared at once. */
+    private static int key(byte[] b, int p, int end, Key key) {
+        byte[] k = key.bytes;
+        if (p < 0 || end - p < k.length) {
             return -1;
         }
-        for (int i = 0; i < key.length; i++) {
-            if (b[p + i] != key[i]) {
+        if (b.length - p >= 16) {
+            long x = ((long) LONG_LE.get(b, p) ^ key.word0) & key.mask0
+                    | ((long) LONG_LE.get(b, p + 8) ^ key.word1) & key.mask1;
+            return x == 0 ? p + k.length : -1;
+        }
+        for (int i = 0; i < k.length; i++) {
+            if (b[p + i] != k[i]) {
                 return -1;
             }
         }
-        return k + 1;
+        return p + k.length;
     }
 
     /** The end of the token at p (the next space or end). */
@@ -493,12 +549,12 @@ public final class FtraceReader implements Closeable {
         if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
             return null;
         }
-        int dir = key(b, devEnd + 1, end, DIR);
+        int dir = key(b, devEnd + 1, end, K_DIR);
         if (dir < 0) {
             return null;
         }
         int dirEnd = token(b, dir, end);
-        int dma = key(b, dirEnd + 1, end, DMA_ADDR);
+        int dma = key(b, dirEnd + 1, end, K_DMA_ADDR);
         if (dma < 0) {
             return null;
         }
@@ -507,7 +563,7 @@ public final class FtraceReader implements Closeable {
             return null;
         }
         long dmaAddr = hexValue;
-        int size = key(b, dmaEnd + 1, end, SIZE);
+        int size = key(b, dmaEnd + 1, end, K_SIZE);
         if (size < 0) {
             return null;
         }
@@ -519,7 +575,7 @@ public final class FtraceReader implements Closeable {
         int next = sizeEnd + 1;
         long physAddr = 0;
         if (map) {
-            int phys = key(b, next, end, PHYS_ADDR);
+            int phys = key(b, next, end, K_PHYS_ADDR);
             if (phys < 0) {
                 return null;
             }
@@ -530,7 +586,7 @@ public final class FtraceReader implements Closeable {
             physAddr = hexValue;
             next = physEnd + 1;
         }
-        int attrs = key(b, next, end, ATTRS);
+        int attrs = key(b, next, end, K_ATTRS);
         if (attrs < 0 || token(b, attrs, end) != end) {
             return null;
         }
@@ -555,7 +611,7 @@ public final class FtraceReader implements Closeable {
         if (token(b, lead, end) != lead + IOMMU.length || !startsWith(b, lead, end, IOMMU)) {
             return null;
         }
-        int iova = key(b, lead + IOMMU.length + 1, end, IOVA);
+        int iova = key(b, lead + IOMMU.length + 1, end, K_IOVA);
         if (iova < 0) {
             return null;
         }
@@ -569,7 +625,7 @@ public final class FtraceReader implements Closeable {
             return null;
         }
         int rangeEnd = token(b, iovaEnd + 3, end);
-        int second = key(b, rangeEnd + 1, end, map ? PADDR : SIZE);
+        int second = key(b, rangeEnd + 1, end, map ? K_PADDR : K_SIZE);
         if (second < 0) {
             return null;
         }
@@ -586,7 +642,7 @@ public final class FtraceReader implements Closeable {
                 return null;
             }
         }
-        int third = key(b, secondEnd + 1, end, map ? SIZE : UNMAPPED_SIZE);
+        int third = key(b, secondEnd + 1, end, map ? K_SIZE : K_UNMAPPED_SIZE);
         if (third < 0 || token(b, third, end) != end) {
             return null;
         }
@@ -620,7 +676,7 @@ public final class FtraceReader implements Closeable {
         if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
             return null;
         }
-        int dir = key(b, devEnd + 1, end, DIR);
+        int dir = key(b, devEnd + 1, end, K_DIR);
         if (dir < 0) {
             return null;
         }
@@ -631,13 +687,13 @@ public final class FtraceReader implements Closeable {
         long entsShown = -1;
         long entsFull = -1;
         boolean truncated = false;
-        int nents = key(b, p, end, NENTS);
+        int nents = key(b, p, end, K_NENTS);
         if (nents >= 0) {
             int nentsEnd = token(b, nents, end);
             int slash = LineParser.indexOf(b, (byte) '/', nents, nentsEnd);
             nentsShown = LineParser.decimal(b, nents, slash);
             nentsFull = LineParser.decimal(b, slash + 1, nentsEnd);
-            int ents = key(b, nentsEnd + 1, end, ENTS);
+            int ents = key(b, nentsEnd + 1, end, K_ENTS);
             if (slash >= nentsEnd || nentsShown < 0 || nentsFull < 0 || ents < 0) {
                 return null;
             }
@@ -657,22 +713,22 @@ public final class FtraceReader implements Closeable {
                 p += TRUNCATED.length + 1;
             }
         }
-        int dma = key(b, p, end, DMA_ADDRS);
+        int dma = key(b, p, end, K_DMA_ADDRS);
         if (dma < 0 || (p = hexArray(b, dma, end, 0)) < 0) {
             return null;
         }
         int dmaCount = arrayLength;
-        int sizes = key(b, p + 1, end, SIZES);
+        int sizes = key(b, p + 1, end, K_SIZES);
         if (sizes < 0 || (p = hexArray(b, sizes, end, 1)) < 0) {
             return null;
         }
         int sizesCount = arrayLength;
-        int phys = key(b, p + 1, end, PHYS_ADDRS);
+        int phys = key(b, p + 1, end, K_PHYS_ADDRS);
         if (phys < 0 || (p = hexArray(b, phys, end, 2)) < 0) {
             return null;
         }
         int physCount = arrayLength;
-        int attrs = key(b, p + 1, end, ATTRS);
+        int attrs = key(b, p + 1, end, K_ATTRS);
         if (attrs < 0 || token(b, attrs, end) != end || sizesCount != dmaCount) {
             return null;
         }
@@ -968,7 +1024,10 @@ public final class FtraceReader implements Closeable {
                 key = key + "#" + k;
             }
             keys[n] = key;
-            values[n++] = f.value(i);
+            // short values repeat (pids, priorities, states, irq numbers): shared, like the names
+            int vs = f.valStart[i];
+            int ve = f.valEnd[i];
+            values[n++] = ve - vs <= 16 ? shortValues.get(buf, vs, ve) : f.value(i);
         }
         return GenericEvent.of(h, system, name, keys, values, n);
     }

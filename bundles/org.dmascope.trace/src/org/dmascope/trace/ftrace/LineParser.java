@@ -127,12 +127,24 @@ final class LineParser {
     static int indexOf(byte[] b, byte c, int from, int end) {
         long pattern = (c & 0xFFL) * ONES;
         int i = from;
-        for (; end - i >= 8; i += 8) {
+        // two words a step: lines are a hundred bytes and more
+        for (; end - i >= 16; i += 16) {
             long x = (long) LONG_LE.get(b, i) ^ pattern; // a zero byte where b holds c
-            long found = (x - ONES) & ~x & HIGHS; // exact for the first zero byte
+            long y = (long) LONG_LE.get(b, i + 8) ^ pattern;
+            long foundX = (x - ONES) & ~x & HIGHS; // exact for the first zero byte
+            long foundY = (y - ONES) & ~y & HIGHS;
+            if ((foundX | foundY) != 0) {
+                return foundX != 0 ? i + (Long.numberOfTrailingZeros(foundX) >>> 3)
+                        : i + 8 + (Long.numberOfTrailingZeros(foundY) >>> 3);
+            }
+        }
+        if (end - i >= 8) {
+            long x = (long) LONG_LE.get(b, i) ^ pattern;
+            long found = (x - ONES) & ~x & HIGHS;
             if (found != 0) {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
+            i += 8;
         }
         for (; i < end; i++) {
             if (b[i] == c) {
@@ -285,7 +297,8 @@ final class LineParser {
             for (int k = digits; k < 9; k++) {
                 frac *= 10;
             }
-            if (secs > (Long.MAX_VALUE - frac) / 1_000_000_000L) {
+            // below 9.2e9 s (292 years) it fits; the division only for the rare larger ones
+            if (secs >= 9_000_000_000L && secs > (Long.MAX_VALUE - frac) / 1_000_000_000L) {
                 return fail(p, "the time stamp does not fit in 64 bits of nanoseconds");
             }
             ts = secs * 1_000_000_000L + frac;
