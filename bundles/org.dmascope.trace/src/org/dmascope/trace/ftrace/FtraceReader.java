@@ -457,7 +457,8 @@ public final class FtraceReader implements Closeable {
     // ---- the common lines, read in one pass
 
     /*
-     * The lines of the commonest events, exactly as the kernel prints them (one space between
+     * The lines of the commonest events (dma_map_page, dma_unmap_page and their _phys names, iommu
+     * map and unmap, dma_map_sg), exactly as the kernel prints them (one space between
      * fields, each field where its format puts it), are read in one pass without splitting them
      * into fields first. Anything else (another order, more spaces, a value that does not parse,
      * an extra field) gives null, and the line is read by the general path, which gives the same
