@@ -284,6 +284,11 @@ final class LineParser {
             i++;
             int fracStart = i;
             long frac = 0;
+            if (end - i >= 8 && leadingDigits((long) LONG_LE.get(b, i)) == 6) {
+                // microseconds, as the kernel prints them ("%06lu"): six digits at once
+                frac = sixDigits((long) LONG_LE.get(b, i));
+                i += 6;
+            }
             while (i < end && isDigit(b[i])) {
                 if (i - fracStart < 9) {
                     frac = frac * 10 + (b[i] - '0');
@@ -309,6 +314,25 @@ final class LineParser {
             return fail(i, "expected ':' after the time stamp");
         }
         return skipSpaces(b, i + 1, end);
+    }
+
+    /** How many of the 8 bytes of w (little-endian, the first byte lowest) are digits before the first that is not. */
+    static int leadingDigits(long w) {
+        // bit 7 of each byte that is below '0' (the subtraction borrows) or above '9' (the
+        // addition carries into it); a borrow or carry only disturbs the bytes after the first
+        // such byte, and only the first counts
+        long notDigit = ((w - 0x3030303030303030L) | (w + 0x4646464646464646L) | w) & 0x8080808080808080L;
+        return Long.numberOfTrailingZeros(notDigit) >>> 3; // 8 when all are digits
+    }
+
+    /** The value of the first six bytes of w (little-endian), six ASCII digits. */
+    static long sixDigits(long w) {
+        // the six digits as the last six of eight, after two '0's, then pairs, fours and eights
+        // combined by multiplication (each step adds neighbouring groups scaled by 10, 100, 10000)
+        long v = (w << 16 | 0x3030L) & 0x0F0F0F0F0F0F0F0FL;
+        v = (v * 2561) >>> 8 & 0x00FF00FF00FF00FFL;
+        v = (v * 6553601) >>> 16 & 0x0000FFFF0000FFFFL;
+        return (v * 42949672960001L) >>> 32;
     }
 
     private int fail(int at, String why) {
