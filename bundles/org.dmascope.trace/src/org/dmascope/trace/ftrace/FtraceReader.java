@@ -305,7 +305,7 @@ public final class FtraceReader implements Closeable {
         byte[] b = buf;
         int s = lineStart;
         int e = lineEnd;
-        int p = s;
+        int p = LineParser.skipSpaces(b, s, e); // the padding of the command, 8 bytes at a time
         while (p < e && (b[p] == ' ' || b[p] == '\t')) {
             p++;
         }
