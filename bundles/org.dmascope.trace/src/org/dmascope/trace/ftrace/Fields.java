@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Fields {
 
-    private static final int MAX = 64;
+    static final int MAX = 64;
 
     private byte[] b = new byte[0];
     int leadStart;

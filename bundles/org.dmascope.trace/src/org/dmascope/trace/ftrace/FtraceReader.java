@@ -3,9 +3,13 @@ package org.dmascope.trace.ftrace;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,7 +63,11 @@ public final class FtraceReader implements Closeable {
     private enum Kind {
         IOMMU_MAP, IOMMU_UNMAP, IOMMU_FAULT, IOMMU_ATTACH, IOMMU_DETACH, IOMMU_ADD, IOMMU_REMOVE,
         DMA_MAP, DMA_MAP_RESOURCE, DMA_UNMAP, DMA_UNMAP_RESOURCE, DMA_ALLOC, DMA_FREE, DMA_MAP_SG, DMA_UNMAP_SG,
-        DMA_OTHER, TEXT
+        DMA_OTHER, TEXT,
+        /** Any other event: a generic event. */
+        GENERIC,
+        /** Not an event name (a function tracer line, a syscall line, other text). */
+        NOT_A_NAME
     }
 
     private static final Map<String, Kind> KINDS = new HashMap<>();
@@ -113,6 +121,7 @@ public final class FtraceReader implements Closeable {
     private static final byte[] DEVICE = ascii("device");
     private static final byte[] GROUP_ID = ascii("groupID");
     private static final byte[] TRUNCATED = ascii("[TRUNCATED]");
+    private static final String[] BUF = { "buf" };
 
     private final InputStream in;
     private final String source;
@@ -135,6 +144,10 @@ public final class FtraceReader implements Closeable {
     private final Fields fields = new Fields();
     private final StringCache comms = new StringCache();
     private final StringCache words = new StringCache();
+    /** The short values of generic events' fields. */
+    private final StringCache shortValues = new StringCache();
+    /** Event names, each tagged with its {@link Kind} (the name's characters checked once). */
+    private final StringCache names = new StringCache(FtraceReader::kindOf);
 
     /** A problem at one column of the current line (0-based offset into the buffer). */
     private static final class LineError extends Exception {
@@ -292,7 +305,7 @@ public final class FtraceReader implements Closeable {
         byte[] b = buf;
         int s = lineStart;
         int e = lineEnd;
-        int p = s;
+        int p = LineParser.skipSpaces(b, s, e); // the padding of the command, 8 bytes at a time
         while (p < e && (b[p] == ' ' || b[p] == '\t')) {
             p++;
         }
@@ -396,28 +409,30 @@ public final class FtraceReader implements Closeable {
         if (at < e && b[at] == '<') {
             return stack(h, at, e);
         }
-        int n = at;
-        while (n < e && isNameChar(b[n])) {
-            n++;
-        }
-        if (n == at || n >= e || b[n] != ':' || (n + 1 < e && b[n + 1] != ' ')) {
+        // "name: ": the name ends at the first ':'; its characters are checked once per distinct
+        // name, when the name cache first sees it
+        int n = LineParser.indexOf(b, (byte) ':', at, e);
+        if (n == at || n >= e || (n + 1 < e && b[n + 1] != ' ')) {
             return functionLine(h, at, e);
         }
-        String name = words.get(b, at, n);
+        String name = names.get(b, at, n);
+        Kind kind = (Kind) names.tag();
         int body = n + 1;
-        Kind kind = KINDS.get(name);
-        if (kind == null) {
+        if (kind == Kind.NOT_A_NAME) {
+            return functionLine(h, at, e);
+        }
+        if (kind == Kind.GENERIC) {
             return generic(h, "", name, body, e, "text");
         }
         if (kind == Kind.TEXT) {
-            Map<String, String> f = new LinkedHashMap<>();
-            f.put("buf", new String(b, LineParser.skipSpaces(b, body, e), e - LineParser.skipSpaces(b, body, e),
-                    StandardCharsets.UTF_8));
-            return new GenericEvent(h, "ftrace", name, f);
+            int t = LineParser.skipSpaces(b, body, e);
+            return GenericEvent.of(h, "ftrace", name, BUF, new String[] { new String(b, t, e - t, StandardCharsets.UTF_8) },
+                    1);
         }
         TraceEvent fast = switch (kind) {
         case DMA_MAP, DMA_UNMAP -> fastDma(kind == Kind.DMA_MAP, h, body, e);
         case IOMMU_MAP, IOMMU_UNMAP -> fastIommu(kind == Kind.IOMMU_MAP, h, body, e);
+        case DMA_MAP_SG -> fastMapSg(h, body, e);
         default -> null;
         };
         if (fast != null) {
@@ -442,25 +457,77 @@ public final class FtraceReader implements Closeable {
     // ---- the common lines, read in one pass
 
     /*
-     * The lines of the commonest events, exactly as the kernel prints them (one space between
+     * The lines of the commonest events (dma_map_page, dma_unmap_page and their _phys names, iommu
+     * map and unmap, dma_map_sg), exactly as the kernel prints them (one space between
      * fields, each field where its format puts it), are read in one pass without splitting them
      * into fields first. Anything else (another order, more spaces, a value that does not parse,
      * an extra field) gives null, and the line is read by the general path, which gives the same
      * event for any line the one-pass reading accepts, and the error messages.
      */
 
-    /** At p: KEY followed by '=': the offset after the '=', or -1. */
-    private static int key(byte[] b, int p, int end, byte[] key) {
-        int k = p + key.length;
-        if (k >= end || b[k] != '=') {
+    /** A field name of the one-pass readings with its '=', as two little-endian words and masks. */
+    private static final class Key {
+        final byte[] bytes;
+        final long word0;
+        final long mask0;
+        final long word1;
+        final long mask1;
+
+        Key(String name) {
+            bytes = ascii(name + "=");
+            if (bytes.length > 16) {
+                throw new IllegalArgumentException(name);
+            }
+            long w0 = 0;
+            long w1 = 0;
+            for (int i = bytes.length - 1; i >= 0; i--) {
+                if (i < 8) {
+                    w0 |= (bytes[i] & 0xFFL) << (8 * i);
+                } else {
+                    w1 |= (bytes[i] & 0xFFL) << (8 * (i - 8));
+                }
+            }
+            word0 = w0;
+            word1 = w1;
+            mask0 = bytes.length >= 8 ? -1L : (1L << (8 * bytes.length)) - 1;
+            mask1 = bytes.length <= 8 ? 0 : bytes.length == 16 ? -1L : (1L << (8 * (bytes.length - 8))) - 1;
+        }
+    }
+
+    private static final Key K_DIR = new Key("dir");
+    private static final Key K_DMA_ADDR = new Key("dma_addr");
+    private static final Key K_DMA_ADDRS = new Key("dma_addrs");
+    private static final Key K_PHYS_ADDR = new Key("phys_addr");
+    private static final Key K_PHYS_ADDRS = new Key("phys_addrs");
+    private static final Key K_SIZE = new Key("size");
+    private static final Key K_SIZES = new Key("sizes");
+    private static final Key K_ATTRS = new Key("attrs");
+    private static final Key K_NENTS = new Key("nents");
+    private static final Key K_ENTS = new Key("ents");
+    private static final Key K_IOVA = new Key("iova");
+    private static final Key K_PADDR = new Key("paddr");
+    private static final Key K_UNMAPPED_SIZE = new Key("unmapped_size");
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    /** At p: KEY followed by '=' within [p, end): the offset after the '=', or -1. Two words compared at once. */
+    private static int key(byte[] b, int p, int end, Key key) {
+        byte[] k = key.bytes;
+        if (p < 0 || end - p < k.length) {
             return -1;
         }
-        for (int i = 0; i < key.length; i++) {
-            if (b[p + i] != key[i]) {
+        if (b.length - p >= 16) {
+            long x = ((long) LONG_LE.get(b, p) ^ key.word0) & key.mask0
+                    | ((long) LONG_LE.get(b, p + 8) ^ key.word1) & key.mask1;
+            return x == 0 ? p + k.length : -1;
+        }
+        for (int i = 0; i < k.length; i++) {
+            if (b[p + i] != k[i]) {
                 return -1;
             }
         }
-        return k + 1;
+        return p + k.length;
     }
 
     /** The end of the token at p (the next space or end). */
@@ -483,12 +550,12 @@ public final class FtraceReader implements Closeable {
         if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
             return null;
         }
-        int dir = key(b, devEnd + 1, end, DIR);
+        int dir = key(b, devEnd + 1, end, K_DIR);
         if (dir < 0) {
             return null;
         }
         int dirEnd = token(b, dir, end);
-        int dma = key(b, dirEnd + 1, end, DMA_ADDR);
+        int dma = key(b, dirEnd + 1, end, K_DMA_ADDR);
         if (dma < 0) {
             return null;
         }
@@ -497,7 +564,7 @@ public final class FtraceReader implements Closeable {
             return null;
         }
         long dmaAddr = hexValue;
-        int size = key(b, dmaEnd + 1, end, SIZE);
+        int size = key(b, dmaEnd + 1, end, K_SIZE);
         if (size < 0) {
             return null;
         }
@@ -509,7 +576,7 @@ public final class FtraceReader implements Closeable {
         int next = sizeEnd + 1;
         long physAddr = 0;
         if (map) {
-            int phys = key(b, next, end, PHYS_ADDR);
+            int phys = key(b, next, end, K_PHYS_ADDR);
             if (phys < 0) {
                 return null;
             }
@@ -520,7 +587,7 @@ public final class FtraceReader implements Closeable {
             physAddr = hexValue;
             next = physEnd + 1;
         }
-        int attrs = key(b, next, end, ATTRS);
+        int attrs = key(b, next, end, K_ATTRS);
         if (attrs < 0 || token(b, attrs, end) != end) {
             return null;
         }
@@ -545,7 +612,7 @@ public final class FtraceReader implements Closeable {
         if (token(b, lead, end) != lead + IOMMU.length || !startsWith(b, lead, end, IOMMU)) {
             return null;
         }
-        int iova = key(b, lead + IOMMU.length + 1, end, IOVA);
+        int iova = key(b, lead + IOMMU.length + 1, end, K_IOVA);
         if (iova < 0) {
             return null;
         }
@@ -559,7 +626,7 @@ public final class FtraceReader implements Closeable {
             return null;
         }
         int rangeEnd = token(b, iovaEnd + 3, end);
-        int second = key(b, rangeEnd + 1, end, map ? PADDR : SIZE);
+        int second = key(b, rangeEnd + 1, end, map ? K_PADDR : K_SIZE);
         if (second < 0) {
             return null;
         }
@@ -576,7 +643,7 @@ public final class FtraceReader implements Closeable {
                 return null;
             }
         }
-        int third = key(b, secondEnd + 1, end, map ? SIZE : UNMAPPED_SIZE);
+        int third = key(b, secondEnd + 1, end, map ? K_SIZE : K_UNMAPPED_SIZE);
         if (third < 0 || token(b, third, end) != end) {
             return null;
         }
@@ -585,6 +652,158 @@ public final class FtraceReader implements Closeable {
             return null;
         }
         return map ? new IommuMap(h, start, secondValue, thirdValue) : new IommuUnmap(h, start, secondValue, thirdValue);
+    }
+
+    /** The entries of the three arrays of a dma_map_sg line read in one pass, reused (grown as needed). */
+    private long[] sgDma = new long[128];
+    private long[] sgSizes = new long[128];
+    private long[] sgPhys = new long[128];
+    /** The entries read by {@link #hexArray}. */
+    private int arrayLength;
+
+    /**
+     * dma_map_sg, v6.12: "%s dir=%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s"; since: "%s
+     * dir=%s nents=%d/%d ents=%d/%d%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s" (the %s after
+     * ents " [TRUNCATED]" or ""), each array as __print_array prints it: "{0x..,0x..}".
+     */
+    private @Nullable TraceEvent fastMapSg(EventHeader h, int body, int e) {
+        byte[] b = buf;
+        int end = e;
+        while (end > body && b[end - 1] == ' ') {
+            end--;
+        }
+        int dev = LineParser.skipSpaces(b, body, end);
+        int devEnd = token(b, dev, end);
+        if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
+            return null;
+        }
+        int dir = key(b, devEnd + 1, end, K_DIR);
+        if (dir < 0) {
+            return null;
+        }
+        int dirEnd = token(b, dir, end);
+        int p = dirEnd + 1;
+        long nentsShown = -1;
+        long nentsFull = -1;
+        long entsShown = -1;
+        long entsFull = -1;
+        boolean truncated = false;
+        int nents = key(b, p, end, K_NENTS);
+        if (nents >= 0) {
+            int nentsEnd = token(b, nents, end);
+            int slash = LineParser.indexOf(b, (byte) '/', nents, nentsEnd);
+            nentsShown = LineParser.decimal(b, nents, slash);
+            nentsFull = LineParser.decimal(b, slash + 1, nentsEnd);
+            int ents = key(b, nentsEnd + 1, end, K_ENTS);
+            if (slash >= nentsEnd || nentsShown < 0 || nentsFull < 0 || ents < 0) {
+                return null;
+            }
+            int entsEnd = token(b, ents, end);
+            slash = LineParser.indexOf(b, (byte) '/', ents, entsEnd);
+            entsShown = LineParser.decimal(b, ents, slash);
+            entsFull = LineParser.decimal(b, slash + 1, entsEnd);
+            if (slash >= entsEnd || entsShown < 0 || entsFull < 0) {
+                return null;
+            }
+            p = entsEnd + 1;
+            if (p < end && b[p] == '[') {
+                if (token(b, p, end) != p + TRUNCATED.length || !startsWith(b, p, end, TRUNCATED)) {
+                    return null;
+                }
+                truncated = true;
+                p += TRUNCATED.length + 1;
+            }
+        }
+        int dma = key(b, p, end, K_DMA_ADDRS);
+        if (dma < 0 || (p = hexArray(b, dma, end, 0)) < 0) {
+            return null;
+        }
+        int dmaCount = arrayLength;
+        int sizes = key(b, p + 1, end, K_SIZES);
+        if (sizes < 0 || (p = hexArray(b, sizes, end, 1)) < 0) {
+            return null;
+        }
+        int sizesCount = arrayLength;
+        int phys = key(b, p + 1, end, K_PHYS_ADDRS);
+        if (phys < 0 || (p = hexArray(b, phys, end, 2)) < 0) {
+            return null;
+        }
+        int physCount = arrayLength;
+        int attrs = key(b, p + 1, end, K_ATTRS);
+        if (attrs < 0 || token(b, attrs, end) != end || sizesCount != dmaCount) {
+            return null;
+        }
+        // the counts as the general path checks them (fullCount): what was traced, then the full count
+        int fullNents = physCount;
+        int fullEnts = dmaCount;
+        if (nentsShown >= 0) {
+            if (nentsShown != physCount || nentsFull < nentsShown || nentsFull > Integer.MAX_VALUE
+                    || entsShown != dmaCount || entsFull < entsShown || entsFull > Integer.MAX_VALUE) {
+                return null;
+            }
+            fullNents = (int) nentsFull;
+            fullEnts = (int) entsFull;
+        }
+        truncated |= fullNents > physCount || fullEnts > dmaCount;
+        return new DmaMapSg(h, words.get(b, dev, devEnd), fullNents, fullEnts, truncated,
+                Arrays.copyOf(sgPhys, physCount), Arrays.copyOf(sgDma, dmaCount), Arrays.copyOf(sgSizes, sizesCount),
+                words.get(b, dir, dirEnd), words.get(b, attrs, end));
+    }
+
+    /**
+     * "{0x1000,0x2000}" at p, each entry 1 to 16 hex digits with or without 0x (what
+     * {@link #parseHex} takes), read in one pass into the scratch array {@code which} (0 dma, 1
+     * sizes, 2 phys) and {@link #arrayLength}: the offset after the '}', which must end the
+     * token; -1 for anything else (the general path reads it, or names the error).
+     */
+    private int hexArray(byte[] b, int p, int end, int which) {
+        if (p >= end || b[p] != '{') {
+            return -1;
+        }
+        long[] a = which == 0 ? sgDma : which == 1 ? sgSizes : sgPhys;
+        int n = 0;
+        int i = p + 1;
+        if (i < end && b[i] == '}') {
+            arrayLength = 0;
+            return i + 1 < end && b[i + 1] != ' ' ? -1 : i + 1;
+        }
+        for (;;) {
+            // one entry: [0x] then 1 to 16 hex digits, then ',' or '}'
+            if (i + 2 < end && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X')) {
+                i += 2;
+            }
+            int digits = i;
+            long v = 0;
+            int d;
+            while (i < end && (d = HEX_DIGIT[b[i] & 0xFF]) >= 0) {
+                v = (v << 4) | d;
+                i++;
+            }
+            int count = i - digits;
+            if (count == 0 || count > 16 || i >= end) {
+                return -1;
+            }
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+                if (which == 0) {
+                    sgDma = a;
+                } else if (which == 1) {
+                    sgSizes = a;
+                } else {
+                    sgPhys = a;
+                }
+            }
+            a[n++] = v;
+            byte c = b[i++];
+            if (c == '}') {
+                break;
+            }
+            if (c != ',') {
+                return -1;
+            }
+        }
+        arrayLength = n;
+        return i < end && b[i] != ' ' ? -1 : i;
     }
 
     private TraceEvent iommu(Kind kind, EventHeader h, String name, Fields f) throws LineError {
@@ -781,24 +1000,48 @@ public final class FtraceReader implements Closeable {
         return new GenericEvent(h, "ftrace", "text", f);
     }
 
+    /** The keys and values of a generic event's fields, reused for every line. */
+    private final String[] genericKeys = new String[Fields.MAX + 1];
+    private final String[] genericValues = new String[Fields.MAX + 1];
+
     private GenericEvent generic(EventHeader h, String system, String name, int body, int e, String leadName) {
         Fields f = fields;
         f.parse(buf, body, e);
-        Map<String, String> m = new LinkedHashMap<>();
+        String[] keys = genericKeys;
+        String[] values = genericValues;
+        int n = 0;
         if (f.hasLead()) {
-            m.put(leadName, f.lead());
+            keys[n] = leadName;
+            values[n++] = f.lead();
         }
         for (int i = 0; i < f.count; i++) {
             String key = words.get(buf, f.keyStart[i], f.keyEnd[i]);
-            String value = f.value(i);
-            if (m.putIfAbsent(key, value) != null) {
+            if (indexOf(keys, n, key) >= 0) {
+                // a key seen before gets "#2", "#3", ... (the first of these not taken)
                 int k = 2;
-                while (m.putIfAbsent(key + "#" + k, value) != null) {
+                while (indexOf(keys, n, key + "#" + k) >= 0) {
                     k++;
                 }
+                key = key + "#" + k;
+            }
+            keys[n] = key;
+            // short values repeat (pids, priorities, states, irq numbers): shared, like the names
+            int vs = f.valStart[i];
+            int ve = f.valEnd[i];
+            values[n++] = ve - vs <= 16 ? shortValues.get(buf, vs, ve) : f.value(i);
+        }
+        return GenericEvent.of(h, system, name, keys, values, n);
+    }
+
+    /** The index of key among the first n keys, or -1. */
+    private static int indexOf(String[] keys, int n, String key) {
+        int hash = key.hashCode();
+        for (int i = 0; i < n; i++) {
+            if (keys[i].hashCode() == hash && keys[i].equals(key)) {
+                return i;
             }
         }
-        return new GenericEvent(h, system, name, m);
+        return -1;
     }
 
     // ---- values
@@ -937,7 +1180,7 @@ public final class FtraceReader implements Closeable {
 
     /** The value of each byte as a hex digit, -1 for the others: one load per digit, no branch. */
     private static final byte[] HEX_DIGIT = new byte[256];
-    /** Whether each byte may be part of an event name ({@link #isNameChar}). */
+    /** Whether each character may be part of an event name ({@link #kindOf}). */
     private static final boolean[] NAME_CHAR = new boolean[256];
 
     static {
@@ -952,11 +1195,6 @@ public final class FtraceReader implements Closeable {
             }
             NAME_CHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
         }
-    }
-
-    /** The characters of an event name (TRACE_EVENT names are C identifiers; kprobe events add '.'). */
-    private static boolean isNameChar(byte c) {
-        return NAME_CHAR[c & 0xFF];
     }
 
     private static boolean startsWith(byte[] b, int s, int e, byte[] prefix) {
@@ -978,6 +1216,20 @@ public final class FtraceReader implements Closeable {
             }
         }
         return false;
+    }
+
+    /**
+     * The kind of an event name, {@link Kind#NOT_A_NAME} when it holds a character no name has
+     * (TRACE_EVENT names are C identifiers; kprobe events add '.').
+     */
+    private static Kind kindOf(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 128 || !NAME_CHAR[c]) {
+                return Kind.NOT_A_NAME;
+            }
+        }
+        return KINDS.getOrDefault(name, Kind.GENERIC);
     }
 
     private static byte[] ascii(String s) {

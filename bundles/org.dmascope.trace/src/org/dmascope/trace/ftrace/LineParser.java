@@ -39,10 +39,7 @@ final class LineParser {
      *         not an event line; then {@link #errorAt} and {@link #error} say where and why
      */
     int context(byte[] b, int start, int end) {
-        int p = start;
-        while (p < end && b[p] == ' ') {
-            p++;
-        }
+        int p = skipSpaces(b, start, end);
         commStart = p;
         tgid = EventHeader.UNKNOWN;
         latency = false;
@@ -82,28 +79,27 @@ final class LineParser {
                 q--;
             }
         }
+        // the pid's digits, read from the last one back
         int dash = q;
+        long v = 0;
+        long scale = 1;
         while (dash > p && isDigit(b[dash - 1])) {
             dash--;
+            if (q - dash <= 18) {
+                v += (b[dash] - '0') * scale;
+                scale *= 10;
+            }
         }
         if (dash == q || dash == p || b[dash - 1] != '-') {
             return fail(p, "expected COMM-PID before the CPU column");
         }
-        long v = decimal(b, dash, q);
-        if (v < 0 || v > Integer.MAX_VALUE) {
+        if (q - dash > 18 || v > Integer.MAX_VALUE) {
             return fail(dash, "the pid is not a 32-bit number");
         }
         pid = (int) v;
         commEnd = dash - 1;
-        int close = bracket + 1;
-        while (b[close] != ']') {
-            close++;
-        }
-        cpu = (int) decimal(b, bracket + 1, close);
-        p = close + 1;
-        while (p < end && b[p] == ' ') {
-            p++;
-        }
+        cpu = bracketCpu;
+        p = skipSpaces(b, bracketClose + 1, end);
         // Either "flags ts:" (irq-info) or "ts:".
         int tok = p;
         while (tok < end && b[tok] != ' ') {
@@ -113,10 +109,7 @@ final class LineParser {
             return fail(p, "expected a time stamp after the CPU column");
         }
         if (b[tok - 1] != ':') {
-            p = tok;
-            while (p < end && b[p] == ' ') {
-                p++;
-            }
+            p = skipSpaces(b, tok, end);
         }
         return timestamp(b, p, end);
     }
@@ -134,12 +127,24 @@ final class LineParser {
     static int indexOf(byte[] b, byte c, int from, int end) {
         long pattern = (c & 0xFFL) * ONES;
         int i = from;
-        for (; end - i >= 8; i += 8) {
+        // two words a step: lines are a hundred bytes and more
+        for (; end - i >= 16; i += 16) {
             long x = (long) LONG_LE.get(b, i) ^ pattern; // a zero byte where b holds c
-            long found = (x - ONES) & ~x & HIGHS; // exact for the first zero byte
+            long y = (long) LONG_LE.get(b, i + 8) ^ pattern;
+            long foundX = (x - ONES) & ~x & HIGHS; // exact for the first zero byte
+            long foundY = (y - ONES) & ~y & HIGHS;
+            if ((foundX | foundY) != 0) {
+                return foundX != 0 ? i + (Long.numberOfTrailingZeros(foundX) >>> 3)
+                        : i + 8 + (Long.numberOfTrailingZeros(foundY) >>> 3);
+            }
+        }
+        if (end - i >= 8) {
+            long x = (long) LONG_LE.get(b, i) ^ pattern;
+            long found = (x - ONES) & ~x & HIGHS;
             if (found != 0) {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
+            i += 8;
         }
         for (; i < end; i++) {
             if (b[i] == c) {
@@ -149,11 +154,16 @@ final class LineParser {
         return end;
     }
 
+    /** The CPU in the bracket {@link #cpuBracket} found, and the offset of its ']'. */
+    private int bracketCpu;
+    private int bracketClose;
+
     /**
      * The offset of the '[' of the CPU column: the first "[digits]" preceded by a space, within
-     * the width a 16-character comm, a 10-digit pid and a tgid column can take.
+     * the width a 16-character comm, a 10-digit pid and a tgid column can take; its CPU and ']'
+     * in {@link #bracketCpu} and {@link #bracketClose}.
      */
-    private static int cpuBracket(byte[] b, int from, int end) {
+    private int cpuBracket(byte[] b, int from, int end) {
         int limit = Math.min(end - 2, from + 96);
         for (int i = from + 1; i < limit; i++) {
             i = indexOf(b, (byte) '[', i, limit);
@@ -162,10 +172,15 @@ final class LineParser {
             }
             if (b[i - 1] == ' ' && isDigit(b[i + 1])) {
                 int j = i + 1;
+                long c = 0;
                 while (j < end && isDigit(b[j])) {
+                    c = c * 10 + (b[j] - '0');
                     j++;
                 }
                 if (j < end && b[j] == ']') {
+                    // more than 18 digits: the value decimal() gave the old reading, -1 cast to int
+                    bracketCpu = j - i - 1 > 18 ? -1 : (int) c;
+                    bracketClose = j;
                     return i;
                 }
             }
@@ -269,6 +284,11 @@ final class LineParser {
             i++;
             int fracStart = i;
             long frac = 0;
+            if (end - i >= 8 && leadingDigits((long) LONG_LE.get(b, i)) == 6) {
+                // microseconds, as the kernel prints them ("%06lu"): six digits at once
+                frac = sixDigits((long) LONG_LE.get(b, i));
+                i += 6;
+            }
             while (i < end && isDigit(b[i])) {
                 if (i - fracStart < 9) {
                     frac = frac * 10 + (b[i] - '0');
@@ -282,7 +302,8 @@ final class LineParser {
             for (int k = digits; k < 9; k++) {
                 frac *= 10;
             }
-            if (secs > (Long.MAX_VALUE - frac) / 1_000_000_000L) {
+            // below 9.2e9 s (292 years) it fits; the division only for the rare larger ones
+            if (secs >= 9_000_000_000L && secs > (Long.MAX_VALUE - frac) / 1_000_000_000L) {
                 return fail(p, "the time stamp does not fit in 64 bits of nanoseconds");
             }
             ts = secs * 1_000_000_000L + frac;
@@ -295,13 +316,41 @@ final class LineParser {
         return skipSpaces(b, i + 1, end);
     }
 
+    /** How many of the 8 bytes of w (little-endian, the first byte lowest) are digits before the first that is not. */
+    static int leadingDigits(long w) {
+        // bit 7 of each byte that is below '0' (the subtraction borrows) or above '9' (the
+        // addition carries into it); a borrow or carry only disturbs the bytes after the first
+        // such byte, and only the first counts
+        long notDigit = ((w - 0x3030303030303030L) | (w + 0x4646464646464646L) | w) & 0x8080808080808080L;
+        return Long.numberOfTrailingZeros(notDigit) >>> 3; // 8 when all are digits
+    }
+
+    /** The value of the first six bytes of w (little-endian), six ASCII digits. */
+    static long sixDigits(long w) {
+        // the six digits as the last six of eight, after two '0's, then pairs, fours and eights
+        // combined by multiplication (each step adds neighbouring groups scaled by 10, 100, 10000)
+        long v = (w << 16 | 0x3030L) & 0x0F0F0F0F0F0F0F0FL;
+        v = (v * 2561) >>> 8 & 0x00FF00FF00FF00FFL;
+        v = (v * 6553601) >>> 16 & 0x0000FFFF0000FFFFL;
+        return (v * 42949672960001L) >>> 32;
+    }
+
     private int fail(int at, String why) {
         errorAt = at;
         error = why;
         return -1;
     }
 
+    private static final long SPACES = 0x2020202020202020L;
+
+    /** The offset of the first byte in [p, end) that is not a space, or end: 8 bytes at a time. */
     static int skipSpaces(byte[] b, int p, int end) {
+        for (; end - p >= 8; p += 8) {
+            long x = (long) LONG_LE.get(b, p) ^ SPACES; // zero bytes where b holds spaces
+            if (x != 0) {
+                return p + (Long.numberOfTrailingZeros(x) >>> 3);
+            }
+        }
         while (p < end && b[p] == ' ') {
             p++;
         }
