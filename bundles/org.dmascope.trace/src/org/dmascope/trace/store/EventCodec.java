@@ -18,7 +18,7 @@ import org.dmascope.trace.jsonl.EventSchema;
  */
 final class EventCodec {
 
-    private static final EventType[] BY_CODE = EventType.values();
+    static final EventType[] BY_CODE = EventType.values();
 
     private EventCodec() {
     }
@@ -31,6 +31,7 @@ final class EventCodec {
         return type.ordinal();
     }
 
+    /** An event as a row: kind, time delta, CPU, PID, command, then its fields. */
     static void encode(TraceEvent event, long previousTs, ByteSink out) {
         EventHeader h = event.header();
         out.u8(code(event.type()));
@@ -38,6 +39,11 @@ final class EventCodec {
         out.svar(h.cpu());
         out.svar(h.pid());
         out.str(h.comm());
+        encodeFields(event, out);
+    }
+
+    /** The fields of an event's kind, in the order of its record (a row's tail, a columnar chunk's field area). */
+    static void encodeFields(TraceEvent event, ByteSink out) {
         switch (event.type()) {
             case VMA_MAP -> {
                 VmaMap e = (VmaMap) event;
@@ -393,7 +399,12 @@ final class EventCodec {
         long ts = previousTs + in.svar();
         in.ts = ts;
         EventHeader h = new EventHeader(ts, in.svarInt(), in.svarInt(), in.str());
-        return switch (BY_CODE[code]) {
+        return decodeFields(BY_CODE[code], h, in);
+    }
+
+    /** The kind's fields at the source's position, made into its record with the header. */
+    static TraceEvent decodeFields(EventType type, EventHeader h, ByteSource in) {
+        return switch (type) {
             case VMA_MAP -> new VmaMap(h, in.uvar(), in.uvar(), in.str(), in.svar(), in.str());
             case VMA_UNMAP -> new VmaUnmap(h, in.uvar(), in.uvar());
             case VMA_PROTECT -> new VmaProtect(h, in.uvar(), in.uvar(), in.str());
