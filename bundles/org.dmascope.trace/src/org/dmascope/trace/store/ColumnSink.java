@@ -1,5 +1,7 @@
 package org.dmascope.trace.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -50,15 +52,48 @@ final class ColumnSink {
             kind = Arrays.copyOf(kind, m);
         }
         EventHeader h = e.header();
-        ts[n] = h.ts();
-        cpu[n] = h.cpu();
-        pid[n] = h.pid();
-        comm[n] = fields.ref(h.comm());
+        long t = h.ts();
+        int c = h.cpu();
+        int p = h.pid();
+        int s = fields.ref(h.comm());
+        int start = fields.size();
         EventCodec.encodeFields(e, fields);
-        fieldEnd[n] = fields.size();
+        int length = fields.size() - start;
+        ts[n] = t;
+        cpu[n] = c;
+        pid[n] = p;
+        comm[n] = s;
+        fieldEnd[n] = start + length;
         kind[n] = (byte) EventCodec.code(e.type());
+        if (n == 0) {
+            minTs = maxTs = t;
+            minCpu = maxCpu = c;
+            minPid = maxPid = p;
+            maxComm = s;
+            minLength = maxLength = length;
+        } else {
+            minTs = Math.min(minTs, t);
+            maxTs = Math.max(maxTs, t);
+            minCpu = Math.min(minCpu, c);
+            maxCpu = Math.max(maxCpu, c);
+            minPid = Math.min(minPid, p);
+            maxPid = Math.max(maxPid, p);
+            maxComm = Math.max(maxComm, s);
+            minLength = Math.min(minLength, length);
+            maxLength = Math.max(maxLength, length);
+        }
         n++;
     }
+
+    private long minTs;
+    private long maxTs;
+    private int minCpu;
+    private int maxCpu;
+    private int minPid;
+    private int maxPid;
+    private int maxComm;
+    private int minLength;
+    private int maxLength;
 
     /** Events in the chunk. */
     int events() {
@@ -67,49 +102,29 @@ final class ColumnSink {
 
     /** The payload's size as {@link #payload()} will lay it out. */
     long size() {
-        layout();
-        long size = StoreFormat.COLUMNS_HEAD + n + strings.size() + fields.size();
-        for (int c = 0; c < StoreFormat.COLUMNS; c++) {
-            size += (long) width[c] * n;
+        if (n == 0) {
+            return StoreFormat.COLUMNS_HEAD + strings.size() + fields.size();
         }
-        return size;
+        int perEvent = 1 + width(minTs, maxTs, 8) + width(minCpu, maxCpu, 4) + width(minPid, maxPid, 4) + width(0, maxComm, 4)
+                + width(minLength, maxLength, 4);
+        return StoreFormat.COLUMNS_HEAD + (long) perEvent * n + strings.size() + fields.size();
     }
 
-    private final long[] base = new long[StoreFormat.COLUMNS];
-    private final int[] width = new int[StoreFormat.COLUMNS];
-    private final long[] min = new long[StoreFormat.COLUMNS];
-    private final long[] max = new long[StoreFormat.COLUMNS];
-    private int laidOut = -1;
-
-    /** Each column's base and width from the smallest and largest of its values (kept up to date as events come). */
-    private void layout() {
-        if (laidOut == n) {
-            return;
+    /** {@link StoreFormat#widthFor}, its common cases without a loop (called on every append). */
+    private static int width(long min, long max, int full) {
+        long span = max - min;
+        if (span >= 0) {
+            int w = span < 1L << 8 ? 1 : span < 1L << 16 ? 2 : span < 1L << 32 ? 4 : 8;
+            if (w < full && min <= (full == 8 ? Long.MAX_VALUE : Integer.MAX_VALUE) - ((1L << (8 * w)) - 1)) {
+                return w;
+            }
         }
-        int from = laidOut < 0 ? 0 : laidOut;
-        if (laidOut < 0) {
-            java.util.Arrays.fill(min, Long.MAX_VALUE);
-            java.util.Arrays.fill(max, Long.MIN_VALUE);
-        }
-        for (int i = from; i < n; i++) {
-            see(StoreFormat.COLUMN_TS, ts[i]);
-            see(StoreFormat.COLUMN_CPU, cpu[i]);
-            see(StoreFormat.COLUMN_PID, pid[i]);
-            see(StoreFormat.COLUMN_COMM, comm[i]);
-            see(StoreFormat.COLUMN_FIELD_LENGTH, fieldEnd[i] - (i == 0 ? 0 : fieldEnd[i - 1]));
-        }
-        for (int c = 0; c < StoreFormat.COLUMNS; c++) {
-            int full = c == StoreFormat.COLUMN_TS ? 8 : 4;
-            width[c] = n == 0 ? 1 : StoreFormat.widthFor(min[c], max[c], full);
-            base[c] = n == 0 || width[c] == full ? 0 : min[c];
-        }
-        laidOut = n;
+        return StoreFormat.widthFor(min, max, full);
     }
 
-    private void see(int c, long v) {
-        min[c] = Math.min(min[c], v);
-        max[c] = Math.max(max[c], v);
-    }
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Lays the chunk out (counts, column descriptors, the ts, cpu, pid, comm and field-length
@@ -123,43 +138,106 @@ final class ColumnSink {
         if (out.length < size) {
             out = new byte[Math.max(size, out.length * 2)];
         }
+        // field ends become lengths for their column, and ends again afterwards
+        for (int i = n - 1; i > 0; i--) {
+            fieldEnd[i] -= fieldEnd[i - 1];
+        }
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(n).putInt(fields.stringCount()).putInt(strings.size()).putInt(fields.size());
-        for (int c = 0; c < StoreFormat.COLUMNS; c++) {
-            b.putLong(base[c]).put((byte) width[c]).put(new byte[StoreFormat.COLUMN_DESCRIPTOR - 9]);
+        int at = StoreFormat.COLUMNS_HEAD;
+        if (n > 0) {
+            at = putLongs(b, at, ts, minTs, maxTs);
+            at = putInts(b, at, StoreFormat.COLUMN_CPU, cpu, minCpu, maxCpu);
+            at = putInts(b, at, StoreFormat.COLUMN_PID, pid, minPid, maxPid);
+            at = putInts(b, at, StoreFormat.COLUMN_COMM, comm, 0, maxComm);
+            at = putInts(b, at, StoreFormat.COLUMN_FIELD_LENGTH, fieldEnd, minLength, maxLength);
+        } else {
+            for (int c = 0; c < StoreFormat.COLUMNS; c++) {
+                descriptor(b, c, 0, 1);
+            }
         }
-        for (int c = 0; c < StoreFormat.COLUMNS; c++) {
-            int w = width[c];
-            long bc = base[c];
-            for (int i = 0; i < n; i++) {
-                long v = switch (c) {
-                    case StoreFormat.COLUMN_TS -> ts[i];
-                    case StoreFormat.COLUMN_CPU -> cpu[i];
-                    case StoreFormat.COLUMN_PID -> pid[i];
-                    case StoreFormat.COLUMN_COMM -> comm[i];
-                    default -> fieldEnd[i] - (i == 0 ? 0 : fieldEnd[i - 1]);
-                } - bc;
-                switch (w) {
-                    case 1 -> b.put((byte) v);
-                    case 2 -> b.putShort((short) v);
-                    case 4 -> b.putInt((int) v);
-                    default -> b.putLong(v);
+        for (int i = 1; i < n; i++) {
+            fieldEnd[i] += fieldEnd[i - 1];
+        }
+        System.arraycopy(kind, 0, out, at, n);
+        at += n;
+        System.arraycopy(strings.array(), 0, out, at, strings.size());
+        at += strings.size();
+        System.arraycopy(fields.array(), 0, out, at, fields.size());
+        at += fields.size();
+        if (at != size) {
+            throw new IllegalStateException("columnar chunk laid out in " + at + " bytes, not " + size);
+        }
+        return out;
+    }
+
+    private static void descriptor(ByteBuffer b, int column, long base, int width) {
+        int d = 16 + column * StoreFormat.COLUMN_DESCRIPTOR;
+        b.putLong(d, base);
+        b.put(d + 8, (byte) width);
+        for (int k = 9; k < StoreFormat.COLUMN_DESCRIPTOR; k++) {
+            b.put(d + k, (byte) 0);
+        }
+    }
+
+    private int putLongs(ByteBuffer b, int at, long[] v, long min, long max) {
+        int w = width(min, max, 8);
+        long base = w == 8 ? 0 : min;
+        descriptor(b, StoreFormat.COLUMN_TS, base, w);
+        byte[] o = out;
+        switch (w) {
+            case 1 -> {
+                for (int i = 0; i < n; i++) {
+                    o[at + i] = (byte) (v[i] - base);
+                }
+            }
+            case 2 -> {
+                for (int i = 0; i < n; i++) {
+                    SHORT.set(o, at + 2 * i, (short) (v[i] - base));
+                }
+            }
+            case 4 -> {
+                for (int i = 0; i < n; i++) {
+                    INT.set(o, at + 4 * i, (int) (v[i] - base));
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    LONG.set(o, at + 8 * i, v[i]);
                 }
             }
         }
-        b.put(kind, 0, n);
-        b.put(strings.array(), 0, strings.size());
-        b.put(fields.array(), 0, fields.size());
-        if (b.position() != size) {
-            throw new IllegalStateException("columnar chunk laid out in " + b.position() + " bytes, not " + size);
+        return at + w * n;
+    }
+
+    private int putInts(ByteBuffer b, int at, int column, int[] v, int min, int max) {
+        int w = width(min, max, 4);
+        int base = w == 4 ? 0 : min;
+        descriptor(b, column, base, w);
+        byte[] o = out;
+        switch (w) {
+            case 1 -> {
+                for (int i = 0; i < n; i++) {
+                    o[at + i] = (byte) (v[i] - base);
+                }
+            }
+            case 2 -> {
+                for (int i = 0; i < n; i++) {
+                    SHORT.set(o, at + 2 * i, (short) (v[i] - base));
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    INT.set(o, at + 4 * i, v[i]);
+                }
+            }
         }
-        return out;
+        return at + w * n;
     }
 
     /** Empties the chunk, string table included, for the next one. */
     void reset() {
         n = 0;
-        laidOut = -1;
         fields.reset();
     }
 }
