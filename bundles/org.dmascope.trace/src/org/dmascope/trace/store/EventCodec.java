@@ -13,8 +13,11 @@ import org.dmascope.trace.jsonl.EventSchema;
  * event of the chunk, CPU and PID as signed varints, the command name by reference, then the
  * fields of the kind in the order of its record: addresses as unsigned varints, other numbers
  * as signed (zigzag) varints, booleans as one byte, strings by reference, arrays as a count and
- * their elements. One method per direction, written out per kind so that decoding is a plain
- * sequence of reads (no reflection on the hot path).
+ * their elements. That is a row (event chunks of format 1.0, checkpoints); a columnar chunk
+ * (1.1, {@link ColumnSink}, {@link ColumnChunk}) keeps the header values in columns and stores
+ * only the fields this way ({@link #encodeFields}, {@link #decodeFields}). One method per
+ * direction, written out per kind so that decoding is a plain sequence of reads (no reflection
+ * on the hot path).
  */
 final class EventCodec {
 

@@ -18,8 +18,8 @@ import org.dmascope.trace.state.TraceState;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
- * Appends events to a .dmatrace file (docs/trace-store.md). Events collect in a chunk in
- * memory; a chunk is written when it reaches {@link Options#chunkBytes()}, when the oldest event
+ * Appends events to a .dmatrace file (docs/trace-store.md), format 1.1: event chunks as
+ * columns, checkpoints as rows. Events collect in a chunk in memory; a chunk is written when it reaches {@link Options#chunkBytes()}, when the oldest event
  * in it is {@link Options#flushInterval()} old (a background thread looks every interval), on
  * {@link #flush()} and on {@link #close()}. A chunk is written with one positional write of its
  * header and payload, so a reader of the growing file and a writer killed with SIGKILL leave at
