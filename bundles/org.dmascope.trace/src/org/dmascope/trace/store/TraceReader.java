@@ -577,7 +577,7 @@ public final class TraceReader implements Closeable {
             return false;
         }
         if (columnar.get(i)) {
-            return decodeColumns(i, scratch, out);
+            return decodeColumns(i, scratch, out, Long.MIN_VALUE);
         }
         int length = c.payloadBytes();
         if (payload.length < length) {
@@ -627,11 +627,16 @@ public final class TraceReader implements Closeable {
      *
      * @return whether it was intact
      */
-    private boolean decodeColumns(int i, ColumnChunk k, @Nullable List<TraceEvent> out) throws IOException {
+    private boolean decodeColumns(int i, ColumnChunk k, @Nullable List<TraceEvent> out, long fromTs) throws IOException {
         if (!readColumns(i, k)) {
             return false;
         }
         int e = 0;
+        // a seek makes no record of the events before its time (their columns say where it is)
+        while (e < k.n && k.ts[e] < fromTs) {
+            e++;
+        }
+        int first = e;
         try {
             for (; e < k.n; e++) {
                 TraceEvent event = k.event(e);
@@ -649,7 +654,9 @@ public final class TraceReader implements Closeable {
             }
             return false;
         }
-        fieldsChecked.set(i);
+        if (first == 0) {
+            fieldsChecked.set(i);
+        }
         return true;
     }
 
@@ -830,13 +837,20 @@ public final class TraceReader implements Closeable {
                 buffer.clear();
                 next = 0;
                 int i = eventChunks[eventChunk++];
+                ordinal = chunks.get(i).firstOrdinal();
                 try {
-                    decodeChunk(i, buffer);
+                    if (columnar.get(i) && fromTs != Long.MIN_VALUE) {
+                        // the records from the time sought on; the events before it are counted, not made
+                        if (decodeColumns(i, scratch, buffer, fromTs)) {
+                            ordinal += scratch.n - buffer.size();
+                        }
+                    } else {
+                        decodeChunk(i, buffer);
+                    }
                 } catch (IOException e) {
                     failure = e;
                     return false;
                 }
-                ordinal = chunks.get(i).firstOrdinal();
                 while (next < buffer.size() && buffer.get(next).ts() < fromTs) {
                     next++;
                     ordinal++;
