@@ -100,6 +100,11 @@ final class ColumnSink {
         return n;
     }
 
+    /** An upper bound of {@link #size()}: every column at its full width (cheaper, for the check on each append). */
+    long maxSize() {
+        return StoreFormat.COLUMNS_HEAD + (8 + 4 * 4 + 1L) * n + strings.size() + fields.size();
+    }
+
     /** The payload's size as {@link #payload()} will lay it out. */
     long size() {
         if (n == 0) {

@@ -161,7 +161,7 @@ public final class TraceWriter implements Closeable {
         columns.add(event);
         chunkEvents++;
         state.apply(event);
-        if (columns.size() >= options.chunkBytes()) {
+        if (columns.maxSize() >= options.chunkBytes() && columns.size() >= options.chunkBytes()) {
             writeChunk();
         }
     }
