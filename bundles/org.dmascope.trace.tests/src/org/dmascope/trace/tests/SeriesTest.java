@@ -3,10 +3,12 @@ package org.dmascope.trace.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 
@@ -19,10 +21,12 @@ import org.dmascope.trace.event.EventHeader;
 import org.dmascope.trace.event.GpuDirectFreeCallback;
 import org.dmascope.trace.event.GpuDirectGetPages;
 import org.dmascope.trace.event.GpuDirectPutPages;
+import org.dmascope.trace.event.IommuMap;
 import org.dmascope.trace.event.MrDeregister;
 import org.dmascope.trace.event.MrRegister;
 import org.dmascope.trace.event.NotifierInvalidateBegin;
 import org.dmascope.trace.event.P2pTransfer;
+import org.dmascope.trace.event.PageFault;
 import org.dmascope.trace.event.Pin;
 import org.dmascope.trace.event.ProcessExit;
 import org.dmascope.trace.event.TraceEvent;
@@ -216,6 +220,44 @@ class SeriesTest {
                 new long[] {0x1000, 0x1F_F000}, 0x20_0000L, 0, any));
         // MR length smaller than a page in a 4 KiB-only bitmap still gets 4 KiB
         assertEquals(4096, SeriesBuilder.bestPageSize(new long[] {0x3000}, new long[] {16}, 0x3000, 0, 4096));
+    }
+
+    @Test
+    void computeFromTheStoresColumnsEqualsTheSeriesOfTheEvents(@TempDir Path dir) throws Exception {
+        // the kinds that feed no series, read from the columns alone, between those that do
+        List<TraceEvent> events = new ArrayList<>();
+        for (TraceEvent e : trace()) {
+            events.add(new PageFault(at(e.ts()), 0x10000, 0x4000, 6, ""));
+            events.add(e);
+            events.add(new IommuMap(at(e.ts()), 0xf000, 0x10000, 4096));
+        }
+        Path file = dir.resolve("columns.dmatrace");
+        try (TraceWriter w = TraceWriter.createUnflushed(file, TraceWriter.Options.DEFAULT.withChunkBytes(1024))) {
+            w.appendAll(events);
+        }
+        try (TraceReader r = TraceReader.open(file)) {
+            assertTrue(r.chunks().size() > 1, "several chunks: " + r.chunks().size());
+            for (long[] range : new long[][] { { 100, 1100, 10 }, { 600, 700, 4 }, { 0, 5000, 7 } }) {
+                TraceSeries fromStore = SeriesBuilder.compute(r, range[0], range[1], (int) range[2], n -> true);
+                TraceSeries fromList = SeriesBuilder.of(events, range[0], range[1], (int) range[2]);
+                String where = "range " + range[0] + ".." + range[1];
+                assertEquals(fromList.events(), fromStore.events(), where);
+                assertSameSeries(fromList.mappedBytes(), fromStore.mappedBytes(), where);
+                assertSameSeries(fromList.pinnedBytes(), fromStore.pinnedBytes(), where);
+                assertSameSeries(fromList.invalidations(), fromStore.invalidations(), where);
+                assertSameSeries(fromList.segments(), fromStore.segments(), where);
+                assertSameSeries(fromList.bestPageSize(), fromStore.bestPageSize(), where);
+                assertSameSeries(fromList.p2pBytes(), fromStore.p2pBytes(), where);
+                assertEquals(fromList.p2pBytesBefore(), fromStore.p2pBytesBefore(), where);
+            }
+        }
+    }
+
+    private static void assertSameSeries(Map<String, long[]> expected, Map<String, long[]> actual, String where) {
+        assertEquals(expected.keySet(), actual.keySet(), where);
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            assertArrayEquals(e.getValue(), actual.get(e.getKey()), where + ", " + e.getKey());
+        }
     }
 
     @Test

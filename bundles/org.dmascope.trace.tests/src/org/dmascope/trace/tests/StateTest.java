@@ -47,6 +47,17 @@ class StateTest {
     }
 
     @Test
+    void anEmptyOrInvertedRangeChangesNothing() {
+        // mprotect / munmap of such a range fail with EINVAL; a damaged trace can hold one (found by fuzzing)
+        TraceState s = new TraceState();
+        s.apply(new VmaMap(at(1, 10), 0x10000, 0x20000, "rw-p", 0, ""));
+        s.apply(new VmaProtect(at(2, 10), 0x18000, 0x12000, "r--p"));
+        s.apply(new VmaUnmap(at(3, 10), 0x19000, 0x11000));
+        s.apply(new VmaProtect(at(4, 10), 0x14000, 0x14000, "---p"));
+        assertEquals(List.of(new Mapping(0x10000, 0x20000, "rw-p", 0, "")), s.mappings(10));
+    }
+
+    @Test
     void theFreeCallbackInvalidatesTheRegionsOverItsRange() {
         TraceState s = new TraceState();
         long gpuVa = 0x7f00_0000_0000L;

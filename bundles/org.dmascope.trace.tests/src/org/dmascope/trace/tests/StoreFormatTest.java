@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 import org.dmascope.trace.event.EventHeader;
 import org.dmascope.trace.event.EventType;
+import org.dmascope.trace.event.ProcessExit;
 import org.dmascope.trace.event.VmaUnmap;
 import org.dmascope.trace.store.TraceWriter;
 import org.junit.jupiter.api.Test;
@@ -40,38 +42,67 @@ class StoreFormatTest {
     }
 
     @Test
-    void oneEventFileHasTheDocumentedBytes() throws Exception {
-        Path f = dir.resolve("one.dmatrace");
+    void aTwoEventFileHasTheDocumentedBytes() throws Exception {
+        Path f = dir.resolve("two.dmatrace");
         try (TraceWriter w = TraceWriter.createUnflushed(f, TraceWriter.Options.DEFAULT)) {
             w.append(new VmaUnmap(new EventHeader(300, 1, -1, "ab"), 0x1000, 0x2000));
+            w.append(new ProcessExit(new EventHeader(70_000, 3, 4242, "cd"), 0));
         }
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals("DMATRACE", new String(b.array(), 0, 8, StandardCharsets.US_ASCII));
-        assertEquals(1, b.getShort(8));
-        assertEquals(0, b.getShort(10));
+        assertEquals(1, b.getShort(8), "major version");
+        assertEquals(1, b.getShort(10), "minor version: 1 since event chunks are columns");
         assertEquals(64, b.getInt(12));
         assertEquals(1000, b.getInt(24), "flush interval in ms");
         assertEquals(100_000, b.getLong(28), "checkpoint interval (the default)");
         assertEquals(256 << 10, b.getInt(36), "chunk size");
         // the chunk
         assertEquals("CHNK", new String(b.array(), 64, 4, StandardCharsets.US_ASCII));
-        assertEquals(1, b.get(68), "kind: events");
+        assertEquals(3, b.get(68), "kind: events as columns");
         assertEquals(0, b.getInt(72), "sequence");
-        assertEquals(1, b.getInt(80), "events");
+        assertEquals(2, b.getInt(80), "events");
         assertEquals(300, b.getLong(88));
-        assertEquals(300, b.getLong(96));
+        assertEquals(70_000, b.getLong(96));
         assertEquals(0, b.getLong(104), "first ordinal");
         byte[] payload = Arrays.copyOfRange(b.array(), 120, b.capacity());
-        byte[] expected = {
-            1, // vma_unmap
-            (byte) 0xd8, 0x04, // ts 300 - 0, zigzag 600 = 0x258 -> d8 04
-            2, // cpu 1 zigzag
-            1, // pid -1 zigzag
-            0, 2, 'a', 'b', // "ab", new string #0
-            (byte) 0x80, 0x20, // start 0x1000
-            (byte) 0x80, 0x40 // end 0x2000
-        };
-        assertArrayEquals(expected, payload);
+        ByteBuffer e = ByteBuffer.allocate(127).order(ByteOrder.LITTLE_ENDIAN);
+        e.putInt(2).putInt(2).putInt(6).putInt(5); // events, strings, string table bytes, field bytes
+        // column descriptors (base, width, 7 zero bytes): each column as narrow as its values allow
+        e.putLong(300).put((byte) 4).put(new byte[7]); // ts: 300 + 0 and 300 + 69700 need 4 bytes
+        e.putLong(1).put((byte) 1).put(new byte[7]); // cpu 1, 3
+        e.putLong(-1).put((byte) 2).put(new byte[7]); // pid -1, 4242: a span of 4243
+        e.putLong(0).put((byte) 1).put(new byte[7]); // comm: strings #0 and #1
+        e.putLong(1).put((byte) 1).put(new byte[7]); // field lengths 4 and 1
+        e.putInt(0).putInt(69_700); // ts - 300
+        e.put((byte) 0).put((byte) 2); // cpu - 1
+        e.putShort((short) 0).putShort((short) 4243); // pid + 1
+        e.put((byte) 0).put((byte) 1); // comm
+        e.put((byte) 3).put((byte) 0); // field lengths - 1
+        e.put((byte) 1).put((byte) 33); // kinds: vma_unmap, process_exit
+        e.put(new byte[] { 2, 'a', 'b', 2, 'c', 'd' }); // the string table: UTF-8 length, bytes
+        e.put(new byte[] { (byte) 0x80, 0x20, (byte) 0x80, 0x40 }); // vma_unmap: start 0x1000, end 0x2000
+        e.put((byte) 0); // process_exit: exit code 0, zigzag
+        assertEquals(127, e.position());
+        assertArrayEquals(e.array(), payload);
         assertEquals(b.capacity() - 120, b.getInt(76), "payload length");
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        assertEquals((int) crc.getValue(), b.getInt(84), "payload checksum");
     }
+
+    @Test
+    void aVersionOneZeroFileKeepsItsRowChunks() throws Exception {
+        // written by the 1.0 writer (data/README.md): the reader of 1.1 reads it as it was
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(V1_0)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(1, b.getShort(8));
+        assertEquals(0, b.getShort(10), "minor version 0");
+        assertEquals(1, b.get(68), "kind: events as rows");
+        // the first event: vma_map, ts 1700000000123456789 from 0, cpu 3, pid 4242, "ib_write_bw" new string #0
+        byte[] first = Arrays.copyOfRange(b.array(), 120, 120 + 19);
+        byte[] expected = { 0, (byte) 0xaa, (byte) 0xb4, (byte) 0xae, (byte) 0xd8, (byte) 0xc7, (byte) 0xbf, (byte) 0xce,
+            (byte) 0x97, 0x2f, 6, (byte) 0xa4, 0x42, 0, 11, 'i', 'b', '_', 'w' };
+        assertArrayEquals(expected, first);
+    }
+
+    static final Path V1_0 = Path.of("data/v1.0-one-of-each-x6.dmatrace");
 }

@@ -1,11 +1,15 @@
 package org.dmascope.trace.series;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.LongPredicate;
 
@@ -16,6 +20,7 @@ import org.dmascope.trace.event.DmaMapPage;
 import org.dmascope.trace.event.DmaMapSg;
 import org.dmascope.trace.event.DmaUnmapPage;
 import org.dmascope.trace.event.DmaUnmapSg;
+import org.dmascope.trace.event.EventType;
 import org.dmascope.trace.event.GpuDirectFreeCallback;
 import org.dmascope.trace.event.GpuDirectGetPages;
 import org.dmascope.trace.event.GpuDirectPutPages;
@@ -139,7 +144,8 @@ public final class SeriesBuilder {
 
     /**
      * The series of a stored trace over [from, to]: one pass from its first event to the first
-     * one after {@code to}.
+     * one after {@code to}, over the store's columns ({@link TraceReader#batches()}): a record is
+     * made only for the events of a kind that feeds a series or changes a mapping.
      *
      * @param keepGoing told the events read so far every few thousand events; false cancels
      * @throws CancellationException when keepGoing said false
@@ -149,20 +155,63 @@ public final class SeriesBuilder {
     public static TraceSeries compute(TraceReader reader, long from, long to, int buckets, LongPredicate keepGoing)
             throws IOException {
         SeriesBuilder b = new SeriesBuilder(from, to, buckets);
-        TraceReader.Cursor cursor = reader.events();
-        while (cursor.hasNext()) {
-            if (!b.accept(cursor.next())) {
-                break;
+        TraceReader.Batch batch = reader.batches();
+        List<TraceEvent> records = new ArrayList<>();
+        chunks:
+        while (batch.next()) {
+            int n = batch.size();
+            // the records of the kinds that feed a series, made before any is taken, so that a
+            // chunk whose fields do not decode is skipped whole, as events() skips it
+            records.clear();
+            try {
+                for (int i = 0; i < n && batch.ts(i) <= to; i++) {
+                    if (NEEDS_RECORD.contains(batch.type(i))) {
+                        records.add(batch.event(i));
+                    }
+                }
+            } catch (IOException damaged) {
+                continue; // recorded in the reader's damage(), as events() records it
             }
-            if (b.events % PROGRESS_EVERY == 0 && !keepGoing.test(b.events)) {
-                throw new CancellationException("cancelled after " + b.events + " events");
+            int next = 0;
+            for (int i = 0; i < n; i++) {
+                boolean more = NEEDS_RECORD.contains(batch.type(i)) && batch.ts(i) <= to ? b.accept(records.get(next++))
+                        : b.acceptOther(batch.ts(i));
+                if (!more) {
+                    break chunks;
+                }
+                if (b.events % PROGRESS_EVERY == 0 && !keepGoing.test(b.events)) {
+                    throw new CancellationException("cancelled after " + b.events + " events");
+                }
             }
-        }
-        IOException failure = cursor.failure();
-        if (failure != null) {
-            throw failure;
         }
         return b.build();
+    }
+
+    /**
+     * The kinds {@link #accept} does more with than count: it reads their fields. The others
+     * are taken from the columns of the store, with no record made ({@link #acceptOther}).
+     */
+    private static final Set<EventType> NEEDS_RECORD = EnumSet.of(EventType.MR_REGISTER, EventType.MR_DEREGISTER,
+            EventType.PIN, EventType.UNPIN, EventType.GPUDIRECT_GET_PAGES, EventType.GPUDIRECT_PUT_PAGES,
+            EventType.GPUDIRECT_FREE_CALLBACK, EventType.DMABUF_MOVE_NOTIFY, EventType.NOTIFIER_INVALIDATE_BEGIN,
+            EventType.DMA_MAP_PAGE, EventType.DMA_UNMAP_PAGE, EventType.DMA_MAP_SG, EventType.DMA_UNMAP_SG,
+            EventType.P2P_TRANSFER, EventType.PROCESS_EXIT, EventType.VMA_MAP, EventType.VMA_UNMAP, EventType.VMA_PROTECT,
+            EventType.PROCESS_START);
+
+    /**
+     * Takes the next event in file order when it is of a kind that feeds no series and changes
+     * no mapping (not in {@link #NEEDS_RECORD}): as {@link #accept}, from its time stamp alone.
+     */
+    private boolean acceptOther(long ts) {
+        if (ended) {
+            return false;
+        }
+        if (ts > to) {
+            ended = true;
+            return false;
+        }
+        events++;
+        return true;
     }
 
     /** The series of a list of events over [from, to]. */
@@ -276,6 +325,7 @@ public final class SeriesBuilder {
                 // other kinds feed no series; the state below still follows the mappings
             }
         }
+        // a kind handled in either switch must be in NEEDS_RECORD (compute reads the others from columns)
         switch (e.type()) {
             // only the mappings are looked up (backendOf): the rest of the state is not kept
             case VMA_MAP, VMA_UNMAP, VMA_PROTECT, PROCESS_START, PROCESS_EXIT -> state.apply(e);

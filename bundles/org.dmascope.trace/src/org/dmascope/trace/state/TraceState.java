@@ -258,6 +258,9 @@ public final class TraceState {
 
     private static List<Mapping> overlapping(NavigableMap<Long, Mapping> m, long start, long end) {
         List<Mapping> out = new ArrayList<>();
+        if (end <= start) {
+            return out; // an empty or inverted range (from a damaged or hand-made trace) touches nothing, as EINVAL
+        }
         Map.Entry<Long, Mapping> before = m.lowerEntry(start);
         if (before != null && before.getValue().end() > start) {
             out.add(before.getValue());

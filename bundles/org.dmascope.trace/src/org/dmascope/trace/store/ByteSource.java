@@ -32,14 +32,39 @@ final class ByteSource {
 
     private final byte[] buf;
     private int pos;
-    private final int limit;
-    private String[] strings = new String[64];
+    private int limit;
+    private String[] strings;
     private int stringCount;
+    /** Whether strings are numbers into a table given up front (columnar chunks), never defined inline. */
+    private final boolean table;
 
     ByteSource(byte[] buf, int offset, int length) {
         this.buf = buf;
         this.pos = offset;
         this.limit = offset + length;
+        this.strings = new String[64];
+        this.table = false;
+    }
+
+    /** A source whose strings are numbers into {@code strings} (the first {@code count} of it). */
+    ByteSource(byte[] buf, int offset, int length, String[] strings, int count) {
+        this.buf = buf;
+        this.pos = offset;
+        this.limit = offset + length;
+        this.strings = strings;
+        this.stringCount = count;
+        this.table = true;
+    }
+
+    /** Reads {@code length} bytes from {@code offset} of the same buffer next, with the same strings. */
+    void reset(int offset, int length) {
+        pos = offset;
+        limit = offset + length;
+    }
+
+    /** Bytes left to read. */
+    int remaining() {
+        return limit - pos;
     }
 
     boolean hasMore() {
@@ -212,6 +237,12 @@ final class ByteSource {
 
     String str() {
         long ref = uvar();
+        if (table) {
+            if (ref < 0 || ref >= stringCount) {
+                throw new Malformed("string #" + Long.toUnsignedString(ref) + " not in the chunk's table of " + stringCount);
+            }
+            return strings[(int) ref];
+        }
         if (ref != 0) {
             if (ref < 0 || ref > stringCount) {
                 throw new Malformed("string #" + Long.toUnsignedString(ref - 1) + " not defined before");

@@ -13,12 +13,15 @@ import org.dmascope.trace.jsonl.EventSchema;
  * event of the chunk, CPU and PID as signed varints, the command name by reference, then the
  * fields of the kind in the order of its record: addresses as unsigned varints, other numbers
  * as signed (zigzag) varints, booleans as one byte, strings by reference, arrays as a count and
- * their elements. One method per direction, written out per kind so that decoding is a plain
- * sequence of reads (no reflection on the hot path).
+ * their elements. That is a row (event chunks of format 1.0, checkpoints); a columnar chunk
+ * (1.1, {@link ColumnSink}, {@link ColumnChunk}) keeps the header values in columns and stores
+ * only the fields this way ({@link #encodeFields}, {@link #decodeFields}). One method per
+ * direction, written out per kind so that decoding is a plain sequence of reads (no reflection
+ * on the hot path).
  */
 final class EventCodec {
 
-    private static final EventType[] BY_CODE = EventType.values();
+    static final EventType[] BY_CODE = EventType.values();
 
     private EventCodec() {
     }
@@ -31,6 +34,7 @@ final class EventCodec {
         return type.ordinal();
     }
 
+    /** An event as a row: kind, time delta, CPU, PID, command, then its fields. */
     static void encode(TraceEvent event, long previousTs, ByteSink out) {
         EventHeader h = event.header();
         out.u8(code(event.type()));
@@ -38,6 +42,11 @@ final class EventCodec {
         out.svar(h.cpu());
         out.svar(h.pid());
         out.str(h.comm());
+        encodeFields(event, out);
+    }
+
+    /** The fields of an event's kind, in the order of its record (a row's tail, a columnar chunk's field area). */
+    static void encodeFields(TraceEvent event, ByteSink out) {
         switch (event.type()) {
             case VMA_MAP -> {
                 VmaMap e = (VmaMap) event;
@@ -393,7 +402,12 @@ final class EventCodec {
         long ts = previousTs + in.svar();
         in.ts = ts;
         EventHeader h = new EventHeader(ts, in.svarInt(), in.svarInt(), in.str());
-        return switch (BY_CODE[code]) {
+        return decodeFields(BY_CODE[code], h, in);
+    }
+
+    /** The kind's fields at the source's position, made into its record with the header. */
+    static TraceEvent decodeFields(EventType type, EventHeader h, ByteSource in) {
+        return switch (type) {
             case VMA_MAP -> new VmaMap(h, in.uvar(), in.uvar(), in.str(), in.svar(), in.str());
             case VMA_UNMAP -> new VmaUnmap(h, in.uvar(), in.uvar());
             case VMA_PROTECT -> new VmaProtect(h, in.uvar(), in.uvar(), in.str());

@@ -16,7 +16,11 @@ final class StoreFormat {
 
     static final byte[] FILE_MAGIC = "DMATRACE".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION_MAJOR = 1;
-    static final int VERSION_MINOR = 0;
+    /**
+     * 1: event chunks are written as columns ({@link #KIND_COLUMNS}); a reader of 1.1 still reads
+     * the row chunks ({@link #KIND_EVENTS}) of 1.0 files.
+     */
+    static final int VERSION_MINOR = 1;
     static final int FILE_HEADER_SIZE = 64;
 
     static final int CHUNK_MAGIC = 0x4B4E4843; // "CHNK" read little-endian
@@ -25,6 +29,54 @@ final class StoreFormat {
     static final int KIND_EVENTS = 1;
     /** A checkpoint: the state after the events before it, written as the events that rebuild it. */
     static final int KIND_CHECKPOINT = 2;
+    /**
+     * A chunk of events as columns (format 1.1): kind, time, CPU, PID, command and field-length
+     * columns, a string table, then the fields of every event.
+     */
+    static final int KIND_COLUMNS = 3;
+    /** The columns of numbers of a columnar chunk, in payload order, each with a descriptor. */
+    static final int COLUMN_TS = 0;
+    static final int COLUMN_CPU = 1;
+    static final int COLUMN_PID = 2;
+    static final int COLUMN_COMM = 3;
+    static final int COLUMN_FIELD_LENGTH = 4;
+    static final int COLUMNS = 5;
+    /** A column descriptor: its base (8 bytes), its width in bytes (1), 7 zero bytes. */
+    static final int COLUMN_DESCRIPTOR = 16;
+    /**
+     * The start of a columnar payload: events, strings, string table bytes, field bytes (4
+     * each), then the column descriptors.
+     */
+    static final int COLUMNS_HEAD = 16 + COLUMNS * COLUMN_DESCRIPTOR;
+
+    /**
+     * Whether a column of this width may have this base: its values are the base plus an
+     * unsigned number of the width, which must stay inside the column's type (an int column's
+     * full width is 4, the time stamps' 8); a column of full width is stored as is, with base 0.
+     */
+    static boolean baseFits(long base, int width, int fullWidth) {
+        if (width == fullWidth) {
+            return base == 0;
+        }
+        if (width != 1 && width != 2 && width != 4 || width > fullWidth) {
+            return false;
+        }
+        long top = fullWidth == 8 ? Long.MAX_VALUE : Integer.MAX_VALUE;
+        long bottom = fullWidth == 8 ? Long.MIN_VALUE : Integer.MIN_VALUE;
+        return base >= bottom && base <= top - ((1L << (8 * width)) - 1);
+    }
+
+    /** The narrowest width (1, 2, 4, 8) that holds values min..max from base min, else full width. */
+    static int widthFor(long min, long max, int fullWidth) {
+        long span = max - min; // negative when it overflows: full width
+        for (int w = 1; w < fullWidth; w *= 2) {
+            if (span >= 0 && span < 1L << (8 * w) && baseFits(min, w, fullWidth)) {
+                return w;
+            }
+        }
+        return fullWidth;
+    }
+
     /** Payloads larger than this are refused as damage (the writer never writes one). */
     static final int MAX_PAYLOAD = 64 << 20;
 

@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.trace.event.EventType;
@@ -51,6 +53,10 @@ public final class TraceReader implements Closeable {
     private final int flushMillis;
 
     private final List<ChunkInfo> chunks = new ArrayList<>();
+    /** Positions in {@link #chunks} of columnar event chunks (format 1.1). */
+    private final BitSet columnar = new BitSet();
+    /** Positions of columnar chunks whose every event's fields were decoded once. */
+    private final BitSet fieldsChecked = new BitSet();
     /** Positions in {@link #chunks} of event chunks, and the running maximum of their maxTs. */
     private int[] eventChunks = new int[64];
     private long[] runningMaxTs = new long[64];
@@ -64,6 +70,8 @@ public final class TraceReader implements Closeable {
     private long windowStart;
     private long windowEnd;
     private byte[] payload = new byte[256 << 10];
+    /** The columns of the chunk last read by {@link #scan} or {@link #decodeChunk}. */
+    private final ColumnChunk scratch = new ColumnChunk();
 
     private TraceReader(Path file, FileChannel channel, ByteBuffer header) {
         this.file = file;
@@ -193,6 +201,9 @@ public final class TraceReader implements Closeable {
                         + " bytes ends at offset " + end + " but the file has " + fileSize + " bytes");
                 break;
             }
+            if (h.get(4) == StoreFormat.KIND_COLUMNS) {
+                columnar.set(chunks.size());
+            }
             addChunk(new ChunkInfo(h.getInt(8), pos, h.get(4) == StoreFormat.KIND_CHECKPOINT, length, h.getInt(16),
                     h.getLong(24), h.getLong(32), h.getLong(40), ChunkInfo.Health.UNCHECKED, ""));
             pos = end;
@@ -223,7 +234,7 @@ public final class TraceReader implements Closeable {
             return "chunk header checksum mismatch";
         }
         int kind = h.get(4);
-        if (kind != StoreFormat.KIND_EVENTS && kind != StoreFormat.KIND_CHECKPOINT) {
+        if (kind != StoreFormat.KIND_EVENTS && kind != StoreFormat.KIND_CHECKPOINT && kind != StoreFormat.KIND_COLUMNS) {
             return "unknown chunk kind " + kind;
         }
         int length = h.getInt(12);
@@ -344,7 +355,9 @@ public final class TraceReader implements Closeable {
      */
     public boolean verifyAll() throws IOException {
         for (int i = 0; i < chunks.size(); i++) {
-            if (chunks.get(i).health() == ChunkInfo.Health.UNCHECKED) {
+            ChunkInfo.Health health = chunks.get(i).health();
+            if (health == ChunkInfo.Health.UNCHECKED
+                    || health == ChunkInfo.Health.OK && columnar.get(i) && !fieldsChecked.get(i)) {
                 decodeChunk(i, null);
             }
         }
@@ -366,7 +379,9 @@ public final class TraceReader implements Closeable {
 
     /**
      * The kind, time, CPU and PID of every event, in file order, with their fields skipped rather
-     * than decoded: the fast pass for counting and indexing. Chunks are checked as by
+     * than decoded: the fast pass for counting and indexing. A columnar chunk's columns are read
+     * with bulk copies (its fields are not read at all); a row chunk (format 1.0) is scanned
+     * event by event, its fields skipped. Chunks are checked as by
      * {@link #events()}, and damaged ones skipped and recorded in {@link #damage()}.
      *
      * @return the number of events scanned
@@ -376,6 +391,18 @@ public final class TraceReader implements Closeable {
         for (int k = 0; k < eventChunkCount; k++) {
             int i = eventChunks[k];
             ChunkInfo c = chunks.get(i);
+            if (columnar.get(i)) {
+                if (readColumns(i, scratch)) {
+                    ColumnChunk cols = scratch;
+                    long first = c.firstOrdinal();
+                    EventType[] types = EventCodec.BY_CODE;
+                    for (int e = 0; e < cols.n; e++) {
+                        scanner.event(first + e, types[cols.kinds[e]], cols.ts[e], cols.cpu[e], cols.pid[e]);
+                    }
+                    n += cols.n;
+                }
+                continue;
+            }
             if (c.health() == ChunkInfo.Health.DAMAGED || !loadPayload(i)) {
                 continue;
             }
@@ -420,10 +447,51 @@ public final class TraceReader implements Closeable {
         return true;
     }
 
+    /**
+     * Reads the columns of columnar chunk i into k: its checksum checked the first time, its
+     * columns every time; false (and the chunk marked damaged) when either fails.
+     */
+    private boolean readColumns(int i, ColumnChunk k) throws IOException {
+        ChunkInfo c = chunks.get(i);
+        if (c.health() == ChunkInfo.Health.DAMAGED) {
+            return false;
+        }
+        int length = c.payloadBytes();
+        MappedByteBuffer w = map(c.offset(), c.end());
+        int at = (int) (c.offset() - windowStart);
+        if (c.health() == ChunkInfo.Health.UNCHECKED
+                && StoreFormat.crc(w.slice(at + StoreFormat.CHUNK_HEADER_SIZE, length)) != readInt(w, at + 20)) {
+            markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": payload checksum mismatch ("
+                    + length + " bytes): its " + c.events() + " events are skipped");
+            return false;
+        }
+        String problem = k.readColumns(w, at + StoreFormat.CHUNK_HEADER_SIZE, length, c.events(), c.minTs(), c.maxTs());
+        if (problem != null) {
+            markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": payload does not decode: " + problem);
+            return false;
+        }
+        if (c.health() == ChunkInfo.Health.UNCHECKED) {
+            chunks.set(i, new ChunkInfo(c.sequence(), c.offset(), c.checkpoint(), c.payloadBytes(), c.events(), c.minTs(),
+                    c.maxTs(), c.firstOrdinal(), ChunkInfo.Health.OK, ""));
+        }
+        return true;
+    }
+
     private void markDamaged(int i, String problem) {
         ChunkInfo c = chunks.get(i);
         chunks.set(i, new ChunkInfo(c.sequence(), c.offset(), c.checkpoint(), c.payloadBytes(), c.events(), c.minTs(),
                 c.maxTs(), c.firstOrdinal(), ChunkInfo.Health.DAMAGED, name + ": " + problem));
+    }
+
+    /**
+     * The event chunks from the start, in file order, one at a time as columns: kinds, time
+     * stamps, CPUs and PIDs of a whole chunk read with bulk copies and no object per event, the
+     * command and the record of an event made only when asked for. Damaged chunks are skipped and
+     * recorded in {@link #damage()}, as by {@link #events()}. A 1.0 file's row chunks are served
+     * the same way (decoded into their records first).
+     */
+    public Batch batches() {
+        return new Batch();
     }
 
     /** All events from the start, in file order, skipping damaged chunks. */
@@ -508,6 +576,9 @@ public final class TraceReader implements Closeable {
         if (c.health() == ChunkInfo.Health.DAMAGED) {
             return false;
         }
+        if (columnar.get(i)) {
+            return decodeColumns(i, scratch, out, Long.MIN_VALUE);
+        }
         int length = c.payloadBytes();
         if (payload.length < length) {
             payload = new byte[Math.max(length, payload.length * 2)];
@@ -550,6 +621,45 @@ public final class TraceReader implements Closeable {
         return problem == null;
     }
 
+    /**
+     * Reads columnar chunk i into k and makes every event's record (into out, or only to check
+     * them when out is null); a chunk whose fields do not decode is marked damaged as a whole.
+     *
+     * @return whether it was intact
+     */
+    private boolean decodeColumns(int i, ColumnChunk k, @Nullable List<TraceEvent> out, long fromTs) throws IOException {
+        if (!readColumns(i, k)) {
+            return false;
+        }
+        int e = 0;
+        // a seek makes no record of the events before its time (their columns say where it is)
+        while (e < k.n && k.ts[e] < fromTs) {
+            e++;
+        }
+        int first = e;
+        try {
+            for (; e < k.n; e++) {
+                TraceEvent event = k.event(e);
+                if (out != null) {
+                    out.add(event);
+                }
+            }
+        } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException x) {
+            ChunkInfo c = chunks.get(i);
+            markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": event " + e + " (ordinal "
+                    + (c.firstOrdinal() + e) + ") does not decode: " + x.getMessage() + "; the chunk's " + c.events()
+                    + " events are skipped");
+            if (out != null) {
+                out.clear();
+            }
+            return false;
+        }
+        if (first == 0) {
+            fieldsChecked.set(i);
+        }
+        return true;
+    }
+
     private static int readInt(MappedByteBuffer w, int at) {
         return w.order(ByteOrder.LITTLE_ENDIAN).getInt(at);
     }
@@ -572,6 +682,122 @@ public final class TraceReader implements Closeable {
     public void close() throws IOException {
         window = null;
         channel.close();
+    }
+
+    /**
+     * One event chunk at a time as columns ({@link TraceReader#batches()}): call {@link #next()},
+     * then read events 0 to {@link #size()} - 1 by index. The columns are reused by the next
+     * chunk; one batch holds arrays for one chunk whatever the trace's length.
+     */
+    public final class Batch {
+
+        private final ColumnChunk k = new ColumnChunk();
+        private int nextChunk;
+        private int current = -1;
+
+        Batch() {
+        }
+
+        /**
+         * Reads the next intact event chunk, checking it as {@link TraceReader#events()} does.
+         *
+         * @return false when there is none left (then {@link #size()} is 0)
+         */
+        public boolean next() throws IOException {
+            while (nextChunk < eventChunkCount) {
+                int i = eventChunks[nextChunk++];
+                if (columnar.get(i) ? readColumns(i, k) : rows(i)) {
+                    current = i;
+                    return true;
+                }
+            }
+            current = -1;
+            k.n = 0;
+            return false;
+        }
+
+        private boolean rows(int i) throws IOException {
+            List<TraceEvent> records = new ArrayList<>();
+            if (!decodeChunk(i, records)) {
+                return false;
+            }
+            k.fromRecords(records);
+            return true;
+        }
+
+        /** Events in the current chunk. */
+        public int size() {
+            return k.n;
+        }
+
+        /** The current chunk as the index knows it. */
+        public ChunkInfo chunk() {
+            if (current < 0) {
+                throw new IllegalStateException("no current chunk: call next() first");
+            }
+            return chunks.get(current);
+        }
+
+        /** The ordinal (events before it in the trace) of the chunk's first event. */
+        public long firstOrdinal() {
+            return chunk().firstOrdinal();
+        }
+
+        /** The kind of event i of the chunk. */
+        public EventType type(int i) {
+            return k.type(i);
+        }
+
+        /** The time stamp of event i, ns. */
+        public long ts(int i) {
+            return k.ts[Objects.checkIndex(i, k.n)];
+        }
+
+        /** The CPU of event i, -1 when unknown. */
+        public int cpu(int i) {
+            return k.cpu[Objects.checkIndex(i, k.n)];
+        }
+
+        /** The PID of event i, -1 when unknown. */
+        public int pid(int i) {
+            return k.pid[Objects.checkIndex(i, k.n)];
+        }
+
+        /**
+         * The command name of event i.
+         *
+         * @throws IOException when the chunk's string table does not decode (a writer's bug: the
+         *                     checksum matched); the chunk is then recorded as damaged
+         */
+        public String comm(int i) throws IOException {
+            try {
+                return k.comm(i);
+            } catch (ByteSource.Malformed e) {
+                throw damagedAt(i, e);
+            }
+        }
+
+        /**
+         * The record of event i, decoded now from the chunk's fields.
+         *
+         * @throws IOException when its fields do not decode (a writer's bug: the checksum matched);
+         *                     the chunk is then recorded as damaged and later passes skip it
+         */
+        public TraceEvent event(int i) throws IOException {
+            try {
+                return k.event(i);
+            } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
+                throw damagedAt(i, e);
+            }
+        }
+
+        private IOException damagedAt(int i, RuntimeException e) {
+            ChunkInfo c = chunk();
+            String problem = "chunk " + c.sequence() + " at offset " + c.offset() + ": event " + i + " (ordinal "
+                    + (c.firstOrdinal() + i) + ") does not decode: " + e.getMessage();
+            markDamaged(current, problem + "; the chunk's " + c.events() + " events are skipped");
+            return new IOException(name + ": " + problem, e);
+        }
     }
 
     /**
@@ -611,13 +837,20 @@ public final class TraceReader implements Closeable {
                 buffer.clear();
                 next = 0;
                 int i = eventChunks[eventChunk++];
+                ordinal = chunks.get(i).firstOrdinal();
                 try {
-                    decodeChunk(i, buffer);
+                    if (columnar.get(i) && fromTs != Long.MIN_VALUE) {
+                        // the records from the time sought on; the events before it are counted, not made
+                        if (decodeColumns(i, scratch, buffer, fromTs)) {
+                            ordinal += scratch.n - buffer.size();
+                        }
+                    } else {
+                        decodeChunk(i, buffer);
+                    }
                 } catch (IOException e) {
                     failure = e;
                     return false;
                 }
-                ordinal = chunks.get(i).firstOrdinal();
                 while (next < buffer.size() && buffer.get(next).ts() < fromTs) {
                     next++;
                     ordinal++;

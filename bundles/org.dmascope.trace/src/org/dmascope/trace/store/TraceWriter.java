@@ -18,8 +18,8 @@ import org.dmascope.trace.state.TraceState;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
- * Appends events to a .dmatrace file (docs/trace-store.md). Events collect in a chunk in
- * memory; a chunk is written when it reaches {@link Options#chunkBytes()}, when the oldest event
+ * Appends events to a .dmatrace file (docs/trace-store.md), format 1.1: event chunks as
+ * columns, checkpoints as rows. Events collect in a chunk in memory; a chunk is written when it reaches {@link Options#chunkBytes()}, when the oldest event
  * in it is {@link Options#flushInterval()} old (a background thread looks every interval), on
  * {@link #flush()} and on {@link #close()}. A chunk is written with one positional write of its
  * header and payload, so a reader of the growing file and a writer killed with SIGKILL leave at
@@ -75,6 +75,9 @@ public final class TraceWriter implements Closeable {
     private final Path file;
     private final Options options;
     private final FileChannel channel;
+    /** The event chunk being built (columns, format 1.1). */
+    private final ColumnSink columns;
+    /** Checkpoints, written as rows. */
     private final ByteSink sink;
     private final TraceState state = new TraceState();
     private final @Nullable ScheduledExecutorService flusher;
@@ -86,7 +89,6 @@ public final class TraceWriter implements Closeable {
     private int chunkEvents;
     private long chunkMin;
     private long chunkMax;
-    private long lastTs;
     private long chunkStartedNanos;
     private long sinceCheckpoint;
     private @Nullable IOException failure;
@@ -97,7 +99,8 @@ public final class TraceWriter implements Closeable {
         this.options = options;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        this.sink = new ByteSink(options.chunkBytes() + 4096);
+        this.columns = new ColumnSink(options.chunkBytes() + 4096);
+        this.sink = new ByteSink(4096);
         ByteBuffer header = StoreFormat.fileHeader(System.currentTimeMillis() * 1_000_000L,
                 (int) Math.min(Integer.MAX_VALUE, options.flushInterval().toMillis()), options.checkpointEvery(),
                 options.chunkBytes());
@@ -150,17 +153,15 @@ public final class TraceWriter implements Closeable {
         if (chunkEvents == 0) {
             chunkMin = ts;
             chunkMax = ts;
-            lastTs = 0; // the first event of a chunk has its time stamp in full
             chunkStartedNanos = System.nanoTime();
         } else {
             chunkMin = Math.min(chunkMin, ts);
             chunkMax = Math.max(chunkMax, ts);
         }
-        EventCodec.encode(event, lastTs, sink);
-        lastTs = ts;
+        columns.add(event);
         chunkEvents++;
         state.apply(event);
-        if (sink.size() >= options.chunkBytes()) {
+        if (columns.maxSize() >= options.chunkBytes() && columns.size() >= options.chunkBytes()) {
             writeChunk();
         }
     }
@@ -204,14 +205,16 @@ public final class TraceWriter implements Closeable {
     }
 
     private void writeChunk() throws IOException {
-        ByteBuffer header = StoreFormat.chunkHeader(StoreFormat.KIND_EVENTS, sequence, sink.array(), sink.size(),
-                chunkEvents, chunkMin, chunkMax, ordinal);
-        writeFully(header, ByteBuffer.wrap(sink.array(), 0, sink.size()));
+        byte[] payload = columns.payload();
+        int length = (int) columns.size();
+        ByteBuffer header = StoreFormat.chunkHeader(StoreFormat.KIND_COLUMNS, sequence, payload, length, chunkEvents,
+                chunkMin, chunkMax, ordinal);
+        writeFully(header, ByteBuffer.wrap(payload, 0, length));
         sequence++;
         ordinal += chunkEvents;
         sinceCheckpoint += chunkEvents;
         chunkEvents = 0;
-        sink.reset();
+        columns.reset();
         if (sinceCheckpoint >= options.checkpointEvery()) {
             writeCheckpoint();
         }

@@ -80,11 +80,15 @@ final class SyntheticTrace {
         }
     }
 
-    /** A file of n events in the benchmark data folder, written once and kept for later runs. */
+    /**
+     * A file of n events in the benchmark data folder, written once and kept for later runs; its
+     * name carries the format version, so that a file of an older writer is never measured as
+     * the current format.
+     */
     static Path cached(long n) throws IOException {
         Path dir = Path.of(System.getProperty("dmascope.bench.data", "target/bench-data"));
         Files.createDirectories(dir);
-        Path f = dir.resolve("synthetic-" + n + ".dmatrace");
+        Path f = dir.resolve("synthetic-" + n + "-format1.1.dmatrace");
         if (!Files.isRegularFile(f)) {
             Path tmp = dir.resolve(f.getFileName() + ".tmp");
             write(tmp, n, 42);

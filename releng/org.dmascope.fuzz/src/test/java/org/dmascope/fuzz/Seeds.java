@@ -58,6 +58,25 @@ final class Seeds {
         return b.array();
     }
 
+    /**
+     * A columnar event chunk (kind 3) around a payload, with the header and checksums a writer
+     * would give it: as many events as the payload's first 4 bytes say (0 when it is shorter),
+     * any time stamp allowed, from ordinal 0.
+     */
+    static byte[] columnarChunk(byte[] payload) {
+        int events = payload.length >= 4
+                ? java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0)
+                : 0;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(56 + payload.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x4B4E4843).put((byte) 3).put((byte) 0).putShort((short) 0).putInt(0)
+                .putInt(payload.length).putInt(events).putInt(crc(payload, 0, payload.length)).putLong(Long.MIN_VALUE)
+                .putLong(Long.MAX_VALUE).putLong(0).putInt(0);
+        b.putInt(52, crc(b.array(), 0, 52));
+        b.position(56);
+        b.put(payload);
+        return b.array();
+    }
+
     private static int crc(byte[] a, int off, int len) {
         java.util.zip.CRC32C c = new java.util.zip.CRC32C();
         c.update(a, off, len);

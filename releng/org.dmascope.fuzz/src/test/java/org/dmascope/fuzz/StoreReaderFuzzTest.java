@@ -30,6 +30,41 @@ class StoreReaderFuzzTest {
         read(Seeds.withHeader(Seeds.chunk(payload, payload.length > 0 && (payload[0] & 1) == 1)));
     }
 
+    /**
+     * Any payload inside a columnar event chunk (format 1.1, chunk kind 3) whose header and
+     * checksums are valid and whose event count is the payload's own (its first 4 bytes), so
+     * that the fuzzer gets past the counts into the column descriptors, the columns, the string
+     * table and the fields; batches and scans read it too.
+     */
+    @FuzzTest(maxDuration = FuzzDuration.VALUE)
+    void decodesAnyColumnarPayload(byte[] payload) throws IOException {
+        Path f = Seeds.file(Seeds.withHeader(Seeds.columnarChunk(payload)));
+        try (TraceReader r = TraceReader.open(f)) {
+            r.scan((ordinal, type, ts, cpu, pid) -> {
+            });
+            TraceReader.Batch b = r.batches();
+            while (b.next()) {
+                for (int i = 0; i < b.size(); i++) {
+                    b.ts(i);
+                    b.type(i);
+                    try {
+                        b.comm(i);
+                        b.event(i);
+                    } catch (IOException e) {
+                        if (!e.getMessage().startsWith(f.toString())) {
+                            throw new AssertionError("the message does not name the input: " + e.getMessage());
+                        }
+                    }
+                }
+            }
+        } catch (InputException e) {
+            Seeds.named(e, f);
+        } finally {
+            Files.deleteIfExists(f);
+        }
+        read(Seeds.withHeader(Seeds.columnarChunk(payload)));
+    }
+
     private static void read(byte[] bytes) throws IOException {
         Path f = Seeds.file(bytes);
         try (TraceReader r = TraceReader.open(f)) {
