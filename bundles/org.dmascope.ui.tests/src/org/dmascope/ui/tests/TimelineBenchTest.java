@@ -134,19 +134,28 @@ class TimelineBenchTest {
         long span = trace.reader().lastTs() - first;
         java.util.Random random = new java.util.Random(7);
         long[] ms = new long[20];
+        // Where the time goes: the listeners on the UI thread, the wait for the state job's result.
+        long[] listeners = new long[ms.length];
+        long[] stateShown = new long[ms.length];
         for (int i = 0; i < ms.length; i++) {
             long ts = first + (long) (random.nextDouble() * span);
             long start = System.nanoTime();
             model.setCursor(ts, null);
+            listeners[i] = System.nanoTime() - start;
             Ui.waitUntil("the state at the cursor", () -> state.shownTs() == ts);
+            stateShown[i] = System.nanoTime() - start;
             Ui.display().update();
             ms[i] = System.nanoTime() - start;
             assertEquals(ts, timeline.canvas().cursor());
         }
         Arrays.sort(ms);
+        Arrays.sort(listeners);
+        Arrays.sort(stateShown);
         String line = String.format(Locale.ROOT, "cursor bench: %,d events; a cursor move until the Timeline, Events, "
-                + "State at Cursor and Charts show it: median %.1f ms, max %.1f ms over %d moves; load average %.1f on %d CPUs",
-                n, ms[ms.length / 2] / 1e6, ms[ms.length - 1] / 1e6, ms.length,
+                + "State at Cursor and Charts show it: median %.1f ms, max %.1f ms over %d moves (median %.1f ms in the "
+                + "listeners on the UI thread, %.1f ms until the state is shown); load average %.1f on %d CPUs",
+                n, ms[ms.length / 2] / 1e6, ms[ms.length - 1] / 1e6, ms.length, listeners[ms.length / 2] / 1e6,
+                stateShown[ms.length / 2] / 1e6,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
         System.out.println(line);

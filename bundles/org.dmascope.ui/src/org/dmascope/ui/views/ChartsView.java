@@ -202,8 +202,7 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         long c = model.cursor();
         double x = s == null || c == TraceModel.NONE || c < s.from() || c > s.to() ? Double.NaN : c - origin;
         for (ChartCanvas canvas : canvases.values()) {
-            TraceCharts.setCursor(canvas.chart(), x);
-            canvas.redraw();
+            canvas.setCursor(x);
         }
     }
 

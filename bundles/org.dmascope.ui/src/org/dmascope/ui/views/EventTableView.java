@@ -168,8 +168,24 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         long next = Math.max(0, Math.min(base + delta, count - WINDOW));
         if (next != base) {
             base = next;
-            resetRows();
+            moveRows();
         }
+    }
+
+    // The window moved over the same rows: the native rows stay and only forget their text (GTK
+    // builds every row again when the count is set, which a cursor move does not need).
+    private void moveRows() {
+        long count = rowCount();
+        base = Math.max(0, Math.min(base, count - 1));
+        int n = (int) Math.max(0, Math.min(WINDOW, count - base));
+        if (table.getItemCount() != n) {
+            resetRows();
+            return;
+        }
+        table.clearAll();
+        earlier.setEnabled(base > 0);
+        later.setEnabled(base + WINDOW < count);
+        updateStatus();
     }
 
     // The native table holds the rows of the window.
@@ -298,7 +314,7 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         }
         if (row < base || row >= base + WINDOW) {
             base = Math.max(0, row - WINDOW / 2);
-            resetRows();
+            moveRows();
         }
         selecting = true;
         try {
