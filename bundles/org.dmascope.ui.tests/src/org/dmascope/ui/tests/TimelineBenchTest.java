@@ -3,6 +3,7 @@ package org.dmascope.ui.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,6 +128,7 @@ class TimelineBenchTest {
             }
             return charts.series() != null;
         });
+        EventTableView eventsView = (EventTableView) page.findView(EventTableView.ID);
         TraceModel model = TraceModel.find(Ui.window());
         TraceModel.OpenTrace trace = model.trace();
         assertNotNull(trace);
@@ -147,6 +149,10 @@ class TimelineBenchTest {
             Ui.display().update();
             ms[i] = System.nanoTime() - start;
             assertEquals(ts, timeline.canvas().cursor());
+            // The Events table selected the event nearest the cursor by then (events every 100 ns,
+            // a 20 us gap between bursts): the time above covers it.
+            long selected = eventsView.ordinalAt(eventsView.table().getSelectionIndex());
+            assertTrue(Math.abs(timeOf(selected) - ts) <= 10_100, "the Events table shows the cursor");
         }
         Arrays.sort(ms);
         Arrays.sort(listeners);
@@ -164,6 +170,11 @@ class TimelineBenchTest {
         Files.writeString(out.resolve("cursor.txt"), line + "\n");
     }
 
+    // The time stamp write gives the event of this ordinal.
+    private static long timeOf(long ordinal) {
+        return 1_000_000_000L + ordinal * 100L + ((ordinal / 500_000) % 2) * 20_000L;
+    }
+
     // Eight processes faulting pages, four NVMe devices mapping them, one event every 100 ns.
     private static void write(Path store, int n) throws IOException {
         try (TraceWriter w = TraceWriter.create(store, TraceWriter.Options.DEFAULT)) {
@@ -173,7 +184,7 @@ class TimelineBenchTest {
             }
             for (int i = 0; i < n; i++) {
                 // A burst every 50 ms, so the density has a shape.
-                long ts = 1_000_000_000L + i * 100L + ((i / 500_000) % 2) * 20_000L;
+                long ts = timeOf(i);
                 EventHeader h = new EventHeader(ts, i & 15, 1000 + (i & 7), comms[i & 7]);
                 if ((i & 3) == 0) {
                     w.append(new DmaMapPage(h, "0000:0" + (i >> 2 & 3) + ":00.0", 0x100000000L + (i & 0xffff) * 4096L,

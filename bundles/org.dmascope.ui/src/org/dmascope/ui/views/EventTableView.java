@@ -56,6 +56,9 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
      */
     public static final int WINDOW = 2_000;
 
+    // The cursor a deferred selection will select, or TraceModel.NONE when none is pending.
+    private long pendingCursor = TraceModel.NONE;
+
     /** Column titles. */
     static final String[] COLUMNS = {"#", "Time", "CPU", "PID", "Comm", "Type", "Fields"};
 
@@ -273,8 +276,22 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
 
     @Override
     public void cursorMoved(long ts, @Nullable Object origin) {
-        if (origin != this) {
-            selectNearest(ts);
+        if (origin == this) {
+            pendingCursor = TraceModel.NONE; // the row chosen here stays selected
+            return;
+        }
+        // After the other views have heard of the move (the state job is then already running
+        // beside this), and once for a burst of moves: the last cursor is the one selected.
+        boolean scheduled = pendingCursor != TraceModel.NONE;
+        pendingCursor = ts;
+        if (!scheduled) {
+            table.getDisplay().asyncExec(() -> {
+                long at = pendingCursor;
+                pendingCursor = TraceModel.NONE;
+                if (!table.isDisposed() && at != TraceModel.NONE) {
+                    selectNearest(at);
+                }
+            });
         }
     }
 

@@ -185,6 +185,7 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
             }
         };
         j.setSystem(true);
+        j.setPriority(Job.INTERACTIVE);
         j.setRule(readerRule);
         job = j;
         j.schedule();
