@@ -841,8 +841,21 @@ public final class GpuDirectEngine {
      * the remote peer of an RDMA read or write.
      */
     public RdmaAccess rdmaAccess(GpuMr mr, long offset, long length, boolean remote) {
+        return rdmaAccess(mr, offset, length, remote, false);
+    }
+
+    /**
+     * {@link #rdmaAccess(GpuMr, long, long, boolean)} for a read of the MR's memory by the device
+     * (an RDMA READ served from it, or a send from it) or a write into it (an RDMA WRITE, or a
+     * receive): a write needs the MR's write access (IB_ACCESS_REMOTE_WRITE, IB_ACCESS_LOCAL_WRITE),
+     * else the work request fails with an access error.
+     */
+    public RdmaAccess rdmaAccess(GpuMr mr, long offset, long length, boolean remote, boolean write) {
         RdmaAccess r;
-        if (offset < 0 || length <= 0 || offset + length > mr.length()) {
+        if (write && !mr.writable()) {
+            r = new RdmaAccess(remote ? "IBV_WC_REM_ACCESS_ERR" : "IBV_WC_LOC_PROT_ERR", -1, false,
+                    "a write into an MR registered without write access");
+        } else if (offset < 0 || length <= 0 || offset + length > mr.length()) {
             r = new RdmaAccess(remote ? "IBV_WC_REM_ACCESS_ERR" : "IBV_WC_LOC_PROT_ERR", -1, false,
                     "the access lies outside the MR");
         } else if (!mr.valid()) {

@@ -38,6 +38,7 @@ import org.dmascope.trace.event.GpuDirectGetPages;
 import org.dmascope.trace.event.GpuDirectPutPages;
 import org.dmascope.trace.event.MrDeregister;
 import org.dmascope.trace.event.MrRegister;
+import org.dmascope.trace.event.P2pTransfer;
 import org.dmascope.trace.event.VmaMap;
 import org.eclipse.jdt.annotation.Nullable;
 
@@ -56,7 +57,7 @@ public final class GpuDirectSteps implements ScenarioExtension {
     static final String GPU_USAGE = "gpu add GPU PCI [bar1=ADDR bar1-size=SIZE] | gpu alloc PROC NAME GPU SIZE"
             + " | gpu free NAME | gpu get_pages TABLE PROC ADDR LENGTH [persistent] [force-bar1]"
             + " | gpu put_pages TABLE | gpu dma_map MAP TABLE PEER [iommu] | gpu reg_mr MR PROC ADDR LENGTH HCA"
-            + " [iommu] [read-only] | gpu rdma MR OFFSET LENGTH [local] | gpu dereg_mr MR";
+            + " [iommu] [read-only] | gpu rdma MR OFFSET LENGTH [read|write] [local] | gpu dereg_mr MR";
     static final String DMABUF_USAGE = "dmabuf export BUF NAME [exporter=nvidia|dynamic] | dmabuf reg_mr UMEM BUF HCA"
             + " [offset=SIZE] [length=SIZE] [pinned] [iommu] | dmabuf move BUF | dmabuf rdma UMEM OFFSET LENGTH"
             + " [local] | dmabuf close BUF";
@@ -142,10 +143,13 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 words(s, 6, Set.of("iommu", "read-only"));
             }
             case "rdma" -> {
-                s.expect(4, 5, Set.of(), "gpu rdma MR OFFSET LENGTH [local]");
+                s.expect(4, 6, Set.of(), "gpu rdma MR OFFSET LENGTH [read|write] [local]");
                 Values.size(s, s.args().get(2));
                 Values.size(s, s.args().get(3));
-                words(s, 4, Set.of("local"));
+                words(s, 4, Set.of("local", "read", "write"));
+                if (s.args().contains("read") && s.args().contains("write")) {
+                    throw s.error("gpu: rdma is a read or a write, not both");
+                }
             }
             default -> throw s.error("gpu: unknown operation '" + op + "' (expected " + GPU_USAGE + ")");
         }
@@ -437,9 +441,16 @@ public final class GpuDirectSteps implements ScenarioExtension {
                 long va = c.address(s, mm, s.args().get(3));
                 long len = Values.size(s, s.args().get(4));
                 PciAddress hca = pci(s, s.args().get(5));
+                GpuMemory under = e.memoryAt(va);
                 Outcome<GpuMr> o = e.registerMr(va, len, !s.args().contains("read-only"), hca,
                         mlx5(hca, s.args().contains("iommu")), true);
                 StepOutcome.Builder b = outcome(s, o).value("map_type", mapType(e, va, hca));
+                if (under != null) {
+                    // nv_mem_acquire's probe (get_pages, put_pages) and nv_mem_get_pages, inside ib_reg_mr
+                    peerCalls(c, mm, e, mark, under, va & -GpuDirectEngine.GPU_PAGE_SIZE,
+                            ((va + len + GpuDirectEngine.GPU_PAGE_SIZE - 1) & -GpuDirectEngine.GPU_PAGE_SIZE)
+                                    - (va & -GpuDirectEngine.GPU_PAGE_SIZE));
+                }
                 long key = st.nextKey++;
                 String access = s.args().contains("read-only") ? "remote-read" : "local-write,remote-write,remote-read";
                 c.machine().emit(mm, h -> new MrRegister(h, hca.toString(), va, len, va, access, o.ok() ? key : 0,
@@ -458,18 +469,28 @@ public final class GpuDirectSteps implements ScenarioExtension {
             }
             case "rdma" -> {
                 GpuMr mr = named(s, st.mrs, s.args().get(1), "MR");
-                RdmaAccess r = e.rdmaAccess(mr, Values.size(s, s.args().get(2)), Values.size(s, s.args().get(3)),
-                        !s.args().contains("local"));
+                long length = Values.size(s, s.args().get(3));
+                RdmaAccess r = e.rdmaAccess(mr, Values.size(s, s.args().get(2)), length, !s.args().contains("local"),
+                        !s.args().contains("read"));
                 StepOutcome.Builder b = StepOutcome.of(s).rc(r.status()).note(r.why())
                         .value("state", mr.state().name().toLowerCase(Locale.ROOT));
                 if (r.ok()) {
                     b.value("dma", String.format(Locale.ROOT, "%#x", r.dmaAddress()));
+                    // The HCA's DMA to or from the GPU's BAR1: a peer-to-peer transfer on the path the
+                    // P2PDMA rules chose at registration (the dma address is a bus address for BUS_ADDR).
+                    String direction = s.args().contains("read") ? "READ" : "WRITE";
+                    PciAddress gpuAddress = mr.pageTable().memory().gpu().address();
+                    c.machine().emit(st.mrOwners.get(s.args().get(1)), h -> new P2pTransfer(h, mr.device().toString(),
+                            gpuAddress.toString(), r.dmaAddress(), length, direction, 0));
                 }
                 return done(b, e, mark);
             }
             case "dereg_mr" -> {
                 GpuMr mr = named(s, st.mrs, s.args().get(1), "MR");
                 e.deregisterMr(mr);
+                P2pPageTable table = mr.pageTable();
+                // nv_mem_put_pages → nvidia_p2p_put_pages, unless the free callback invalidated the MR first
+                peerCalls(c, st.mrOwners.get(s.args().get(1)), e, mark, table.memory(), table.va(), table.length());
                 Long key = st.keys.get(s.args().get(1));
                 c.machine().emit(st.mrOwners.get(s.args().get(1)), h -> new MrDeregister(h, mr.device().toString(),
                         key == null ? 0 : key, ""));
@@ -578,6 +599,24 @@ public final class GpuDirectSteps implements ScenarioExtension {
         @Override
         public long footprintBytes() {
             return (long) segments.size() * 24;
+        }
+    }
+
+    /**
+     * The nvidia_p2p_get_pages and nvidia_p2p_put_pages calls nvidia-peermem made since mark, into the
+     * trace in the order they ran, over the range it asks for (nv_mem_acquire's page_virt_start and
+     * mapped_size: the MR widened to whole 64 KiB GPU pages).
+     */
+    private static void peerCalls(ScenarioContext c, @Nullable Mm mm, GpuDirectEngine e, int mark, GpuMemory m,
+            long start, long length) {
+        String gpu = m.gpu().address().toString();
+        for (GpuDirectEvent x : e.eventsSince(mark)) {
+            if (x.kind() == GpuDirectEvent.Kind.GET_PAGES) {
+                c.machine().emit(mm, h -> new GpuDirectGetPages(h, gpu, start, length, GpuDirectEngine.GPU_PAGE_SIZE,
+                        (int) (length / GpuDirectEngine.GPU_PAGE_SIZE), ""));
+            } else if (x.kind() == GpuDirectEvent.Kind.PUT_PAGES) {
+                c.machine().emit(mm, h -> new GpuDirectPutPages(h, gpu, start, length, ""));
+            }
         }
     }
 

@@ -33,9 +33,10 @@ class RecordCommandTest {
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.err());
         List<TraceEvent> events = read(out);
-        assertEquals(List.of("topology_snapshot", "process_start", "vma_map", "mr_register", "gpudirect_free_callback",
-                "mr_deregister"), events.stream().map(e -> e.type().id()).toList());
-        TraceEvent callback = events.get(4);
+        assertEquals(List.of("topology_snapshot", "process_start", "vma_map", "gpudirect_get_pages",
+                "gpudirect_put_pages", "gpudirect_get_pages", "mr_register", "p2p_transfer", "p2p_transfer",
+                "gpudirect_free_callback", "mr_deregister"), events.stream().map(e -> e.type().id()).toList());
+        TraceEvent callback = events.get(9);
         try (TraceReader reader = TraceReader.open(out)) {
             TraceState after = reader.stateAt(callback.ts());
             assertEquals(1, after.memoryRegions().size());
@@ -44,7 +45,7 @@ class RecordCommandTest {
         }
         long last = events.get(events.size() - 1).ts();
         assertTrue(last > 3_000_000_000L, "simulated time: the scenario's waits and pace, " + last);
-        assertEquals("wrote 6 events, " + r.out().split(" ")[3] + " s of simulated time, to " + out
+        assertEquals("wrote 11 events, " + r.out().split(" ")[3] + " s of simulated time, to " + out
                 + " (scenario builtin-gpudirect-free: 21 of 21 steps)\n", r.out());
     }
 

@@ -243,7 +243,7 @@ public final class CoreSteps implements ScenarioExtension {
             PciTopology t = loader.load(file, display);
             c.machine().setTopology(t);
             // named as the scenario names it, so the same scenario records the same events wherever it lies
-            snapshot(c, file, temp != null ? "the scenario's inline topology (line " + s.line() + ")" : s.args().get(0));
+            snapshot(c, t, file, temp != null ? "the scenario's inline topology (line " + s.line() + ")" : s.args().get(0));
             return StepOutcome.of(s).value("functions", t.functions().size()).build();
         } catch (InputException e) {
             throw s.error("topology: " + e.getMessage());
@@ -264,13 +264,19 @@ public final class CoreSteps implements ScenarioExtension {
     static final long SNAPSHOT_LIMIT = 16L << 20;
 
     // The trace carries the topology document itself, so that a viewer shows the same machine.
-    private static void snapshot(ScenarioContext c, Path file, String display) throws IOException {
+    private static void snapshot(ScenarioContext c, PciTopology t, Path file, String display) throws IOException {
+        PciSteps.Document doc = c.state(PciSteps.Document.class, PciSteps.Document::new);
+        doc.topology = null;
         if (!Files.isRegularFile(file) || Files.size(file) > SNAPSHOT_LIMIT) {
             return; // a folder (a sysfs copy) or a very large file: the trace names no document
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         String format = text.stripLeading().startsWith("<") ? "xml" : "text";
         c.machine().emit(null, h -> new TopologySnapshot(h, display, format, text));
+        doc.topology = t;
+        doc.source = display;
+        doc.format = format;
+        doc.text = text;
     }
 
     private static StepOutcome process(Step s, ScenarioContext c) throws ScenarioException {

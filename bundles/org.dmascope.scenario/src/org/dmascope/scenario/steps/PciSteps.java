@@ -1,9 +1,13 @@
 package org.dmascope.scenario.steps;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.dmascope.core.peer.KernelP2pEngine;
 import org.dmascope.core.peer.KernelP2pResult;
@@ -16,6 +20,9 @@ import org.dmascope.scenario.ScenarioContext;
 import org.dmascope.scenario.ScenarioException;
 import org.dmascope.scenario.Step;
 import org.dmascope.scenario.StepOutcome;
+import org.dmascope.trace.event.GenericEvent;
+import org.dmascope.trace.event.TopologyChange;
+import org.dmascope.trace.event.TopologySnapshot;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -39,6 +46,23 @@ final class PciSteps {
         /** The machine the last boot made: a different one means a topology step read a new machine since. */
         @Nullable PciTopology booted;
     }
+
+    /** The topology document the last {@code topology} step recorded in the trace, and the machine read from it. */
+    static final class Document {
+        @Nullable PciTopology topology;
+        String source = "";
+        String format = "";
+        String text = "";
+    }
+
+    /** The trace system of the {@code p2p} step's decision (no kernel tracepoint records it). */
+    static final String P2PDMA_SYSTEM = "p2pdma";
+    /** The event name of the {@code p2p} step's decision. */
+    static final String MAP_TYPE_EVENT = "pci_p2pdma_map_type";
+
+    private static final Pattern LSPCI_DEVICE = Pattern.compile(
+            "^(?:([0-9a-fA-F]{4,}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])\\s");
+    private static final Pattern ACS_CONTROL_LINE = Pattern.compile("^(\\s+ACSCtl:)\\s*.*$");
 
     private PciSteps() {
     }
@@ -106,6 +130,8 @@ final class PciSteps {
             }
         }
         PciTopology from = firmware;
+        PciTopology before = now;
+        Map<PciAddress, Acs> changedSinceBefore = new LinkedHashMap<>();
         PciTopology booted = firmware.rebuild(fb -> {
             PciFunction f = from.function(fb.address()).orElse(null);
             Acs acs = f == null ? null : f.acs();
@@ -125,10 +151,15 @@ final class PciSteps {
             if ((ctrl & REDIRECT_BITS) != 0) {
                 redirecting.add(f.address().toString());
             }
+            Acs was = before.function(f.address()).map(PciFunction::acs).orElse(null);
+            if (was == null || was.control() != ctrl) {
+                changedSinceBefore.put(f.address(), new Acs(acs.offset(), acs.capability(), ctrl));
+            }
             return fb.acs(new Acs(acs.offset(), acs.capability(), ctrl));
         });
         c.machine().setTopology(booted);
         fw.booted = booted;
+        record(c, s, firmware, before, booted, changedSinceBefore, iommu, pci);
         b.value("iommu", iommu ? "on" : "off");
         b.value("acs_redirect", redirecting.isEmpty() ? "none" : String.join(",", redirecting));
         b.note(iommu ? "pci_enable_acs: an IOMMU driver requested ACS (pci_request_acs), so pci_std_enable_acs sets"
@@ -142,6 +173,71 @@ final class PciSteps {
             b.chain("ACSCtl " + ch);
         }
         return b.build();
+    }
+
+    /**
+     * What a boot changed, into the trace: one {@code topology_change} ({@code ACS}) per function
+     * whose ACS Control differs from the machine before the boot, its detail giving the new and
+     * the old control and the kernel command line, then a new {@code topology_snapshot}: the
+     * scenario's lspci document with those functions' {@code ACSCtl:} lines as the kernel left them,
+     * so that a viewer of the trace shows the machine as it booted. Only lspci text carries ACS;
+     * a machine from another document changes nothing here.
+     */
+    private static void record(ScenarioContext c, Step s, PciTopology firmware, PciTopology before, PciTopology booted,
+            Map<PciAddress, Acs> changed, boolean iommu, @Nullable String pci) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        String cmdline = "iommu=" + (iommu ? "on" : "off") + (pci == null ? "" : " pci=" + pci);
+        for (Map.Entry<PciAddress, Acs> ch : changed.entrySet()) {
+            Acs was = before.function(ch.getKey()).map(PciFunction::acs).orElse(null);
+            String detail = "ACSCtl: " + ch.getValue().describeControl() + " (was " + (was == null ? "-"
+                    : was.describeControl()) + "); kernel command line: " + cmdline;
+            c.machine().emit(null, h -> new TopologyChange(h, "ACS", ch.getKey().toString(), detail));
+        }
+        Document doc = c.state(Document.class, Document::new);
+        if (doc.topology != firmware || !doc.format.equals("text")) {
+            return;
+        }
+        // The document is the firmware's: every function with ACS gets its control as booted.
+        Map<PciAddress, Acs> controls = new LinkedHashMap<>();
+        for (PciFunction f : booted.functions()) {
+            Acs acs = f.acs();
+            if (acs != null) {
+                controls.put(f.address(), acs);
+            }
+        }
+        String text = withAcsControl(doc.text, controls);
+        if (!text.equals(doc.text)) {
+            String source = doc.source + ", booted with " + cmdline + " (line " + s.line() + ")";
+            String format = doc.format;
+            c.machine().emit(null, h -> new TopologySnapshot(h, source, format, text));
+        }
+    }
+
+    /** lspci -vvv text with the {@code ACSCtl:} line of each function given set to its control. */
+    static String withAcsControl(String lspci, Map<PciAddress, Acs> controls) {
+        StringBuilder out = new StringBuilder(lspci.length());
+        Acs current = null;
+        for (String line : lspci.split("\\n", -1)) {
+            Matcher d = LSPCI_DEVICE.matcher(line);
+            if (d.find()) {
+                String domain = d.group(1) == null ? "0000" : d.group(1);
+                String bdf = domain + ":" + d.group(2) + ":" + d.group(3) + "." + d.group(4);
+                current = PciAddress.isAddress(bdf) ? controls.get(PciAddress.parse(bdf)) : null;
+            } else if (line.isEmpty()) {
+                current = null;
+            }
+            Matcher a = ACS_CONTROL_LINE.matcher(line);
+            if (current != null && a.matches()) {
+                out.append(a.group(1)).append('\t').append(current.describeControl());
+            } else {
+                out.append(line);
+            }
+            out.append('\n');
+        }
+        out.setLength(out.length() - 1);
+        return out.toString();
     }
 
     static void checkP2p(Step s) throws ScenarioException {
@@ -185,6 +281,20 @@ final class PciSteps {
         for (String line : r.kernelLog()) {
             b.note("dmesg: " + line);
         }
+        // The decision into the trace, a refusal as much as a yes: what a viewer of the recording
+        // needs to see why P2P failed at that time (no kernel tracepoint covers pci_p2pdma_map_type).
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("provider", s.args().get(0));
+        fields.put("client", s.args().get(1));
+        fields.put("map_type", r.mapType().name());
+        fields.put("distance", Integer.toString(r.reportedDistance()));
+        fields.put("acs_redirect", r.acsRedirect().isEmpty() ? "none"
+                : String.join(",", r.acsRedirect().stream().map(PciAddress::toString).toList()));
+        fields.put("suggests", parameter == null ? "-" : parameter);
+        if (!r.kernelLog().isEmpty()) {
+            fields.put("dmesg", String.join("\n", r.kernelLog()));
+        }
+        c.machine().emit(null, h -> new GenericEvent(h, P2PDMA_SYSTEM, MAP_TYPE_EVENT, fields));
         return b.build();
     }
 }

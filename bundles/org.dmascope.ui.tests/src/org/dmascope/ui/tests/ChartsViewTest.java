@@ -39,6 +39,7 @@ import org.dmascope.ui.charts.TraceCharts.Kind;
 import org.dmascope.ui.handlers.OpenTraceHandler;
 import org.dmascope.ui.trace.TraceModel;
 import org.dmascope.ui.views.ChartsView;
+import org.dmascope.ui.views.TimelineView;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.ImageData;
@@ -253,6 +254,50 @@ class ChartsViewTest {
             waitForCharts();
         }
         assertEquals(BASE + 20 * MS, v.series().to());
+    }
+
+    @Test
+    void theChartsFollowTheTimelinesZoomAndTheRangeSelectionComesFirst() throws Exception {
+        TimelineView timeline = (TimelineView) Ui.window().getActivePage().showView(TimelineView.ID, null,
+                IWorkbenchPage.VIEW_VISIBLE);
+        ChartsView v = view();
+        try {
+            // Zoomed on 5 to 10 ms: the model's visible window, and the charts over it.
+            timeline.canvas().setView(BASE + 5 * MS, BASE + 10 * MS);
+            assertEquals(BASE + 5 * MS, model().visibleFrom());
+            assertEquals(BASE + 10 * MS, model().visibleTo());
+            assertEquals(TraceModel.NONE, model().rangeFrom(), "zooming selects no range");
+            awaitCharted(v, BASE + 5 * MS, BASE + 10 * MS);
+            long[] gpu = shown(v, Kind.MEMORY, 0, "gpudirect");
+            assertEquals(0, gpu[79]);
+            assertEquals(MIB, gpu[80]);
+            // A range selection is charted whatever the zoom, and zooming leaves it charted.
+            model().setRange(BASE + 2 * MS, BASE + 4 * MS);
+            awaitCharted(v, BASE + 2 * MS, BASE + 4 * MS);
+            timeline.canvas().setView(BASE + 6 * MS, BASE + 8 * MS);
+            waitForCharts();
+            assertEquals(BASE + 2 * MS, v.series().from());
+            // Without it, the charts follow the zoom again.
+            model().setRange(TraceModel.NONE, TraceModel.NONE);
+            awaitCharted(v, BASE + 6 * MS, BASE + 8 * MS);
+        } finally {
+            model().setRange(TraceModel.NONE, TraceModel.NONE);
+            timeline.canvas().fit();
+            view();
+        }
+        // The whole trace in view: the whole trace charted, as before any zoom.
+        awaitCharted(v, BASE, BASE + 20 * MS);
+    }
+
+    private static void awaitCharted(ChartsView v, long from, long to) {
+        Ui.waitUntil("the charts over " + from + " to " + to, () -> {
+            try {
+                waitForCharts();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return v.series() != null && v.series().from() == from && v.series().to() == to;
+        });
     }
 
     @Test

@@ -8,12 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.dmascope.core.peer.KernelP2pEngine;
+import org.dmascope.core.peer.KernelP2pResult;
+import org.dmascope.core.peer.KernelRules;
+import org.dmascope.core.peer.P2pMapType;
+import org.dmascope.core.peer.PeerMatrix;
+import org.dmascope.core.topology.PciAddress;
 import org.dmascope.scenario.sim.BuiltinScenarios;
+import org.dmascope.trace.event.GenericEvent;
 import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.series.TraceSeries;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.ui.LiveDebuggingPerspective;
 import org.dmascope.ui.TopologyPerspective;
+import org.dmascope.ui.charts.TraceCharts;
 import org.dmascope.ui.live.LiveSession;
 import org.dmascope.ui.trace.TraceModel;
 import org.dmascope.ui.trace.TraceTopology;
@@ -21,6 +29,8 @@ import org.dmascope.ui.views.AddressChainView;
 import org.dmascope.ui.views.ChartsView;
 import org.dmascope.ui.views.EventTableView;
 import org.dmascope.ui.views.LiveControlsView;
+import org.dmascope.ui.views.PeerMatrixCanvas;
+import org.dmascope.ui.views.PeerMatrixView;
 import org.dmascope.ui.views.TimelineView;
 import org.dmascope.ui.views.TraceStateView;
 import org.eclipse.core.runtime.jobs.Job;
@@ -174,6 +184,17 @@ class LiveDebuggingTest {
         long callbacks = events.stream().filter(e -> e.type().id().equals("gpudirect_free_callback")).count();
         assertEquals(callbacks, java.util.Arrays.stream(series.invalidations().get(TraceSeries.FREE_CALLBACK)).sum());
         assertEquals(1, series.invalidations().get(TraceSeries.FREE_CALLBACK)[series.bucketOf(callback.ts())]);
+        // P2P bytes per path: the HCA's two RDMA writes into the GPU's BAR1 (64 bytes, then 4 KiB),
+        // as the chart draws them, and nothing on that path before the first.
+        List<TraceEvent> transfers = events.stream().filter(e -> e.type().id().equals("p2p_transfer")).toList();
+        assertEquals(2, transfers.size());
+        double[] p2p = TraceCharts.shownValues(charts.canvas(TraceCharts.Kind.P2P).chart(), 0,
+                "0103:00:00.0 \u2192 0003:00:00.0");
+        assertNotNull(p2p, "a P2P series for the HCA -> GPU path");
+        assertEquals(64 + 4096, Math.round(p2p[p2p.length - 1]));
+        assertEquals(64, Math.round(p2p[series.bucketOf(transfers.get(0).ts())]));
+        assertEquals(0, Math.round(p2p[series.bucketOf(transfers.get(0).ts()) - 1]));
+        assertEquals(64 + 4096, Math.round(p2p[series.bucketOf(transfers.get(1).ts())]));
         model.setCursor(callback.ts(), null);
         // The topology the scenario runs on (Azure NDv4's, inline) is the one the topology views show.
         Ui.waitUntil("the scenario's topology", () -> {
@@ -191,6 +212,89 @@ class LiveDebuggingTest {
         assertFalse(model.trace().live(), "a file opened by the user is not live");
         assertEquals(total, model.trace().reader().eventCount());
         assertEquals(total, view(TimelineView.class, TimelineView.ID).canvas().index().total());
+    }
+
+    @Test
+    void thePeerMatrixShowsTheAcsStateAtTheCursorAcrossTheBoot() throws Exception {
+        Ui.window().getWorkbench().showPerspective(LiveDebuggingPerspective.ID, Ui.window());
+        LiveControlsView controls = view(LiveControlsView.class, LiveControlsView.ID);
+        LiveSession session = LiveSession.find(Ui.window());
+        TraceModel model = TraceModel.find(Ui.window());
+        List<BuiltinScenarios.Entry> builtins = BuiltinScenarios.list();
+        controls.loadBuiltin(builtins.indexOf(BuiltinScenarios.require("acs-redirect")));
+        Ui.settle();
+        session.setSpeed(Double.POSITIVE_INFINITY);
+        session.play();
+        Ui.waitUntil("the scenario to finish", () -> session.state() == LiveSession.State.FINISHED);
+        Ui.waitUntil("the recording to end", () -> !model.trace().live());
+        List<TraceEvent> events = new ArrayList<>();
+        try (TraceReader reader = TraceReader.open(model.trace().store())) {
+            reader.events().forEachRemaining(events::add);
+        }
+        // The two P2P decisions: after the first boot (ACS redirect on), after the second (off).
+        List<GenericEvent> decisions = events.stream().filter(e -> e instanceof GenericEvent g
+                && g.name().equals("pci_p2pdma_map_type")).map(e -> (GenericEvent) e).toList();
+        assertEquals(List.of("NOT_SUPPORTED", "BUS_ADDR"), decisions.stream().map(d -> d.fields().get("map_type"))
+                .toList());
+        PeerMatrixView matrix = view(PeerMatrixView.class, PeerMatrixView.ID);
+        PeerMatrixCanvas.Mode shownBefore = matrix.canvas().mode();
+        matrix.setMode(PeerMatrixCanvas.Mode.KERNEL);
+        model.setFollowing(false);
+        try {
+            scrubAcrossTheBoot(model, matrix, decisions);
+        } finally {
+            matrix.setMode(shownBefore); // the other tests find the view as they left it
+        }
+        Ui.screenshot(Ui.window().getShell(), "acs-redirect-allowed");
+    }
+
+    private static void scrubAcrossTheBoot(TraceModel model, PeerMatrixView matrix, List<GenericEvent> decisions)
+            throws Exception {
+        for (int round = 0; round < 2; round++) {
+            // Before the second boot: refused, ACS redirect sends the TLPs to a host bridge not on the list.
+            model.setCursor(decisions.get(0).ts(), null);
+            awaitGpuToNic(matrix, P2pMapType.NOT_SUPPORTED);
+            KernelP2pResult why = Ui.session().current().map(t -> new KernelP2pEngine(KernelRules.DEFAULT)
+                    .evaluate(t.topology(), PciAddress.parse("0000:03:00.0"), PciAddress.parse("0000:04:00.0"), null))
+                    .orElseThrow();
+            assertEquals(List.of("0000:02:08.0", "0000:02:10.0"), why.acsRedirect().stream().map(PciAddress::toString)
+                    .toList(), "the switch ports redirect");
+            assertEquals(-1, why.reportedDistance());
+            if (round == 0) {
+                Ui.screenshot(Ui.window().getShell(), "acs-redirect-refused");
+            }
+            // After the boot with pci=disable_acs_redir=: bus addresses through the switch.
+            model.setCursor(decisions.get(1).ts(), null);
+            KernelP2pEngine.Decision allowed = awaitGpuToNic(matrix, P2pMapType.BUS_ADDR);
+            assertEquals(4, allowed.distance());
+        }
+    }
+
+    // The kernel's decision for the V100's memory and the ConnectX-5 once the matrix shows this map type.
+    private static KernelP2pEngine.Decision awaitGpuToNic(PeerMatrixView matrix, P2pMapType expected) {
+        KernelP2pEngine.Decision[] found = new KernelP2pEngine.Decision[1];
+        Ui.waitUntil("the Peer Matrix to show " + expected + " between 03:00.0 and 04:00.0", () -> {
+            joinViews();
+            Ui.waitForTopologyReads();
+            Ui.waitForPeerWork();
+            PeerMatrix m = matrix.canvas().matrix();
+            if (m == null) {
+                return false;
+            }
+            int gpu = -1;
+            int nic = -1;
+            for (int i = 0; i < m.endpoints().size(); i++) {
+                String a = m.endpoints().get(i).address().toString();
+                gpu = a.equals("0000:03:00.0") ? i : gpu;
+                nic = a.equals("0000:04:00.0") ? i : nic;
+            }
+            if (gpu < 0 || nic < 0) {
+                return false;
+            }
+            found[0] = matrix.decision(gpu, nic);
+            return found[0] != null && found[0].mapType() == expected;
+        });
+        return found[0];
     }
 
     @Test

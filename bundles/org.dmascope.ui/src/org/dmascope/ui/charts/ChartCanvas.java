@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.DoubleConsumer;
 
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.LineAttributes;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
@@ -17,6 +22,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.event.ChartChangeListener;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.PlotRenderingInfo;
@@ -40,13 +46,33 @@ public final class ChartCanvas extends Canvas {
     private JFreeChart chart;
     private final ChartRenderingInfo info = new ChartRenderingInfo();
     private @Nullable DoubleConsumer clicked;
+    // The chart as last drawn without its cursor marker, and whether the chart changed since.
+    private @Nullable Image drawn;
+    private boolean stale = true;
+    private boolean movingCursor;
+    private final ChartChangeListener changes = e -> {
+        if (!movingCursor) {
+            stale = true;
+        }
+    };
 
     /** A canvas drawing the chart. */
     public ChartCanvas(Composite parent, JFreeChart chart) {
         super(parent, SWT.DOUBLE_BUFFERED | SWT.NO_BACKGROUND);
         this.chart = chart;
+        chart.addChangeListener(changes);
         addListener(SWT.Paint, e -> paint(e.gc));
-        addListener(SWT.Resize, e -> redraw());
+        addListener(SWT.Resize, e -> {
+            stale = true;
+            redraw();
+        });
+        addListener(SWT.Dispose, e -> {
+            Image i = drawn;
+            drawn = null;
+            if (i != null) {
+                i.dispose();
+            }
+        });
         addListener(SWT.MouseDown, e -> {
             if (e.button == 1) {
                 click(e.x, e.y);
@@ -68,7 +94,28 @@ public final class ChartCanvas extends Canvas {
     /** Draws another chart. */
     public void setChart(JFreeChart chart) {
         checkWidget();
+        this.chart.removeChangeListener(changes);
         this.chart = chart;
+        chart.addChangeListener(changes);
+        stale = true;
+        redraw();
+    }
+
+    /**
+     * Moves the chart's time cursor ({@link TraceCharts#setCursor}: the marker stays part of the
+     * chart, for exports and readers) and repaints only the marker over the chart drawn before:
+     * a cursor move does not lay out and draw the whole chart again.
+     *
+     * @param x the cursor in the chart's domain units, NaN to hide it
+     */
+    public void setCursor(double x) {
+        checkWidget();
+        movingCursor = true;
+        try {
+            TraceCharts.setCursor(chart, x);
+        } finally {
+            movingCursor = false;
+        }
         redraw();
     }
 
@@ -155,7 +202,70 @@ public final class ChartCanvas extends Canvas {
     }
 
     private void paint(GC gc) {
-        draw(this, gc, chart, info);
+        Rectangle area = getClientArea();
+        if (area.width <= 0 || area.height <= 0) {
+            return;
+        }
+        Image image = drawn;
+        if (stale || image == null || image.getBounds().width != area.width || image.getBounds().height != area.height) {
+            if (image != null) {
+                image.dispose();
+            }
+            image = new Image(getDisplay(), area.width, area.height);
+            GC ig = new GC(image);
+            double cursor = TraceCharts.cursorOf(chart);
+            movingCursor = true;
+            try {
+                TraceCharts.setCursor(chart, Double.NaN);
+                draw(this, ig, chart, info);
+            } finally {
+                TraceCharts.setCursor(chart, cursor);
+                movingCursor = false;
+                ig.dispose();
+            }
+            drawn = image;
+            stale = false;
+        }
+        gc.drawImage(image, 0, 0);
+        paintCursor(gc);
+    }
+
+    // The cursor marker as JFreeChart draws a foreground domain marker: across each plot's data area.
+    private void paintCursor(GC gc) {
+        double x = TraceCharts.cursorOf(chart);
+        PlotRenderingInfo p = info.getPlotInfo();
+        if (Double.isNaN(x) || p == null) {
+            return;
+        }
+        List<XYPlot> plots = TraceCharts.plots(chart);
+        if (plots.isEmpty()) {
+            return;
+        }
+        org.jfree.chart.axis.ValueAxis axis = plots.get(0).getDomainAxis();
+        if (x < axis.getLowerBound() || x > axis.getUpperBound()) {
+            return;
+        }
+        int column = columnOf(x);
+        List<Rectangle2D> areas = new ArrayList<>();
+        if (p.getSubplotCount() > 0) {
+            for (int i = 0; i < p.getSubplotCount(); i++) {
+                areas.add(p.getSubplotInfo(i).getDataArea());
+            }
+        } else {
+            areas.add(p.getDataArea());
+        }
+        java.awt.Color c = TraceCharts.CURSOR;
+        Color colour = new Color(getDisplay(), c.getRed(), c.getGreen(), c.getBlue());
+        try {
+            gc.setAntialias(SWT.ON);
+            gc.setForeground(colour);
+            gc.setLineAttributes(new LineAttributes(TraceCharts.CURSOR_WIDTH));
+            for (Rectangle2D a : areas) {
+                gc.drawLine(column, (int) Math.round(a.getMinY()), column, (int) Math.round(a.getMaxY()));
+            }
+        } finally {
+            colour.dispose();
+        }
     }
 
     /**

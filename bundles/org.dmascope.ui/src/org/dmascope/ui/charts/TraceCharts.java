@@ -76,6 +76,8 @@ public final class TraceCharts {
 
     /** The marker's colour: the time cursor's red, as in the Timeline. */
     static final Color CURSOR = new Color(0xd0, 0x20, 0x20);
+    /** The width of the cursor marker's line. */
+    static final float CURSOR_WIDTH = 1.5f;
     private static final Color GRID = new Color(0xd8, 0xd8, 0xd8);
     private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -181,7 +183,7 @@ public final class TraceCharts {
         for (XYPlot p : plots(chart)) {
             p.clearDomainMarkers();
             if (!Double.isNaN(x)) {
-                p.addDomainMarker(new ValueMarker(x, CURSOR, new BasicStroke(1.5f)), Layer.FOREGROUND);
+                p.addDomainMarker(new ValueMarker(x, CURSOR, new BasicStroke(CURSOR_WIDTH)), Layer.FOREGROUND);
             }
         }
     }

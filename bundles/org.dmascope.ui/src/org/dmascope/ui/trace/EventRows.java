@@ -25,6 +25,9 @@ public final class EventRows {
     private final long[] firstOrdinals;
     private final long[] minTs;
     private final int[] sizes;
+    private final long[] maxTs;
+    // Whether each chunk's events come at or after every event of the chunk before.
+    private final boolean disjoint;
     private final Map<Integer, TraceEvent[]> cache = new LinkedHashMap<>(CACHED_CHUNKS * 2, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -46,11 +49,16 @@ public final class EventRows {
         firstOrdinals = new long[events.size()];
         minTs = new long[events.size()];
         sizes = new int[events.size()];
+        maxTs = new long[events.size()];
+        boolean apart = true;
         for (int i = 0; i < events.size(); i++) {
             firstOrdinals[i] = events.get(i).firstOrdinal();
             minTs[i] = events.get(i).minTs();
             sizes[i] = events.get(i).events();
+            maxTs[i] = events.get(i).maxTs();
+            apart &= i == 0 || events.get(i - 1).maxTs() <= minTs[i];
         }
+        disjoint = apart;
     }
 
     /** The events in the file (one past the last ordinal). */
@@ -65,11 +73,7 @@ public final class EventRows {
         if (chunk < 0) {
             return null;
         }
-        TraceEvent[] events = cache.get(chunk);
-        if (events == null) {
-            events = decode(chunk);
-            cache.put(chunk, events);
-        }
+        TraceEvent[] events = events(chunk);
         int i = (int) (ordinal - firstOrdinals[chunk]);
         return i < events.length ? events[i] : null;
     }
@@ -118,6 +122,49 @@ public final class EventRows {
      * before when that is nearer), or -1 in an empty trace.
      */
     public long nearest(long ts) {
+        if (!disjoint) {
+            return nearestBySeek(ts);
+        }
+        // The chunks follow one another in time: the first event at or after ts lies in the first
+        // chunk ending at or after ts (as the reader's seek finds it), read from the cache.
+        int lo = 0;
+        int hi = maxTs.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (maxTs[mid] < ts) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        int chunk = lo;
+        long after = -1;
+        long afterTs = 0;
+        for (int c = chunk; c < maxTs.length && after < 0; c++) {
+            TraceEvent[] events = events(c);
+            for (int i = 0; i < events.length; i++) {
+                if (events[i].ts() >= ts) {
+                    after = firstOrdinals[c] + i;
+                    afterTs = events[i].ts();
+                    break;
+                }
+            }
+        }
+        return nearer(ts, after, afterTs);
+    }
+
+    // The decoded events of a chunk, through the cache.
+    private TraceEvent[] events(int chunk) {
+        TraceEvent[] events = cache.get(chunk);
+        if (events == null) {
+            events = decode(chunk);
+            cache.put(chunk, events);
+        }
+        return events;
+    }
+
+    // The same answer through the reader's seek, for chunks whose time ranges overlap.
+    private long nearestBySeek(long ts) {
         TraceReader.Cursor cursor = reader.seek(ts);
         long after = -1;
         long afterTs = 0;
@@ -125,6 +172,11 @@ public final class EventRows {
             after = cursor.ordinal();
             afterTs = cursor.next().ts();
         }
+        return nearer(ts, after, afterTs);
+    }
+
+    // Of the event at or after ts (after, -1 for none) and the one just before it, the nearer.
+    private long nearer(long ts, long after, long afterTs) {
         long before = after < 0 ? size() - 1 : after - 1;
         if (before >= 0) {
             TraceEvent b = get(before);

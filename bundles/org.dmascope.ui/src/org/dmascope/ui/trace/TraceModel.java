@@ -59,6 +59,13 @@ public final class TraceModel {
         default void rangeChanged(long from, long to) {
         }
 
+        /**
+         * The time window the Timeline shows changed (its zoom or pan; {@link #NONE} twice when
+         * none is shown): distinct from the range selection.
+         */
+        default void visibleChanged(long from, long to) {
+        }
+
         /** Opening failed; the message names the input and the place. */
         default void openFailed(Path file, String message) {
         }
@@ -128,6 +135,8 @@ public final class TraceModel {
     private long cursor = NONE;
     private long rangeFrom = NONE;
     private long rangeTo = NONE;
+    private long visibleFrom = NONE;
+    private long visibleTo = NONE;
 
     /**
      * @param display     the display listeners are called on
@@ -166,6 +175,31 @@ public final class TraceModel {
     /** The end of the range selection, or {@link #NONE}. */
     public long rangeTo() {
         return rangeTo;
+    }
+
+    /** The start of the time window the Timeline shows, or {@link #NONE}. */
+    public long visibleFrom() {
+        return visibleFrom;
+    }
+
+    /** The end of the time window the Timeline shows, or {@link #NONE}. */
+    public long visibleTo() {
+        return visibleTo;
+    }
+
+    /**
+     * Sets the time window the Timeline shows (UI thread), which views following its zoom (the
+     * Charts) show too; the range selection is another thing and stays.
+     */
+    public void setVisible(long from, long to) {
+        if (from == visibleFrom && to == visibleTo) {
+            return;
+        }
+        visibleFrom = from;
+        visibleTo = to;
+        for (Listener l : listeners) {
+            l.visibleChanged(from, to);
+        }
     }
 
     /** Moves the time cursor (UI thread); listeners other than the origin follow. */
@@ -333,6 +367,8 @@ public final class TraceModel {
         cursor = NONE;
         rangeFrom = NONE;
         rangeTo = NONE;
+        visibleFrom = NONE;
+        visibleTo = NONE;
         for (Listener l : listeners) {
             l.traceChanged(next);
         }
@@ -459,6 +495,8 @@ public final class TraceModel {
         cursor = NONE;
         rangeFrom = NONE;
         rangeTo = NONE;
+        visibleFrom = NONE;
+        visibleTo = NONE;
         for (Listener l : listeners) {
             l.traceChanged(null);
         }

@@ -52,6 +52,9 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
     /** Buckets over the range: enough for a wide screen, few enough to redraw at once. */
     public static final int BUCKETS = 400;
 
+    /** How long the Timeline's zoom stays put before the charts follow it, in milliseconds. */
+    static final long ZOOM_SETTLE_MILLIS = 150;
+
     private static final String NO_TRACE = "File > Open Trace... to chart a recording";
 
     private TraceModel model;
@@ -185,6 +188,15 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         }
     }
 
+    /** The Timeline zoomed or panned: without a range selection the charts show its window. */
+    @Override
+    public void visibleChanged(long from, long to) {
+        OpenTrace t = trace;
+        if (t != null && model.rangeFrom() == TraceModel.NONE) {
+            compute(t, ZOOM_SETTLE_MILLIS);
+        }
+    }
+
     @Override
     public void cursorMoved(long ts, @Nullable Object who) {
         placeCursor();
@@ -202,8 +214,7 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         long c = model.cursor();
         double x = s == null || c == TraceModel.NONE || c < s.from() || c > s.to() ? Double.NaN : c - origin;
         for (ChartCanvas canvas : canvases.values()) {
-            TraceCharts.setCursor(canvas.chart(), x);
-            canvas.redraw();
+            canvas.setCursor(x);
         }
     }
 
@@ -216,6 +227,14 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
     }
 
     private void compute(OpenTrace t) {
+        compute(t, 0);
+    }
+
+    /**
+     * Charts the range selection; without one, the part of the trace the Timeline shows (the
+     * whole trace when it shows all of it), after delay ms (a zoom comes in many steps).
+     */
+    private void compute(OpenTrace t, long delay) {
         cancelJob();
         long first = t.reader().eventCount() == 0 ? 0 : t.reader().firstTs();
         long last = t.reader().eventCount() == 0 ? 0 : t.reader().lastTs();
@@ -224,6 +243,13 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         if (from == TraceModel.NONE || to <= from) {
             from = first;
             to = Math.max(last, first + 1);
+            long vf = model.visibleFrom();
+            long vt = model.visibleTo();
+            if (vf != TraceModel.NONE && vt != TraceModel.NONE && (vf > first || vt < last)
+                    && Math.min(vt, last) > Math.max(vf, first)) {
+                from = Math.max(vf, first);
+                to = Math.min(vt, last);
+            }
         }
         long f = from;
         long e = to;
@@ -274,7 +300,7 @@ public final class ChartsView extends ViewPart implements TraceModel.Listener {
         };
         j.setPriority(Job.LONG);
         job = j;
-        j.schedule();
+        j.schedule(delay);
     }
 
     private void computed(OpenTrace t, Job from, TraceSeries s) {

@@ -56,6 +56,9 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
      */
     public static final int WINDOW = 2_000;
 
+    // The cursor a deferred selection will select, or TraceModel.NONE when none is pending.
+    private long pendingCursor = TraceModel.NONE;
+
     /** Column titles. */
     static final String[] COLUMNS = {"#", "Time", "CPU", "PID", "Comm", "Type", "Fields"};
 
@@ -168,8 +171,24 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         long next = Math.max(0, Math.min(base + delta, count - WINDOW));
         if (next != base) {
             base = next;
-            resetRows();
+            moveRows();
         }
+    }
+
+    // The window moved over the same rows: the native rows stay and only forget their text (GTK
+    // builds every row again when the count is set, which a cursor move does not need).
+    private void moveRows() {
+        long count = rowCount();
+        base = Math.max(0, Math.min(base, count - 1));
+        int n = (int) Math.max(0, Math.min(WINDOW, count - base));
+        if (table.getItemCount() != n) {
+            resetRows();
+            return;
+        }
+        table.clearAll();
+        earlier.setEnabled(base > 0);
+        later.setEnabled(base + WINDOW < count);
+        updateStatus();
     }
 
     // The native table holds the rows of the window.
@@ -257,8 +276,22 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
 
     @Override
     public void cursorMoved(long ts, @Nullable Object origin) {
-        if (origin != this) {
-            selectNearest(ts);
+        if (origin == this) {
+            pendingCursor = TraceModel.NONE; // the row chosen here stays selected
+            return;
+        }
+        // After the other views have heard of the move (the state job is then already running
+        // beside this), and once for a burst of moves: the last cursor is the one selected.
+        boolean scheduled = pendingCursor != TraceModel.NONE;
+        pendingCursor = ts;
+        if (!scheduled) {
+            table.getDisplay().asyncExec(() -> {
+                long at = pendingCursor;
+                pendingCursor = TraceModel.NONE;
+                if (!table.isDisposed() && at != TraceModel.NONE) {
+                    selectNearest(at);
+                }
+            });
         }
     }
 
@@ -298,7 +331,7 @@ public final class EventTableView extends ViewPart implements TraceModel.Listene
         }
         if (row < base || row >= base + WINDOW) {
             base = Math.max(0, row - WINDOW / 2);
-            resetRows();
+            moveRows();
         }
         selecting = true;
         try {

@@ -229,6 +229,9 @@ public final class TimelineView extends ViewPart implements TraceModel.Listener,
     @Override
     public void viewChanged(long from, long to) {
         OpenTrace t = trace;
+        if (t != null && model.trace() == t) {
+            model.setVisible(from, to);
+        }
         LaneIndex index = canvas.index();
         if (t == null || index == null || index.isOverview()) {
             return;

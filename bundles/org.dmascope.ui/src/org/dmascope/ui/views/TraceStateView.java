@@ -1,6 +1,7 @@
 package org.dmascope.ui.views;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.dmascope.core.source.InputException;
@@ -13,6 +14,7 @@ import org.dmascope.ui.trace.TraceModel.OpenTrace;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jdt.annotation.Nullable;
 import org.eclipse.swt.SWT;
@@ -42,6 +44,23 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
     private @Nullable OpenTrace trace;
     private @Nullable Job job;
     private long shownTs = TraceModel.NONE;
+    /** Groups with at most this many rows are shown open; larger ones get their rows when opened. */
+    static final int EXPANDED_CHILDREN = 50;
+    // The state jobs' reader, kept open from one cursor move to the next (no reopening, and each
+    // chunk's checksum checked once); used only by jobs under readerRule, one at a time.
+    private final ISchedulingRule readerRule = new ISchedulingRule() {
+        @Override
+        public boolean contains(ISchedulingRule rule) {
+            return rule == this;
+        }
+
+        @Override
+        public boolean isConflicting(ISchedulingRule rule) {
+            return rule == this;
+        }
+    };
+    private @Nullable TraceReader reader;
+    private @Nullable Path readerStore;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -57,6 +76,7 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
         detail.setWidth(520);
         alertColor = new Color(0xc0, 0x10, 0x10);
         tree.addListener(SWT.Dispose, e -> alertColor.dispose());
+        tree.addListener(SWT.Expand, e -> expanded((TreeItem) e.item));
         model.addListener(this);
         traceChanged(model.trace());
         if (model.cursor() != TraceModel.NONE) {
@@ -83,6 +103,49 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
         tree.removeAll();
         shownTs = TraceModel.NONE;
         setContentDescription(t == null ? "No trace open" : "Move the time cursor to see the state");
+        closeReader();
+    }
+
+    /** The kept reader of t's store, opened or brought up to date; only under readerRule. */
+    private TraceReader reader(OpenTrace t) throws InputException, IOException {
+        TraceReader r = reader;
+        if (r != null && t.store().equals(readerStore)) {
+            if (t.origin() != null) {
+                r.refresh(); // a recording of this workbench: it may have grown
+            }
+            return r;
+        }
+        if (r != null) {
+            r.close();
+        }
+        r = TraceReader.open(t.store());
+        reader = r;
+        readerStore = t.store();
+        return r;
+    }
+
+    // Closes the kept reader after the state jobs scheduled before.
+    private void closeReader() {
+        Job close = new Job("Close the trace state's reader") {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                TraceReader r = reader;
+                reader = null;
+                readerStore = null;
+                if (r != null) {
+                    try {
+                        r.close();
+                    } catch (IOException e) {
+                        return new Status(IStatus.WARNING, "org.dmascope.ui", "cannot close " + r.file() + ": "
+                                + e.getMessage(), e);
+                    }
+                }
+                return Status.OK_STATUS;
+            }
+        };
+        close.setSystem(true);
+        close.setRule(readerRule);
+        close.schedule();
     }
 
     @Override
@@ -98,8 +161,11 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
         Job j = new Job("Trace state at " + TimeFormat.duration(ts - start)) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
-                try (TraceReader reader = TraceReader.open(t.store())) {
-                    TraceState state = reader.stateAt(ts);
+                if (monitor.isCanceled()) {
+                    return Status.CANCEL_STATUS;
+                }
+                try {
+                    TraceState state = reader(t).stateAt(ts);
                     if (monitor.isCanceled()) {
                         return Status.CANCEL_STATUS;
                     }
@@ -119,6 +185,8 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
             }
         };
         j.setSystem(true);
+        j.setPriority(Job.INTERACTIVE);
+        j.setRule(readerRule);
         job = j;
         j.schedule();
     }
@@ -133,7 +201,7 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
             for (StateRows r : rows) {
                 TreeItem item = new TreeItem(tree, SWT.NONE);
                 fill(item, r);
-                item.setExpanded(!r.children().isEmpty() && r.children().size() <= 50);
+                item.setExpanded(!r.children().isEmpty() && r.children().size() <= EXPANDED_CHILDREN);
             }
         } finally {
             tree.setRedraw(true);
@@ -148,10 +216,33 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
         if (r.alert()) {
             item.setForeground(alertColor);
         }
+        if (r.children().size() > EXPANDED_CHILDREN) {
+            // Thousands of rows would be built at every cursor move and never looked at: a
+            // collapsed group gets its rows when it is opened (one empty row shows it can be).
+            new TreeItem(item, SWT.NONE);
+            return;
+        }
         for (StateRows c : r.children()) {
             fill(new TreeItem(item, SWT.NONE), c);
         }
-        item.setExpanded(r.children().size() > 0 && r.children().size() <= 50);
+        item.setExpanded(r.children().size() > 0);
+    }
+
+    // A group opened for the first time: its rows replace the empty one.
+    private void expanded(TreeItem item) {
+        TreeItem[] items = item.getItems();
+        if (items.length != 1 || items[0].getData() != null || !(item.getData() instanceof StateRows r)) {
+            return;
+        }
+        tree.setRedraw(false);
+        try {
+            items[0].dispose();
+            for (StateRows c : r.children()) {
+                fill(new TreeItem(item, SWT.NONE), c);
+            }
+        } finally {
+            tree.setRedraw(true);
+        }
     }
 
     @Override
@@ -165,6 +256,7 @@ public final class TraceStateView extends ViewPart implements TraceModel.Listene
         if (job != null) {
             job.cancel();
         }
+        closeReader();
         super.dispose();
     }
 }

@@ -14,9 +14,11 @@ import org.dmascope.core.source.InputException;
 import org.dmascope.scenario.ScenarioException;
 import org.dmascope.scenario.ScenarioRunner;
 import org.dmascope.trace.event.GpuDirectFreeCallback;
+import org.dmascope.trace.event.GpuDirectPutPages;
 import org.dmascope.trace.event.Migrate;
 import org.dmascope.trace.event.MrRegister;
 import org.dmascope.trace.event.NotifierInvalidateBegin;
+import org.dmascope.trace.event.P2pTransfer;
 import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.state.TraceState;
 import org.dmascope.trace.store.TraceReader;
@@ -100,5 +102,63 @@ class ScenarioTraceTest {
         for (int i = 1; i < events.size(); i++) {
             assertTrue(events.get(i).ts() > events.get(i - 1).ts(), "time stamps increase");
         }
+    }
+
+    @Test
+    void rdmaRecordsAPeerTransferInItsDirectionAndDeregPutsThePages() throws Exception {
+        Path file = dir.resolve("rdma.scenario");
+        java.nio.file.Files.write(file, List.of(
+                "topology " + ScenariosTest.root().getParent().resolve("testdata/nccl-topo/azure-ndv4-topo.xml"),
+                "gpu add g0 0003:00:00.0 bar1=0x38000000000 bar1-size=64G",
+                "process app",
+                "gpu alloc app buf g0 2M",
+                "gpu reg_mr mr app buf 128K 0103:00:00.0",
+                "gpu reg_mr ro app buf+1M 64K 0103:00:00.0 read-only",
+                "gpu rdma mr 0 4096",
+                "gpu rdma mr 64K 8192 read",
+                "gpu rdma ro 0 4096 read",
+                "gpu rdma ro 0 4096 write",
+                "expect rc=IBV_WC_REM_ACCESS_ERR",
+                "gpu rdma ro 0 4096 write local",
+                "expect rc=IBV_WC_LOC_PROT_ERR",
+                "gpu dereg_mr mr"));
+        Path out = dir.resolve("rdma.dmatrace");
+        List<TraceEvent> events;
+        try (TraceWriter w = TraceWriter.create(out, TraceWriter.Options.DEFAULT)) {
+            org.dmascope.scenario.ScenarioResult r = new ScenarioRunner(ScenariosTest.KINDS, ScenariosTest.LOADER)
+                    .withEventSink(e -> {
+                        try {
+                            w.append(e);
+                        } catch (IOException x) {
+                            throw new UncheckedIOException(x);
+                        }
+                    }).run(file, "rdma.scenario");
+            assertEquals(List.of(), r.failedExpectations().stream().map(o -> o.line() + ": " + o.failed()).toList());
+        }
+        events = new ArrayList<>();
+        try (TraceReader r = TraceReader.open(out)) {
+            r.events().forEachRemaining(events::add);
+        }
+        List<P2pTransfer> transfers = events.stream().filter(e -> e instanceof P2pTransfer).map(e -> (P2pTransfer) e)
+                .toList();
+        // Write by default, read when asked; the refused writes into the read-only MR move nothing.
+        assertEquals(List.of("WRITE 4096", "READ 8192", "READ 4096"),
+                transfers.stream().map(t -> t.direction() + " " + t.size()).toList());
+        assertTrue(transfers.stream().allMatch(t -> t.initiator().equals("0103:00:00.0")
+                && t.target().equals("0003:00:00.0")));
+        assertEquals(0x38000010000L, transfers.get(1).busAddr());
+        // ib_reg_mr twice (probe get/put, get), then the dereg of the mapped MR puts its pages back.
+        List<String> t = types(events);
+        assertEquals(List.of("gpudirect_get_pages", "gpudirect_put_pages", "gpudirect_get_pages", "mr_register"),
+                t.subList(3, 7));
+        assertEquals(List.of("gpudirect_put_pages", "mr_deregister"), t.subList(t.size() - 2, t.size()));
+        GpuDirectPutPages put = (GpuDirectPutPages) events.get(events.size() - 2);
+        assertEquals(0x20000, put.length());
+        assertEquals("0003:00:00.0", put.gpu());
+        // Not both: the step refuses the line before anything runs.
+        ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+                () -> new org.dmascope.scenario.ScenarioParser(ScenariosTest.KINDS).parse(List.of(
+                        "gpu rdma mr 0 64 read write"), "t.scenario"));
+        assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("read or a write"), e.getMessage());
     }
 }
