@@ -3,6 +3,7 @@ package org.dmascope.ui.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -164,10 +165,15 @@ class LiveDebuggingTest {
         assertTrue(chain.canvas().legend().stream().anyMatch(e -> e.text().equals("GPU")), "the GPUDirect backend's style");
         assertTrue(chain.canvas().runStates(0).stream().anyMatch(r -> r.startsWith("no struct page")),
                 chain.canvas().runStates(0).toString());
-        // Before any step built a chain, the one shown stays.
+        // Before any step built a chain there is none: the registration's, later, is not the state there.
         model.setCursor(events.get(0).ts(), null);
         Ui.settle();
-        assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"));
+        assertNull(chain.followedStep());
+        assertNull(chain.chain());
+        assertTrue(chain.shownTitle().endsWith("no address chain yet"), chain.shownTitle());
+        model.setCursor(register.ts(), null);
+        Ui.settle();
+        assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"), chain.followedStep().text());
 
         // The Charts: one free callback at its time, and the MR it invalidated.
         ChartsView charts = view(ChartsView.class, ChartsView.ID);
@@ -223,6 +229,9 @@ class LiveDebuggingTest {
         List<BuiltinScenarios.Entry> builtins = BuiltinScenarios.list();
         controls.loadBuiltin(builtins.indexOf(BuiltinScenarios.require("acs-redirect")));
         Ui.settle();
+        // No chain of another scenario stays shown as if it were this one's.
+        AddressChainView chain = view(AddressChainView.class, AddressChainView.ID);
+        assertFalse(chain.shownTitle().startsWith("SIMULATED (1)"), chain.shownTitle());
         session.setSpeed(Double.POSITIVE_INFINITY);
         session.play();
         Ui.waitUntil("the scenario to finish", () -> session.state() == LiveSession.State.FINISHED);

@@ -579,6 +579,8 @@ public final class AddressChainView extends OrderedPropertiesView {
     }
 
     private void display(AddressChain c, List<BackendStyle> styles, String source) {
+        // Only showSimulated says the chain shown is a simulator step's (it sets this after).
+        followed = null;
         chain = c;
         canvas.setChain(c, styles, source);
         shown.setText("Shown: " + source);
@@ -723,6 +725,15 @@ public final class AddressChainView extends OrderedPropertiesView {
 
     private final LiveSession.Listener liveListener = new LiveSession.Listener() {
         @Override
+        public void stateChanged(LiveSession session) {
+            // Another scenario (or the live host) took over: a step of the one before is no state of it.
+            StepOutcome f = followed;
+            if (f != null && session.steps().stream().noneMatch(st -> st.outcome() == f)) {
+                clearSimulated(session);
+            }
+        }
+
+        @Override
         public void stepDone(LiveSession session, StepOutcome outcome, long timeNs) {
             TraceModel t = traces;
             if (outcome.chainView() != null && t != null && t.following()) {
@@ -777,7 +788,34 @@ public final class AddressChainView extends OrderedPropertiesView {
         }
         if (best != null && best != followed) {
             showSimulated(s, best);
+        } else if (best == null && followed != null) {
+            // Before the first step that built a chain there is none: a later step's is not the state here.
+            clearSimulated(s);
         }
+    }
+
+    // No chain of the simulator at this time (or of this session): the view says so, empty.
+    private void clearSimulated(LiveSession s) {
+        if (canvas.isDisposed()) {
+            return;
+        }
+        LiveSession.Origin o = s.origin();
+        String source = (o == null ? "the simulator" : o.label()) + ": no address chain yet";
+        followed = null;
+        chain = null;
+        canvas.setChain(null, List.of(), source);
+        shown.setText("Shown: " + source);
+        shown.getParent().layout(true, true);
+        steps.removeAll();
+        pages.clearAll();
+        pages.setItemCount(0);
+        sg.clearAll();
+        sg.setItemCount(0);
+        dma.clearAll();
+        dma.setItemCount(0);
+        histogram.setSizes(new long[0], 0, "no scatter-gather entries");
+        setContentDescription(source);
+        message(source + ": no step has built one at or before the time cursor", false);
     }
 
     private void showSimulated(LiveSession s, StepOutcome outcome) {
@@ -786,9 +824,9 @@ public final class AddressChainView extends OrderedPropertiesView {
         if (v == null || o == null || canvas.isDisposed()) {
             return;
         }
-        followed = outcome;
         showChain(v.chain(), v.styles(), String.format(Locale.ROOT, "%s, step line %d (%s)", o.label(), outcome.line(),
                 outcome.text()));
+        followed = outcome;
     }
 
     /** The simulator's step whose chain is shown, if one is. */
