@@ -535,11 +535,16 @@ public final class FtraceReader implements Closeable {
         return LineParser.indexOf(b, (byte) ' ', p, end);
     }
 
+    // Where deviceThenDir found the body's end (trailing spaces cut) and the device's name.
+    private int bodyEnd;
+    private int deviceStart;
+    private int deviceEnd;
+
     /**
-     * dma_map_page and dma_map_phys: "%s dir=%s dma_addr=%llx size=%zu phys_addr=%llx attrs=%s";
-     * dma_unmap_page and dma_unmap_phys: the same without phys_addr (include/trace/events/dma.h).
+     * The start of "dir=" after the device name that begins the dma events' bodies ("%s
+     * dir=%s ..."), -1 when the body does not begin so; sets bodyEnd, deviceStart, deviceEnd.
      */
-    private @Nullable TraceEvent fastDma(boolean map, EventHeader h, int body, int e) {
+    private int deviceThenDir(int body, int e) {
         byte[] b = buf;
         int end = e;
         while (end > body && b[end - 1] == ' ') {
@@ -548,12 +553,27 @@ public final class FtraceReader implements Closeable {
         int dev = LineParser.skipSpaces(b, body, end);
         int devEnd = token(b, dev, end);
         if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
-            return null;
+            return -1;
         }
-        int dir = key(b, devEnd + 1, end, K_DIR);
+        bodyEnd = end;
+        deviceStart = dev;
+        deviceEnd = devEnd;
+        return key(b, devEnd + 1, end, K_DIR);
+    }
+
+    /**
+     * dma_map_page and dma_map_phys: "%s dir=%s dma_addr=%llx size=%zu phys_addr=%llx attrs=%s";
+     * dma_unmap_page and dma_unmap_phys: the same without phys_addr (include/trace/events/dma.h).
+     */
+    private @Nullable TraceEvent fastDma(boolean map, EventHeader h, int body, int e) {
+        int dir = deviceThenDir(body, e);
         if (dir < 0) {
             return null;
         }
+        byte[] b = buf;
+        int end = bodyEnd;
+        int dev = deviceStart;
+        int devEnd = deviceEnd;
         int dirEnd = token(b, dir, end);
         int dma = key(b, dirEnd + 1, end, K_DMA_ADDR);
         if (dma < 0) {
@@ -667,20 +687,14 @@ public final class FtraceReader implements Closeable {
      * ents " [TRUNCATED]" or ""), each array as __print_array prints it: "{0x..,0x..}".
      */
     private @Nullable TraceEvent fastMapSg(EventHeader h, int body, int e) {
-        byte[] b = buf;
-        int end = e;
-        while (end > body && b[end - 1] == ' ') {
-            end--;
-        }
-        int dev = LineParser.skipSpaces(b, body, end);
-        int devEnd = token(b, dev, end);
-        if (devEnd == dev || devEnd >= end || Fields.keyAt(b, dev, devEnd) >= 0) {
-            return null;
-        }
-        int dir = key(b, devEnd + 1, end, K_DIR);
+        int dir = deviceThenDir(body, e);
         if (dir < 0) {
             return null;
         }
+        byte[] b = buf;
+        int end = bodyEnd;
+        int dev = deviceStart;
+        int devEnd = deviceEnd;
         int dirEnd = token(b, dir, end);
         int p = dirEnd + 1;
         long nentsShown = -1;
