@@ -229,9 +229,10 @@ class LiveDebuggingTest {
         List<BuiltinScenarios.Entry> builtins = BuiltinScenarios.list();
         controls.loadBuiltin(builtins.indexOf(BuiltinScenarios.require("acs-redirect")));
         Ui.settle();
-        // No chain of another scenario stays shown as if it were this one's.
+        // No chain (nor empty view) of another scenario or of the live host stays titled as if it were this one's.
         AddressChainView chain = view(AddressChainView.class, AddressChainView.ID);
         assertFalse(chain.shownTitle().startsWith("SIMULATED (1)"), chain.shownTitle());
+        assertFalse(chain.shownTitle().startsWith("LIVE"), chain.shownTitle());
         session.setSpeed(Double.POSITIVE_INFINITY);
         session.play();
         Ui.waitUntil("the scenario to finish", () -> session.state() == LiveSession.State.FINISHED);

@@ -581,6 +581,7 @@ public final class AddressChainView extends OrderedPropertiesView {
     private void display(AddressChain c, List<BackendStyle> styles, String source) {
         // Only showSimulated says the chain shown is a simulator step's (it sets this after).
         followed = null;
+        emptyFor = null;
         chain = c;
         canvas.setChain(c, styles, source);
         shown.setText("Shown: " + source);
@@ -722,13 +723,15 @@ public final class AddressChainView extends OrderedPropertiesView {
     private @Nullable LiveSession live;
     private @Nullable TraceModel traces;
     private @Nullable StepOutcome followed;
+    // The session the view was emptied for (clearSimulated), null when it shows a chain.
+    private @Nullable String emptyFor;
 
     private final LiveSession.Listener liveListener = new LiveSession.Listener() {
         @Override
         public void stateChanged(LiveSession session) {
             // Another scenario (or the live host) took over: a step of the one before is no state of it.
             StepOutcome f = followed;
-            if (f != null && session.steps().stream().noneMatch(st -> st.outcome() == f)) {
+            if (f != null && session.steps().stream().noneMatch(st -> st.outcome() == f) || emptyOfAnother(session)) {
                 clearSimulated(session);
             }
         }
@@ -788,10 +791,17 @@ public final class AddressChainView extends OrderedPropertiesView {
         }
         if (best != null && best != followed) {
             showSimulated(s, best);
-        } else if (best == null && followed != null) {
+        } else if (best == null && (followed != null || emptyOfAnother(s))) {
             // Before the first step that built a chain there is none: a later step's is not the state here.
             clearSimulated(s);
         }
+    }
+
+    // Whether the view is empty for a session other than the one now loaded (its title would be wrong).
+    private boolean emptyOfAnother(LiveSession s) {
+        String e = emptyFor;
+        LiveSession.Origin o = s.origin();
+        return e != null && !e.equals(o == null ? "" : o.label());
     }
 
     // No chain of the simulator at this time (or of this session): the view says so, empty.
@@ -802,6 +812,7 @@ public final class AddressChainView extends OrderedPropertiesView {
         LiveSession.Origin o = s.origin();
         String source = (o == null ? "the simulator" : o.label()) + ": no address chain yet";
         followed = null;
+        emptyFor = o == null ? "" : o.label();
         chain = null;
         canvas.setChain(null, List.of(), source);
         shown.setText("Shown: " + source);
