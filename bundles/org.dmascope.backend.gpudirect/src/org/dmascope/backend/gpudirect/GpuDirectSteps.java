@@ -552,7 +552,7 @@ public final class GpuDirectSteps implements ScenarioExtension {
     }
 
     /** The registered DMA segments of a peer MR, one per scatter-list entry (one per GPU page). */
-    private static final class PeerSegments extends DmaSegments {
+    private static final class PeerSegments extends DmaSegments.OnePerEntry {
         private final List<DmaSegment> segments;
         private final P2pPageTable table;
 
@@ -579,16 +579,6 @@ public final class GpuDirectSteps implements ScenarioExtension {
         @Override
         public boolean busAddress(int i) {
             return segments.get(i).bus();
-        }
-
-        @Override
-        public int firstEntry(int i) {
-            return i;
-        }
-
-        @Override
-        public int entries(int i) {
-            return 1;
         }
 
         @Override

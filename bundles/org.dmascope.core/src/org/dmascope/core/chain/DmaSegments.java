@@ -65,6 +65,22 @@ public abstract class DmaSegments {
     public abstract long footprintBytes();
 
     /**
+     * Segments that each map one CPU entry, the one of the same index: dma-direct, peer memory
+     * mapped page by page, segments read from a trace.
+     */
+    public abstract static class OnePerEntry extends DmaSegments {
+        @Override
+        public final int firstEntry(int i) {
+            return i;
+        }
+
+        @Override
+        public final int entries(int i) {
+            return 1;
+        }
+    }
+
+    /**
      * Segments known only by their DMA addresses and lengths (as a trace records a mapped
      * scatter list): one CPU entry each, physical addresses not known.
      *
@@ -74,7 +90,7 @@ public abstract class DmaSegments {
         if (addresses.length != lengths.length) {
             throw new IllegalArgumentException(addresses.length + " DMA addresses but " + lengths.length + " lengths");
         }
-        return new DmaSegments() {
+        return new OnePerEntry() {
             @Override
             public int size() {
                 return addresses.length;
@@ -96,16 +112,6 @@ public abstract class DmaSegments {
             }
 
             @Override
-            public int firstEntry(int i) {
-                return i;
-            }
-
-            @Override
-            public int entries(int i) {
-                return 1;
-            }
-
-            @Override
             public long phys(int i) {
                 return -1;
             }
@@ -119,7 +125,7 @@ public abstract class DmaSegments {
 
     /** dma-direct: one segment per CPU entry, at its physical address plus an offset; nothing stored. */
     static DmaSegments direct(ScatterList sg, long offset) {
-        return new DmaSegments() {
+        return new OnePerEntry() {
             @Override
             public int size() {
                 return sg.size();
@@ -144,16 +150,6 @@ public abstract class DmaSegments {
             @Override
             public boolean busAddress(int i) {
                 return false;
-            }
-
-            @Override
-            public int firstEntry(int i) {
-                return i;
-            }
-
-            @Override
-            public int entries(int i) {
-                return 1;
             }
 
             @Override
