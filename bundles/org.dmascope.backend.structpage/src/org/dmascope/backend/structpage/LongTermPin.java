@@ -18,7 +18,9 @@ import org.eclipse.jdt.annotation.Nullable;
  * {@code __get_user_pages()} (follow_page_mask, faultin_page) and then
  * {@code check_and_migrate_movable_pages()} make of each page. Works on runs, never on single
  * pages: a run's pages share one state, and a run is cut only where the physical memory map
- * changes kind.
+ * changes kind. Present pages of ordinary memory pinned where they are pass on as read, in a
+ * few tests that the compiler inlines into the page table's walk; pages copied, faulted in or
+ * migrated are joined into one run per state before they pass on.
  */
 final class LongTermPin implements RunSink {
 
@@ -40,7 +42,13 @@ final class LongTermPin implements RunSink {
     private final boolean write;
     private final PhysicalMemoryMap physical;
     private final boolean checkKinds;
-    private final RunMerger out;
+    // Pages pinned in place on the common path go straight to the sink, one call per run read
+    // (the sink merges runs that continue each other, as PageRuns and the scatter list do). What
+    // the other paths make, copies and faulted pages whose new PFNs are not known included, goes
+    // through a merger, so that such pages come as one run wherever their state is the same.
+    private final RunSink out;
+    private final RunMerger slow;
+    private boolean slowHeld;
     private final boolean cow;
     private final boolean hugetlb;
     private final boolean anonymous;
@@ -78,7 +86,8 @@ final class LongTermPin implements RunSink {
             kindEnd = Long.MAX_VALUE;
             kindPlain = true;
         }
-        this.out = new RunMerger(sink);
+        this.out = sink;
+        this.slow = new RunMerger(sink);
         this.cow = GupRules.isCowMapping(vma);
         this.hugetlb = GupRules.isHugetlb(vma);
         this.anonymous = vma.isAnonymous();
@@ -100,10 +109,25 @@ final class LongTermPin implements RunSink {
                 && kindPlain && pfn >= kindFrom && pfn + count <= kindEnd) {
             inPlace += count;
             pages += count;
+            if (slowHeld) {
+                flushSlow();
+            }
             out.run(vaddr, pfn, count, flags, pageShift, pgmap);
             return;
         }
         runAny(vaddr, pfn, count, flags, pageShift, pgmap);
+    }
+
+    // Passes on what the merger holds, before a run of the common path.
+    private void flushSlow() {
+        slow.flush();
+        slowHeld = false;
+    }
+
+    // Passes a run of the other paths to the merger.
+    private void emit(long va, long pfn, long n, int flags, int shift, int pgmap) {
+        slow.run(va, pfn, n, flags, shift, pgmap);
+        slowHeld = true;
     }
 
     // Any run: cut where the kind of physical memory changes, each piece decided by chunk().
@@ -214,28 +238,28 @@ final class LongTermPin implements RunSink {
             // do_huge_pmd_wp_page() splits the PMD and copies 4 KiB pages.
             thpSplit += n;
         }
-        out.run(va, NO_PFN, n, newPageFlags | StructPageBackend.COPIED, shift, -1);
+        emit(va, NO_PFN, n, newPageFlags | StructPageBackend.COPIED, shift, -1);
         pages += n;
     }
 
     private void replaced(long va, long n, int state, int shift) {
-        out.run(va, NO_PFN, n, newPageFlags | state, shift, -1);
+        emit(va, NO_PFN, n, newPageFlags | state, shift, -1);
         pages += n;
     }
 
     private void pinnedInPlace(long va, long pfn, long n, int flags, int shift, int pgmap) {
         if ((flags & PageFlags.PFN_HIDDEN) != 0 || pfn == NO_PFN) {
             hidden += n;
-            out.run(va, NO_PFN, n, flags | PageFlags.PFN_HIDDEN, shift, pgmap);
+            emit(va, NO_PFN, n, flags | PageFlags.PFN_HIDDEN, shift, pgmap);
         } else {
             inPlace += n;
-            out.run(va, pfn, n, flags, shift, pgmap);
+            emit(va, pfn, n, flags, shift, pgmap);
         }
         pages += n;
     }
 
     private void fail(String errno, String reason) {
-        out.flush();
+        flushSlow();
         error = errno;
         why = reason;
         throw new Stop();
@@ -251,7 +275,7 @@ final class LongTermPin implements RunSink {
 
     /** Passes on the last run and says what pinning did. */
     PinResult finish(long start, long end) {
-        out.flush();
+        flushSlow();
         List<String> notes = new ArrayList<>();
         if (zeroPageUnshared) {
             notes.add("read-only FOLL_LONGTERM pin of untouched private memory: do_anonymous_page() would map the shared"

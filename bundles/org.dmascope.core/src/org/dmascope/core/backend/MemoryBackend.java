@@ -29,7 +29,11 @@ public interface MemoryBackend {
 
     /**
      * Pins [start, end) of a VMA for long-term DMA, as the kernel would for an RDMA memory
-     * region, and reports the pinned pages in address order.
+     * region, and reports the pinned pages in address order. A run may continue the one before
+     * it (next address, next PFN, same state): pages pinned where they are may be passed on as
+     * the page table reports them, and sinks that keep runs join such runs ({@code PageRuns}
+     * and the scatter list do). Pages whose PFN is not known come joined wherever their state
+     * is the same, since no sink can tell where one such run ends.
      *
      * @param write whether the pages are pinned for writing by the device (FOLL_WRITE)
      * @return what pinning did, or why it was refused (then the sink may have received the

@@ -97,21 +97,28 @@ public final class BestPageSize {
             long differ = (currBase + pgoff) ^ va;
             mask |= differ;
             if (differ != 0 && Long.numberOfTrailingZeros(differ) < limitBit) {
-                limitBit = Long.numberOfTrailingZeros(differ);
-                limit = String.format(Locale.ROOT, "%s DMA address %#x and its virtual address %#x agree only in"
-                        + " their low %d bits", i == 0 ? "the first" : "segment " + i + "'s", currBase + pgoff, va,
-                        limitBit);
+                limitedByAddress(i, differ);
             }
             if (i != 0) {
                 mask |= va;
                 discontinuities++;
                 if (va != 0 && Long.numberOfTrailingZeros(va) < limitBit) {
-                    limitBit = Long.numberOfTrailingZeros(va);
-                    limit = String.format(Locale.ROOT, "segment %d starts a new physically contiguous stretch at"
-                            + " virtual address %#x, which is aligned to %s only", i, va,
-                            Sizes.human(Long.lowestOneBit(va)));
+                    limitedByStretch(i);
                 }
             }
+        }
+
+        // The limit's text is made where the limit falls, at most 64 times: out of the loop's way.
+        private void limitedByAddress(int i, long differ) {
+            limitBit = Long.numberOfTrailingZeros(differ);
+            limit = String.format(Locale.ROOT, "%s DMA address %#x and its virtual address %#x agree only in their low"
+                    + " %d bits", i == 0 ? "the first" : "segment " + i + "'s", currBase + pgoff, va, limitBit);
+        }
+
+        private void limitedByStretch(int i) {
+            limitBit = Long.numberOfTrailingZeros(va);
+            limit = String.format(Locale.ROOT, "segment %d starts a new physically contiguous stretch at virtual address"
+                    + " %#x, which is aligned to %s only", i, va, Sizes.human(Long.lowestOneBit(va)));
         }
 
         Result result() {

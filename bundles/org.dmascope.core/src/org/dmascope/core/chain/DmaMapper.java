@@ -175,7 +175,11 @@ public final class DmaMapper {
         private final DmaSegments.Mapped out = new DmaSegments.Mapped(null);
         // The offset from the allocation's start: pass 1's iova_len, pass 2's dma - iova.
         private long pos;
+        // The last segment, while entries may still join it: its length and its first entry
+        // (its length goes to the columns when it is complete, not with every entry).
+        private boolean open;
         private long curLen;
+        private int openFirst;
         private long firstLength;
         private long pads;
         private long bus;
@@ -207,22 +211,32 @@ public final class DmaMapper {
             if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
                 pos += pad;
                 pads++;
-                curLen = 0;
+                close(i);
                 splitAtBoundary++;
             }
-            if (curLen != 0 && off == 0 && (pos & mask) != 0 && maxLen - curLen >= len) {
+            if (open && off == 0 && (pos & mask) != 0 && maxLen - curLen >= len) {
                 curLen += len;
-                out.extendLast(len);
             } else {
-                if (curLen != 0) {
+                if (open) {
                     split(off);
+                    close(i);
                 }
+                open = true;
+                openFirst = i;
                 curLen = len;
                 out.add(pos + off, len, i, false, phys);
             }
             pos += aligned;
             if (len + off < aligned) {
-                curLen = 0;
+                close(i + 1);
+            }
+        }
+
+        // The open segment is complete: entries up to {@code end} (exclusive) joined it.
+        private void close(int end) {
+            if (open) {
+                out.closeLast(curLen, end - openFirst);
+                open = false;
             }
         }
 
@@ -247,9 +261,9 @@ public final class DmaMapper {
             switch (route.type()) {
                 case BUS_ADDR:
                     bus++;
+                    close(i);
                     // v6.16 and later take the length from the list's head here (sg_dma_len(s) = sg->length).
                     out.add(phys < 0 ? -1 : phys + route.busOffset(), firstLength, i, true, phys);
-                    curLen = 0;
                     return true;
                 case THRU_HOST_BRIDGE:
                     thru++;
@@ -264,6 +278,7 @@ public final class DmaMapper {
 
         /** After the list's last entry: allocates the IOVA and places the segments there. */
         Result finish(int entries) {
+            close(entries);
             if (refusal != null) {
                 return refused("EREMOTEIO", refusal);
             }

@@ -257,9 +257,11 @@ public abstract class DmaSegments {
             lastFirst = first[b];
         }
 
-        void extendLast(long len) {
-            lastLength[(size - 1) & MASK] += (int) len;
-            lastEntries++;
+        /** The last segment is complete: its length, and the number of CPU entries it maps (merging joined them). */
+        void closeLast(long len, int entries) {
+            int j = size - 1;
+            length[j >>> SHIFT][j & MASK] = (int) len;
+            lastEntries = entries;
         }
 
         /** Adds {@code base} to the address of every segment that is not a bus address (IOVAs laid out from 0). */

@@ -71,6 +71,9 @@ public final class ScatterList implements RunSink {
     private int[] attrPgmap = new int[4];
     private int[] attrFlags = new int[4];
     private int attrs;
+    // The last change's values, compared with every new entry's.
+    private int attrPgmapLast;
+    private int attrFlagsLast;
     // The last entry's page count, kept aside because merging updates it run after run.
     private long lastPages;
     private int size;
@@ -251,15 +254,20 @@ public final class ScatterList implements RunSink {
             grow();
         }
         if (first >>> 43 != 0 && first != NO_PFN) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "PFN %#x is beyond what a scatter list"
-                    + " entry holds here (%#x: physical addresses below 2^55; x86-64 and arm64 have at most 52"
-                    + " physical address bits)", first, MAX_PFN));
+            throw beyondMaxPfn(first);
         }
         lastBlock[i] = first << PAGES_BITS | count;
-        if (attrs == 0 || attrPgmap[attrs - 1] != map || attrFlags[attrs - 1] != state) {
+        if (attrs == 0 || attrPgmapLast != map || attrFlagsLast != state) {
             attribute(map, state);
         }
         size++;
+    }
+
+    // Made apart from append, so that the message's formatting stays out of the hot loop's code.
+    private static IllegalArgumentException beyondMaxPfn(long pfn) {
+        return new IllegalArgumentException(String.format(Locale.ROOT, "PFN %#x is beyond what a scatter list entry"
+                + " holds here (%#x: physical addresses below 2^55; x86-64 and arm64 have at most 52 physical address"
+                + " bits)", pfn, MAX_PFN));
     }
 
     // Room for entry number size: a new block, or the first block grown (it starts small).
@@ -288,6 +296,8 @@ public final class ScatterList implements RunSink {
         attrIndex[attrs] = size;
         attrPgmap[attrs] = map;
         attrFlags[attrs] = state;
+        attrPgmapLast = map;
+        attrFlagsLast = state;
         attrs++;
     }
 

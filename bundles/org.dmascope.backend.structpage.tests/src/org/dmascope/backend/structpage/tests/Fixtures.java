@@ -27,12 +27,28 @@ final class Fixtures {
     record Run(long vaddr, long pfn, long pages, int flags, int shift, int pgmap) {
     }
 
-    /** Keeps every run it receives, in order. */
+    /**
+     * Keeps the runs it receives, in order, joining a run of known PFNs to the one before when it
+     * continues it (next address, next PFN, same state, page size and pgmap), as the scatter list
+     * and PageRuns do: the backend passes such runs on as the page table reports them. Runs
+     * without a known PFN are kept as received: the backend itself joins those of one state.
+     */
     static final class Recorder implements RunSink {
         final List<Run> runs = new ArrayList<>();
+        long calls;
 
         @Override
         public void run(long vaddr, long pfn, long pages, int flags, int pageShift, int pgmap) {
+            calls++;
+            if (!runs.isEmpty() && pfn != NO_PFN) {
+                Run last = runs.get(runs.size() - 1);
+                if (last.pfn() != NO_PFN && last.vaddr() + last.pages() * PAGE == vaddr && last.pfn() + last.pages() == pfn
+                        && last.flags() == flags && last.shift() == pageShift && last.pgmap() == pgmap) {
+                    runs.set(runs.size() - 1, new Run(last.vaddr(), last.pfn(), last.pages() + pages, flags, pageShift,
+                            pgmap));
+                    return;
+                }
+            }
             runs.add(new Run(vaddr, pfn, pages, flags, pageShift, pgmap));
         }
     }

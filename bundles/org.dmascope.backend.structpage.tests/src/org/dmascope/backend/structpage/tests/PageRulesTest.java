@@ -80,7 +80,8 @@ class PageRulesTest {
 
     @Test
     void contiguousPfnsMergeAcrossThePageTablesRunsAndSplitAtAGap() throws MemoryReadException {
-        // A reader that reports every page on its own: PFNs 1000-1003, then 2000-2003.
+        // A reader that reports every page on its own: PFNs 1000-1003, then 2000-2003. Pages
+        // pinned in place pass on as read, one call each; the sink joins those that continue.
         PageTable perPage = (start, end, sink) -> {
             for (int i = 0; i < 8; i++) {
                 sink.run(at(i), i < 4 ? 1000 + i : 2000 + i - 4, 1, ANON, 12, -1);
@@ -89,10 +90,35 @@ class PageRulesTest {
         Recorder sink = new Recorder();
         PinResult r = pin(perPage, anon(8, "rw-p"), true, RAM, sink);
         assertNull(r.error(), r.why());
+        assertEquals(8, sink.calls);
         assertEquals(List.of(new Run(BASE, 1000, 4, ANON, 12, -1), new Run(at(4), 2000, 4, ANON, 12, -1)), sink.runs);
         assertCounts(r, 8, 0, 0, 0);
         assertTrue(r.why().startsWith("pin_user_pages_fast(FOLL_LONGTERM|FOLL_WRITE) pinned 8 pages"), r.why());
         assertTrue(noteWith(r, "ZONE_MOVABLE or CMA"), r.notes().toString());
+    }
+
+    @Test
+    void faultedPagesJoinInTheBackendAndKeepTheirPlaceBetweenPresentOnes() throws MemoryReadException {
+        // Absent, absent, present, absent, device-private, present, present: the pages brought in
+        // by faults (their new PFNs unknown) are joined by the pin itself where their state is one,
+        // and each comes out before the present pages that follow it.
+        PageRuns table = new PageRuns();
+        table.run(at(2), 1002, 1, ANON, 12, -1);
+        table.run(at(4), 0x2000000, 1, DEVICE_PRIVATE, 12, 4); // the device-private entry: not present
+        table.run(at(5), 1005, 2, ANON, 12, -1);
+        PageTable split = (start, end, sink) -> {
+            sink.run(BASE, NO_PFN, 1, 0, 12, -1);
+            sink.run(at(1), NO_PFN, 1, 0, 12, -1);
+            table.walk(at(2), end, sink);
+        };
+        Recorder sink = new Recorder();
+        PinResult r = pin(split, anon(7, "rw-p"), true, DEVICES, sink);
+        assertNull(r.error(), r.why());
+        int migrated = PRESENT | PFN_UNKNOWN | EXCLUSIVE | StructPageBackend.MIGRATED;
+        assertEquals(List.of(new Run(BASE, NO_PFN, 2, FAULTED, 12, -1), new Run(at(2), 1002, 1, ANON, 12, -1),
+                new Run(at(3), NO_PFN, 1, FAULTED, 12, -1), new Run(at(4), NO_PFN, 1, migrated, 12, -1),
+                new Run(at(5), 1005, 2, ANON, 12, -1)), sink.runs);
+        assertCounts(r, 7, 3, 0, 1);
     }
 
     @Test

@@ -53,8 +53,10 @@ class StreamingTest {
     }
 
     @Test
-    void physicallyContiguousThpsMergeIntoOneRun() throws MemoryReadException {
-        // A reader that reports each THP on its own, with PFNs that follow each other.
+    void physicallyContiguousThpsPassOnePerThpAndMergeInTheSink() throws MemoryReadException {
+        // A reader that reports each THP on its own, with PFNs that follow each other: the pin
+        // passes each on as it comes (one call per THP, never per page), and a sink that keeps
+        // runs joins them into one.
         PageTable perThp = (start, end, sink) -> {
             for (long va = start; va < end; va += 1 << 21) {
                 sink.run(va, 0x100000 + ((va - BASE) >> 12), 512, STATE, 21, -1);
@@ -63,8 +65,14 @@ class StreamingTest {
         Counter sink = new Counter(BASE);
         PinResult r = pin(perThp, sink);
         assertNull(r.error(), r.why());
-        assertEquals(1, sink.runs);
+        assertEquals(THPS, sink.runs);
         assertEquals(PAGES, sink.pages);
+        assertTrue(sink.ordered);
+        PageRuns kept = new PageRuns();
+        assertNull(BACKEND.pin(space(perThp, VMA), VMA, BASE, BASE + SIZE, true, PhysicalMemoryMap.systemRamOnly(), kept)
+                .error());
+        assertEquals(1, kept.size());
+        assertEquals(PAGES, kept.pages(0));
     }
 
     @Test

@@ -93,6 +93,8 @@ class DmaMapperTest {
         assertEquals(0xfffe0000L, r.iova());
         assertEquals(0x14000, r.iovaLength());
         assertSegments(r.segments(), 0xfffe0000L, 0x8000, 0xfffe8000L, 0xc000);
+        assertEquals(List.of(2, 1), List.of(r.segments().entries(0), r.segments().entries(1)), "entries per segment");
+        assertEquals(List.of(0, 2), List.of(r.segments().firstEntry(0), r.segments().firstEntry(1)));
     }
 
     @Test
@@ -102,10 +104,12 @@ class DmaMapperTest {
         // 0xc000, then 0x4000 of padding up to the 64 KiB boundary, then 0x8000.
         assertEquals(0x18000, r.iovaLength());
         assertSegments(r.segments(), 0xfffe0000L, 0xc000, 0xffff0000L, 0x8000);
+        assertEquals(List.of(1, 1), List.of(r.segments().entries(0), r.segments().entries(1)), "entries per segment");
         // Without the boundary the two entries are one segment.
         DmaMapper.Result free = DmaMapper.map(entries(0x1000, 12, 0x5000, 8), IOMMU.withMaxSegmentSize(0x80000000L),
                 PeerMapping.NONE);
         assertSegments(free.segments(), 0xfffe0000L, 0x14000);
+        assertEquals(2, free.segments().entries(0));
     }
 
     @Test
@@ -138,6 +142,8 @@ class DmaMapperTest {
         // kernel does, the length of the list's first entry.
         assertEquals(0xffffc000L, r.iova());
         assertSegments(r.segments(), 0xffffc000L, 0x2000, 0x380000000L, 0x2000, 0xffffe000L, 0x1000);
+        assertEquals(List.of(1, 1, 1), List.of(r.segments().entries(0), r.segments().entries(1),
+                r.segments().entries(2)), "entries per segment");
         assertTrue(r.segments().busAddress(1));
         assertFalse(r.segments().busAddress(0));
     }
