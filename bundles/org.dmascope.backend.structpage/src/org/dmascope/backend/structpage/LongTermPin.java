@@ -62,6 +62,15 @@ final class LongTermPin implements RunSink {
     private PhysicalMemoryMap.@Nullable Range kindRange;
     // Whether that stretch is ordinary memory (System RAM, or no range at all).
     private boolean kindPlain;
+    // The common path in three tests: the state bits it looks at and the value they must have
+    // (present, none of the other kinds, and in a COW mapping exclusive and anonymous), and the
+    // PFNs of ordinary memory last looked up ([0, 0) while that stretch is not ordinary).
+    private final int fastMask;
+    private final int fastState;
+    private long fastFrom;
+    private long fastEnd;
+    // Pages the common path pinned (the others count into pages and inPlace themselves).
+    private long fastPages;
 
     private long pages;
     private long faulted;
@@ -85,6 +94,7 @@ final class LongTermPin implements RunSink {
             kindFrom = Long.MIN_VALUE;
             kindEnd = Long.MAX_VALUE;
             kindPlain = true;
+            fastEnd = Long.MAX_VALUE;
         }
         this.out = sink;
         this.slow = new RunMerger(sink);
@@ -92,6 +102,8 @@ final class LongTermPin implements RunSink {
         this.hugetlb = GupRules.isHugetlb(vma);
         this.anonymous = vma.isAnonymous();
         this.vmaShift = GupRules.pageShift(vma);
+        this.fastMask = IN_PLACE_MASK | (cow ? PageFlags.FILE_OR_SHARED | PageFlags.EXCLUSIVE : 0);
+        this.fastState = PageFlags.PRESENT | (cow ? PageFlags.EXCLUSIVE : 0);
         this.newPageFlags = PageFlags.PRESENT | PageFlags.PFN_UNKNOWN
                 | (cow ? PageFlags.EXCLUSIVE : PageFlags.FILE_OR_SHARED) | (hugetlb ? PageFlags.HUGETLB : 0);
     }
@@ -104,11 +116,9 @@ final class LongTermPin implements RunSink {
         // The common case first, kept small so that the compiler inlines it into the page table's
         // walk: present pages of ordinary memory that are this mapping's own (not shared in a COW
         // mapping), pinned where they are. It decides as chunk() does for them.
-        if ((flags & IN_PLACE_MASK) == PageFlags.PRESENT && pfn != NO_PFN
-                && (!cow || (flags & (PageFlags.FILE_OR_SHARED | PageFlags.EXCLUSIVE)) == PageFlags.EXCLUSIVE)
-                && kindPlain && pfn >= kindFrom && pfn + count <= kindEnd) {
-            inPlace += count;
-            pages += count;
+        // (NO_PFN is below fastFrom, which is at least 0.)
+        if ((flags & fastMask) == fastState && pfn >= fastFrom && pfn + count <= fastEnd) {
+            fastPages += count;
             if (slowHeld) {
                 flushSlow();
             }
@@ -147,6 +157,8 @@ final class LongTermPin implements RunSink {
                 kindFrom = kindRange == null ? p : kindRange.firstPfn();
                 kindEnd = physical.sameKindEnd(p);
                 kindPlain = kindRange == null || kindRange.kind() == Kind.SYSTEM_RAM;
+                fastFrom = kindPlain ? kindFrom : 0;
+                fastEnd = kindPlain ? kindEnd : 0;
             }
             long n = Math.min(left, kindEnd - p);
             chunk(at, p, n, flags, pageShift, pgmap, kindRange);
@@ -276,6 +288,9 @@ final class LongTermPin implements RunSink {
     /** Passes on the last run and says what pinning did. */
     PinResult finish(long start, long end) {
         flushSlow();
+        pages += fastPages;
+        inPlace += fastPages;
+        fastPages = 0;
         List<String> notes = new ArrayList<>();
         if (zeroPageUnshared) {
             notes.add("read-only FOLL_LONGTERM pin of untouched private memory: do_anonymous_page() would map the shared"

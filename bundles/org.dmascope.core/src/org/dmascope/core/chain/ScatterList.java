@@ -78,11 +78,14 @@ public final class ScatterList implements RunSink {
     private long lastPages;
     private int size;
     private final long firstOffset;
+    // The last entry's offset: the first entry's until a second starts, then 0.
+    private long openOffset;
     private final long totalLength;
     // The page the last entry ends with, to decide whether the next merges.
     private long lastPfn = NO_PFN;
     private int lastPgmap;
-    private boolean lastUnknown;
+    // Whether there is a last entry and its PFNs are known (only then may pages merge into it).
+    private boolean knownLast;
     private long nextVaddr = Long.MIN_VALUE;
     private long breaksAtPfn;
     private long breaksAtMaxSegment;
@@ -127,6 +130,7 @@ public final class ScatterList implements RunSink {
         }
         this.maxSegmentPages = aligned >>> PAGE_SHIFT;
         this.firstOffset = firstOffset;
+        this.openOffset = firstOffset;
         this.totalLength = totalLength;
     }
 
@@ -147,7 +151,7 @@ public final class ScatterList implements RunSink {
         // Known PFNs after an entry of known PFNs, within one maximum segment: the common case,
         // kept small so that the compiler inlines it into the backend's loop. Everything else
         // (the first entry, unknown PFNs, a run longer than a segment) takes runAny.
-        if (size > 0 && !lastUnknown && firstPfn != NO_PFN && (state & (PageFlags.PFN_UNKNOWN | PageFlags.PFN_HIDDEN)) == 0
+        if (knownLast && firstPfn != NO_PFN && (state & (PageFlags.PFN_UNKNOWN | PageFlags.PFN_HIDDEN)) == 0
                 && count <= maxSegmentPages) {
             boolean follows = firstPfn == lastPfn + 1;
             if (follows && map == lastPgmap && vaddr == nextVaddr) {
@@ -188,7 +192,7 @@ public final class ScatterList implements RunSink {
         }
         if (size > 0) {
             boolean continues = vaddr == nextVaddr;
-            boolean mergeable = !unknown && !lastUnknown && p == lastPfn + 1 && map == lastPgmap;
+            boolean mergeable = !unknown && knownLast && p == lastPfn + 1 && map == lastPgmap;
             if (mergeable && continues) {
                 long room = maxSegmentPages - lastPages;
                 if (room == 0) {
@@ -205,7 +209,7 @@ public final class ScatterList implements RunSink {
                         breaksAtMaxSegment++;
                     }
                 }
-            } else if (!unknown && !lastUnknown) {
+            } else if (!unknown && knownLast) {
                 if (p != lastPfn + 1) {
                     breaksAtPfn++;
                 } else {
@@ -226,7 +230,7 @@ public final class ScatterList implements RunSink {
         }
         lastPfn = unknown ? NO_PFN : p - 1;
         lastPgmap = map;
-        lastUnknown = unknown;
+        knownLast = !unknown;
         nextVaddr = vaddr + (count << PAGE_SHIFT);
     }
 
@@ -236,8 +240,9 @@ public final class ScatterList implements RunSink {
             long len = openLength();
             if (sink != null) {
                 // Merging only ever extends the last entry, so the one before can be handed over.
-                sink.entry(size - 1, openPhys(), size == 1 ? firstOffset : 0, len, openPgmap);
+                sink.entry(size - 1, openPhys(), openOffset, len, openPgmap);
             }
+            openOffset = 0;
             fullBytesBeforeLast += len;
         }
         lastPages = count;
@@ -303,11 +308,11 @@ public final class ScatterList implements RunSink {
 
     // The last entry's full length (before the cut to the total), and its sg_phys().
     private long openLength() {
-        return (lastPages << PAGE_SHIFT) - (size == 1 ? firstOffset : 0);
+        return (lastPages << PAGE_SHIFT) - openOffset;
     }
 
     private long openPhys() {
-        return openPfn == NO_PFN ? -1 : (openPfn << PAGE_SHIFT) + (size == 1 ? firstOffset : 0);
+        return openPfn == NO_PFN ? -1 : (openPfn << PAGE_SHIFT) + openOffset;
     }
 
     /**
@@ -325,7 +330,7 @@ public final class ScatterList implements RunSink {
             if (Long.compareUnsigned(left, len) < 0) {
                 len = left;
             }
-            sink.entry(size - 1, openPhys(), size == 1 ? firstOffset : 0, len, openPgmap);
+            sink.entry(size - 1, openPhys(), openOffset, len, openPgmap);
         }
     }
 
