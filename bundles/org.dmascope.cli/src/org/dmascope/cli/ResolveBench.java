@@ -15,10 +15,8 @@ import org.dmascope.core.chain.UmemRequest;
 import org.dmascope.core.chain.UmemResolver;
 import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
-import org.dmascope.core.memory.PageFlags;
-import org.dmascope.core.memory.PageTable;
 import org.dmascope.core.memory.PhysicalMemoryMap;
-import org.dmascope.core.memory.RunSink;
+import org.dmascope.core.memory.SyntheticPageTable;
 import org.dmascope.core.memory.Vma;
 
 /**
@@ -32,29 +30,10 @@ import org.dmascope.core.memory.Vma;
  */
 final class ResolveBench {
 
-    private static final long VA = 0x7f0000000000L;
-    private static final long BASE_PFN = 0x100000L;
+    private static final long VA = SyntheticPageTable.VA;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private ResolveBench() {
-    }
-
-    /** A page table that generates its runs: one contiguous THP run, or one run per 4 KiB page. */
-    private record Synthetic(long pages, boolean fragmented) implements PageTable {
-        @Override
-        public void walk(long start, long end, RunSink sink) {
-            long first = (start - VA) >>> 12;
-            long last = Math.min(pages, (end - VA) >>> 12);
-            if (!fragmented) {
-                sink.run(start, BASE_PFN + first, last - first, PageFlags.PRESENT | PageFlags.EXCLUSIVE | PageFlags.THP,
-                        21, -1);
-                return;
-            }
-            int flags = PageFlags.PRESENT | PageFlags.EXCLUSIVE;
-            for (long i = first; i < last; i++) {
-                sink.run(VA + (i << 12), BASE_PFN + 2 * i, 1, flags, 12, -1);
-            }
-        }
     }
 
     static int run(List<MemoryBackend> backends, long gib, int repeat, PrintWriter out) throws MemoryReadException {
@@ -62,13 +41,13 @@ final class ResolveBench {
         out.printf(Locale.ROOT, "SYNTHETIC page tables: %d GiB = %,d pages at %#x; backends: %s%n", gib, pages, VA,
                 backends.stream().map(MemoryBackend::id).toList());
         UmemResolver resolver = new UmemResolver(backends);
-        Vma vma = Vma.anonymous(VA, VA + (pages << 12), "rw-p");
+        Vma vma = new SyntheticPageTable(pages, false).vma();
         DmaDevice plain = DmaDevice.plain();
         DmaDevice[] devices = {plain, plain.withIommu(true), plain.withIommu(true).withMaxSegmentSize(0x80000000L)};
         String[] deviceNames = {"dma-direct, 64 KiB segments", "IOMMU, 64 KiB segments", "IOMMU, 2 GiB segments (mlx5)"};
         double worst = 0;
         for (boolean fragmented : new boolean[] {false, true}) {
-            AddressSpace space = new AddressSpace(0, "bench", List.of(vma), new Synthetic(pages, fragmented),
+            AddressSpace space = new AddressSpace(0, "bench", List.of(vma), new SyntheticPageTable(pages, fragmented),
                     AddressSpace.UNLIMITED, 0, false);
             for (int d = 0; d < devices.length; d++) {
                 long best = Long.MAX_VALUE;

@@ -171,6 +171,8 @@ class LiveDebuggingTest {
         assertNull(chain.followedStep());
         assertNull(chain.chain());
         assertTrue(chain.shownTitle().endsWith("no address chain yet"), chain.shownTitle());
+        // The empty canvas speaks of the session, not of choosing a process to resolve.
+        assertTrue(chain.canvas().emptyText().endsWith("no address chain yet."), chain.canvas().emptyText());
         model.setCursor(register.ts(), null);
         Ui.settle();
         assertTrue(chain.followedStep().text().startsWith("gpu reg_mr mr app"), chain.followedStep().text());

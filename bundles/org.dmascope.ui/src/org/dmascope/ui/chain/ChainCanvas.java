@@ -190,6 +190,15 @@ public final class ChainCanvas extends Canvas {
         return chain;
     }
 
+    /**
+     * What the canvas says while it has no chain: the source it is empty for ("the simulator: no
+     * address chain yet"), or, when nothing was resolved at all, how to resolve one.
+     */
+    public String emptyText() {
+        return title.isEmpty() ? "No chain resolved yet: choose a process, an address and a length, then Resolve."
+                : title + ".";
+    }
+
     /** Where the chain shown comes from, as given to {@link #setChain(AddressChain, List, String)}. */
     public String source() {
         return title;
@@ -473,8 +482,7 @@ public final class ChainCanvas extends Canvas {
         gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_LIST_FOREGROUND));
         AddressChain c = chain;
         if (c == null) {
-            gc.drawText("No chain resolved yet: choose a process, an address and a length, then Resolve.", MARGIN, MARGIN,
-                    true);
+            gc.drawText(emptyText(), MARGIN, MARGIN, true);
             return;
         }
         layoutLegend(gc);
