@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.dmascope.core.chain.DmaDevice;
+import org.dmascope.core.chain.DmaMapper;
+import org.dmascope.core.chain.DmaSegments;
+import org.dmascope.core.chain.PeerMapping;
 import org.dmascope.core.chain.ScatterList;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.RunSink;
@@ -111,5 +115,35 @@ class ScatterListTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> build(0x10000, 1, new long[] {1L << 43, 1}));
         assertTrue(e.getMessage().contains("0x80000000000"), e.getMessage());
+    }
+
+    @Test
+    void entriesPastTheFirstBlocksKeepTheirPfnsAndLengths() {
+        // 2 Mi + 3 single-page entries (every other frame): the entries fill two blocks of
+        // 1 Mi and start a third; the last is cut to the total, 0x800 short of its page.
+        int n = (2 << 20) + 3;
+        long total = ((long) n << 12) - 0x800;
+        ScatterList sg = new ScatterList(0x10000, 0, total);
+        for (int i = 0; i < n; i++) {
+            sg.run(0x7f0000000000L + ((long) i << 12), 0x100000 + 2L * i, 1, PageFlags.PRESENT, 12, -1);
+        }
+        assertEquals(n, sg.size());
+        for (int i : new int[] {0, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (2 << 20) - 1, 2 << 20, n - 2}) {
+            assertEquals(0x100000 + 2L * i, sg.pfn(i), "PFN of entry " + i);
+            assertEquals(0x1000, sg.length(i), "length of entry " + i);
+        }
+        assertEquals(0x100000 + 2L * (n - 1), sg.pfn(n - 1));
+        assertEquals(0x800, sg.length(n - 1));
+        assertEquals(n - 1, sg.breaksAtPfn());
+        // dma-direct reads the same blocks: one segment per entry, at its physical address.
+        DmaSegments dma = DmaMapper.map(sg, DmaDevice.plain(), PeerMapping.NONE).segments();
+        long[] sum = new long[2];
+        assertTrue(dma.visit((i, address, length) -> {
+            sum[0] += address == (0x100000 + 2L * i) << 12 ? 1 : 0;
+            sum[1] += length;
+            return true;
+        }));
+        assertEquals(n, sum[0], "segments at their entry's physical address");
+        assertEquals(total, sum[1]);
     }
 }
