@@ -70,13 +70,15 @@ public final class ScatterList implements RunSink {
     private long[][] entries = new long[4][];
     // The block the last entry is in (the block entry number size goes to, once grown).
     private long[] lastBlock = new long[0];
+    // Where in it entry number size goes.
+    private int lastPos;
     // The pgmap and page state change rarely: kept only where they change (entry index, value).
     private int[] attrIndex = new int[4];
     private int[] attrPgmap = new int[4];
     private int[] attrFlags = new int[4];
     private int attrs;
     // The last change's values, compared with every new entry's.
-    private int attrPgmapLast;
+    private int attrPgmapLast = Integer.MIN_VALUE;
     private int attrFlagsLast;
     // The last entry's page count, kept aside because merging updates it run after run.
     private long lastPages;
@@ -163,7 +165,7 @@ public final class ScatterList implements RunSink {
                     // The pages continue the last entry and fit in it.
                     lastPages += count;
                     if (keep) {
-                        lastBlock[(size - 1) & MASK] += count;
+                        lastBlock[lastPos - 1] += count;
                     }
                     lastPfn += count;
                     nextVaddr = vaddr + (count << PAGE_SHIFT);
@@ -205,7 +207,7 @@ public final class ScatterList implements RunSink {
                     long take = Math.min(room, remaining);
                     lastPages += take;
                     if (keep) {
-                        lastBlock[(size - 1) & MASK] += take;
+                        lastBlock[lastPos - 1] += take;
                     }
                     remaining -= take;
                     p += take;
@@ -258,15 +260,15 @@ public final class ScatterList implements RunSink {
             size++;
             return;
         }
-        int i = size & MASK;
-        if (i == 0 || i == lastBlock.length) {
+        if (lastPos == lastBlock.length) {
             grow();
         }
         if (first >>> 43 != 0 && first != NO_PFN) {
             throw beyondMaxPfn(first);
         }
-        lastBlock[i] = first << PAGES_BITS | count;
-        if (attrs == 0 || attrPgmapLast != map || attrFlagsLast != state) {
+        lastBlock[lastPos++] = first << PAGES_BITS | count;
+        // (No pgmap is Integer.MIN_VALUE: the first entry starts the first change.)
+        if (attrPgmapLast != map || attrFlagsLast != state) {
             attribute(map, state);
         }
         size++;
@@ -292,6 +294,7 @@ public final class ScatterList implements RunSink {
             entries[0] = Arrays.copyOf(entries[0], Math.min(BLOCK, i * 2));
         }
         lastBlock = entries[b];
+        lastPos = i;
     }
 
     // The pgmap or page state changes at entry number size.
