@@ -415,6 +415,14 @@ class StoreTest {
             assertEquals(field.kind(), c.fieldKind(f), what);
             Object v = field.get(e);
             switch (field.kind()) {
+                case LONG, HEX, INT, BOOLEAN, STRING -> assertEquals(field.kind() == EventSchema.Kind.STRING
+                        ? c.stringNumber(f, row) : c.number(f, row), c.numbers(f)[row], what + ": the whole column");
+                default -> {
+                    int arrayOrMap = f;
+                    assertThrows(IllegalArgumentException.class, () -> c.numbers(arrayOrMap), what);
+                }
+            }
+            switch (field.kind()) {
                 case LONG, HEX -> assertEquals((long) (Long) v, c.number(f, row), what);
                 case INT -> {
                     assertEquals((int) (Integer) v, c.intValue(f, row), what);

@@ -1,5 +1,7 @@
 package org.dmascope.trace.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -305,18 +307,16 @@ final class ColumnChunk {
                 int values = p.getInt(d + 12);
                 int type = FieldColumns.typeOf(code, c);
                 int full = FieldColumns.fullWidth(type);
-                String column = "section of " + kind + " at byte " + s + ", column " + c + " ("
-                        + FieldColumns.columnName(code, c) + ")";
                 if (!StoreFormat.fieldBaseFits(b, wd, full)) {
-                    return column + ": width " + wd + " with base " + b + " is not a valid column of " + full
+                    return columnPlace(code, s, c) + ": width " + wd + " with base " + b + " is not a valid column of " + full
                             + "-byte numbers";
                 }
                 int counter = FieldColumns.countColumn(code, c);
                 if (values < 0 || counter < 0 && values != m) {
-                    return column + ": " + values + " values for " + m + " events";
+                    return columnPlace(code, s, c) + ": " + values + " values for " + m + " events";
                 }
                 if (counter == c - 2 && values != f.len[c - 1]) {
-                    return column + ": " + values + " values for " + f.len[c - 1] + " keys";
+                    return columnPlace(code, s, c) + ": " + values + " values for " + f.len[c - 1] + " keys";
                 }
                 f.width[c] = wd;
                 f.bases[c] = b;
@@ -324,7 +324,7 @@ final class ColumnChunk {
                 f.at[c] = (int) at;
                 at += (long) wd * values;
                 if (at > limit) {
-                    return column + ": its " + values + " values of " + wd + " bytes go past the payload's end";
+                    return columnPlace(code, s, c) + ": its " + values + " values of " + wd + " bytes go past the payload's end";
                 }
             }
         }
@@ -334,24 +334,22 @@ final class ColumnChunk {
         }
         ensure(count);
         int h = StoreFormat.FIELDS_HEAD;
-        h = longs(p, h, width[StoreFormat.COLUMN_TS], base[StoreFormat.COLUMN_TS], ts, count);
+        // the columns read with bulk copies, then checked: each check is an OR of numbers that are
+        // negative where a value is out of range, on the narrow values as stored where it can
+        // (8 bytes at a time); the first bad event is found again for the message only when one failed
+        int tsWidth = width[StoreFormat.COLUMN_TS];
+        long tsBase = base[StoreFormat.COLUMN_TS];
+        h = longs(p, h, tsWidth, tsBase, ts, count);
+        long tsBad = tsBad(tsWidth, tsBase, count, minTs, maxTs);
         h = ints(p, h, width[StoreFormat.COLUMN_CPU], base[StoreFormat.COLUMN_CPU], cpu, count);
         h = ints(p, h, width[StoreFormat.COLUMN_PID], base[StoreFormat.COLUMN_PID], pid, count);
-        h = ints(p, h, width[StoreFormat.COLUMN_COMM], base[StoreFormat.COLUMN_COMM], comm, count);
+        int commWidth = width[StoreFormat.COLUMN_COMM];
+        long commBase = base[StoreFormat.COLUMN_COMM];
+        h = ints(p, h, commWidth, commBase, comm, count);
+        long commBad = commBad(commWidth, commBase, count, strs);
         p.get(h, kinds, 0, count);
-        int kindMax = 0;
-        int commMin = 0;
-        int commMax = 0;
-        long tsMin = count == 0 ? minTs : ts[0];
-        long tsMax = tsMin;
-        for (int i = 0; i < count; i++) {
-            kindMax = Math.max(kindMax, kinds[i] & 0xFF);
-            commMin = Math.min(commMin, comm[i]);
-            commMax = Math.max(commMax, comm[i]);
-            tsMin = Math.min(tsMin, ts[i]);
-            tsMax = Math.max(tsMax, ts[i]);
-        }
-        if (!(kindMax < TYPES && commMin >= 0 && (count == 0 || commMax < strs) && tsMin >= minTs && tsMax <= maxTs)) {
+        int kindBad = kindsBad(kinds, count);
+        if ((kindBad | commBad | tsBad) < 0) {
             for (int i = 0; i < count; i++) {
                 if ((kinds[i] & 0xFF) >= TYPES || Integer.compareUnsigned(comm[i], strs) >= 0 || ts[i] < minTs
                         || ts[i] > maxTs) {
@@ -367,6 +365,12 @@ final class ColumnChunk {
         areaRead = false;
         n = count;
         return null;
+    }
+
+    /** "section of page_fault at byte 3120, column 0 (address)", for messages. */
+    private static String columnPlace(int code, int section, int c) {
+        return "section of " + EventCodec.BY_CODE[code].id() + " at byte " + section + ", column " + c + " ("
+                + FieldColumns.columnName(code, c) + ")";
     }
 
     /**
@@ -411,39 +415,40 @@ final class ColumnChunk {
     }
 
     /**
-     * Checks that each kind's events are as many as its section says (once per chunk): a count
-     * per kind in one pass over the kinds, into four tables in turn so that consecutive events of
-     * one kind do not wait on each other's increment.
+     * Checks that each kind's events are as many as its section says (once per chunk): the kinds
+     * column counted for each kind present, 8 kinds at a time (SWAR: the bytes equal to the
+     * kind's code found without a branch and counted with one bit count), and the sections'
+     * events adding up to the chunk's.
      */
     private void checkSections() {
         if (sectionsChecked || rowsMade) {
             return;
         }
-        int[] h = histogram;
-        Arrays.fill(h, 0);
         byte[] k = kinds;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            h[k[i]]++;
-            h[64 + k[i + 1]]++;
-            h[128 + k[i + 2]]++;
-            h[192 + k[i + 3]]++;
-        }
-        for (; i < n; i++) {
-            h[k[i]]++;
-        }
-        for (int code = 0; code < TYPES; code++) {
-            FieldColumns f = byKind[code];
-            int m = f == null ? 0 : f.m;
-            if (h[code] + h[64 + code] + h[128 + code] + h[192 + code] != m) {
+        long total = 0;
+        for (int q = 0; q < presentCount; q++) {
+            int code = present[q];
+            int m = byKind[code].m;
+            long splat = 0x0101_0101_0101_0101L * code;
+            int seen = 0;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                long y = (long) LONG_LE.get(k, i) ^ splat; // a zero byte where the kind is code
+                seen += Long.bitCount(~((y & 0x7F7F_7F7F_7F7F_7F7FL) + 0x7F7F_7F7F_7F7F_7F7FL | y | 0x7F7F_7F7F_7F7F_7F7FL));
+            }
+            for (; i < n; i++) {
+                seen += k[i] == code ? 1 : 0;
+            }
+            if (seen != m) {
                 rows(); // names the first event beyond its section, or the section short of events
             }
+            total += m;
+        }
+        if (total != n) {
+            rows();
         }
         sectionsChecked = true;
     }
-
-    /** Kinds are below 64 ({@link #TYPES}, checked): four tables of 64 counts. */
-    private final int[] histogram = new int[256];
 
     /** The event of the chunk that is row r of a kind. */
     private int eventOf(int code, int r) {
@@ -497,7 +502,11 @@ final class ColumnChunk {
             }
             long[] v = f.v[c];
             int type = FieldColumns.typeOf(code, c);
-            widen(p, f.at[c], f.width[c], f.bases[c], FieldColumns.fullWidth(type), v, values);
+            // a constant column of one value per event is read as its base, never filled
+            f.constant[c] = f.width[c] == 0 && type != FieldColumns.COUNT && FieldColumns.countColumn(code, c) < 0;
+            if (!f.constant[c]) {
+                widen(p, f.at[c], f.width[c], f.bases[c], FieldColumns.fullWidth(type), v, values);
+            }
             if (type == FieldColumns.I64 || type == FieldColumns.I32 || values == 0) {
                 continue; // any value of the column's type is sound
             }
@@ -517,15 +526,16 @@ final class ColumnChunk {
             long bottom = 0;
             if (lo < bottom || hi > top) {
                 int bad = 0;
-                while (v[bad] >= bottom && v[bad] <= top) {
+                while (!f.constant[c] && v[bad] >= bottom && v[bad] <= top) {
                     bad++;
                 }
+                long value = f.constant[c] ? f.bases[c] : v[bad];
                 int counter = FieldColumns.countColumn(code, c);
                 int r = counter < 0 ? bad : ownerOf(f, counter, bad);
                 String what = switch (type) {
-                    case FieldColumns.STR -> "string #" + v[bad] + " not in the chunk's table of " + stringCount;
-                    case FieldColumns.BOOL -> "boolean " + v[bad] + " is neither 0 nor 1";
-                    default -> "entry count " + v[bad] + " is negative";
+                    case FieldColumns.STR -> "string #" + value + " not in the chunk's table of " + stringCount;
+                    case FieldColumns.BOOL -> "boolean " + value + " is neither 0 nor 1";
+                    default -> "entry count " + value + " is negative";
                 };
                 throw new ByteSource.Malformed(EventCodec.BY_CODE[code].id() + " field " + FieldColumns.columnName(code, c)
                         + ": " + what, eventOf(code, r));
@@ -654,6 +664,88 @@ final class ColumnChunk {
             default -> p.slice(at, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst, 0, count);
         }
         return at + w * count;
+    }
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Added to each byte's low 7 bits, sets its top bit when the byte is a code of no kind (TYPES or more). */
+    private static final long KIND_CARRY = 0x0101_0101_0101_0101L * (128 - TYPES);
+
+    /** Negative when a kind among the first count is TYPES or more: 8 kinds at a time (SWAR), then the rest. */
+    private static int kindsBad(byte[] k, int count) {
+        long acc = 0;
+        int i = 0;
+        for (; i + 8 <= count; i += 8) {
+            long x = (long) LONG_LE.get(k, i);
+            acc |= (x & 0x7F7F_7F7F_7F7F_7F7FL) + KIND_CARRY | x;
+        }
+        int bad = (acc & 0x8080_8080_8080_8080L) != 0 ? -1 : 0;
+        for (; i < count; i++) {
+            bad |= TYPES - 1 - (k[i] & 0xFF);
+        }
+        return bad;
+    }
+
+    /**
+     * Negative when a time stamp of the column just read into {@link #ts} is outside lo..hi: for
+     * the usual column of 4-byte numbers from a base inside the range, the stored numbers (still in
+     * {@link #b32}) against hi - base, without a branch; else value by value (a span beyond 2^63
+     * may give a false alarm, which the caller's look at each value clears).
+     */
+    private long tsBad(int w, long b, int count, long lo, long hi) {
+        long bound = hi - b;
+        if (w == 4 && b >= lo && bound >= 0) {
+            if (bound >= 0xFFFF_FFFFL) {
+                return 0;
+            }
+            long bad = 0;
+            int[] raw = b32;
+            for (int i = 0; i < count; i++) {
+                bad |= bound - (raw[i] & 0xFFFF_FFFFL);
+            }
+            return bad;
+        }
+        long bad = 0;
+        long[] t = ts;
+        for (int i = 0; i < count; i++) {
+            bad |= t[i] - lo | hi - t[i];
+        }
+        return bad;
+    }
+
+    /**
+     * Negative when a command of the column just read into {@link #comm} is not a number of the
+     * string table: for the usual column of 1-byte numbers, the stored bytes (still in {@link #b8})
+     * 8 at a time; else value by value.
+     */
+    private long commBad(int w, long b, int count, int strs) {
+        long bound = strs - 1L - b;
+        if (w == 1 && b >= 0 && bound >= 0) {
+            if (bound >= 255) {
+                return 0;
+            }
+            if (bound <= 127) {
+                long carry = 0x0101_0101_0101_0101L * (127 - bound);
+                long acc = 0;
+                byte[] raw = b8;
+                int i = 0;
+                for (; i + 8 <= count; i += 8) {
+                    long x = (long) LONG_LE.get(raw, i);
+                    acc |= (x & 0x7F7F_7F7F_7F7F_7F7FL) + carry | x;
+                }
+                long bad = (acc & 0x8080_8080_8080_8080L) != 0 ? -1 : 0;
+                for (; i < count; i++) {
+                    bad |= bound - (raw[i] & 0xFF);
+                }
+                return bad;
+            }
+        }
+        long bad = 0;
+        int[] c = comm;
+        int last = strs - 1;
+        for (int i = 0; i < count; i++) {
+            bad |= c[i] | last - c[i];
+        }
+        return bad;
     }
 
     /** Reads a column of n ints of width w from p at at into dst; returns the position after it. */

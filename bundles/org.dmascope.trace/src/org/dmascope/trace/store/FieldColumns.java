@@ -139,6 +139,11 @@ public final class FieldColumns {
     // the reader: where each column's values start in the payload, and their base
     int[] at;
     long[] bases;
+    /**
+     * Per column, whether every value is its base (width 0) and {@link #v} is not filled: only a
+     * column of one value per event that is not a count, read through {@link #get}.
+     */
+    boolean[] constant;
     /** Whether the columns were read out of the payload (and checked) for this chunk. */
     boolean decoded;
 
@@ -164,6 +169,7 @@ public final class FieldColumns {
         width = new int[c];
         at = new int[c];
         bases = new long[c];
+        constant = new boolean[c];
         reset();
     }
 
@@ -176,6 +182,13 @@ public final class FieldColumns {
         Arrays.fill(min, Long.MAX_VALUE);
         Arrays.fill(max, Long.MIN_VALUE);
         Arrays.fill(width, 0);
+        Arrays.fill(constant, false);
+    }
+
+    /** Value r of per-event column c. */
+    private long get(int c, int r) {
+        Objects.checkIndex(r, m);
+        return constant[c] ? bases[c] : v[c][r];
     }
 
     /** The kind whose fields these are. */
@@ -219,9 +232,13 @@ public final class FieldColumns {
     }
 
     private int column(int f, int t1, int t2, int t3, String what) {
+        return column(f, t1, t2, t3, t3, what);
+    }
+
+    private int column(int f, int t1, int t2, int t3, int t4, String what) {
         int c = first[Objects.checkIndex(f, first.length)];
         int t = types[c];
-        if (t != t1 && t != t2 && t != t3) {
+        if (t != t1 && t != t2 && t != t3 && t != t4) {
             throw new IllegalArgumentException("field " + fieldName(f) + " of " + type.id() + " is not " + what);
         }
         return c;
@@ -232,32 +249,46 @@ public final class FieldColumns {
      * long), a 32-bit one widened, a boolean as 0 or 1.
      */
     public long number(int f, int r) {
-        int c = column(f, I64, I32, BOOL, "a number");
-        return v[c][Objects.checkIndex(r, m)];
+        return get(column(f, I64, I32, BOOL, "a number"), r);
+    }
+
+    /**
+     * Field f of every row at once: the numbers of a number or boolean field (0 or 1), or the
+     * string numbers of a string field ({@link TraceReader.Batch#string(int)}), in elements 0 to
+     * {@link #size()} - 1 of an array of these columns' own (it may be longer). Read it, do not
+     * keep or change it: the batch's next chunk reuses it. The way to read a whole column
+     * without a call per row.
+     */
+    public long[] numbers(int f) {
+        int c = column(f, I64, I32, BOOL, STR, "a number, boolean or string");
+        if (constant[c]) {
+            if (v[c].length < m) {
+                v[c] = new long[m];
+            }
+            Arrays.fill(v[c], 0, m, bases[c]);
+            constant[c] = false;
+        }
+        return v[c];
     }
 
     /** Field f of row r, a 32-bit number. */
     public int intValue(int f, int r) {
-        int c = column(f, I32, I32, I32, "a 32-bit number");
-        return (int) v[c][Objects.checkIndex(r, m)];
+        return (int) get(column(f, I32, I32, I32, "a 32-bit number"), r);
     }
 
     /** Field f of row r, a boolean. */
     public boolean bool(int f, int r) {
-        int c = column(f, BOOL, BOOL, BOOL, "a boolean");
-        return v[c][Objects.checkIndex(r, m)] != 0;
+        return get(column(f, BOOL, BOOL, BOOL, "a boolean"), r) != 0;
     }
 
     /** Field f of row r, a string (shared from the chunk's string table). */
     public String string(int f, int r) {
-        int c = column(f, STR, STR, STR, "a string");
-        return strings[(int) v[c][Objects.checkIndex(r, m)]];
+        return strings[(int) get(column(f, STR, STR, STR, "a string"), r)];
     }
 
     /** The number in the chunk's string table of field f of row r, a string. */
     public int stringNumber(int f, int r) {
-        int c = column(f, STR, STR, STR, "a string");
-        return (int) v[c][Objects.checkIndex(r, m)];
+        return (int) get(column(f, STR, STR, STR, "a string"), r);
     }
 
     /** The entries of field f of row r, an array or a generic event's map. */
