@@ -26,6 +26,7 @@ import org.dmascope.trace.event.TraceEvent;
 import org.dmascope.trace.event.Unpin;
 import org.dmascope.trace.event.VmaUnmap;
 import org.dmascope.trace.store.ChunkInfo;
+import org.dmascope.trace.store.FieldColumns;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.trace.store.TraceWriter;
 import org.junit.jupiter.api.Test;
@@ -373,6 +374,16 @@ class StoreFormatTest {
         try (TraceReader r = TraceReader.open(clean)) {
             assertTrue(r.verifyAll(), r.problems().toString());
             assertEquals(ev, StoreTest.readBatches(r));
+            TraceReader.Batch batch = r.batches();
+            assertTrue(batch.next());
+            FieldColumns pf = batch.fields(EventType.PAGE_FAULT);
+            assertTrue(pf.constant(pf.field("error_code")), "6 in every row: stored once");
+            assertEquals(6, pf.numbers(pf.field("error_code"))[pf.size() - 1]);
+            assertFalse(pf.constant(pf.field("address")));
+            assertFalse(pf.constant(pf.field("result")), "MAJOR and \"\"");
+            assertThrows(IndexOutOfBoundsException.class, () -> pf.constant(99));
+            FieldColumns sg = batch.fields(EventType.DMA_MAP_SG);
+            assertThrows(IllegalArgumentException.class, () -> sg.constant(sg.field("phys_addrs")), "an array");
         }
     }
 

@@ -144,6 +144,8 @@ public final class FieldColumns {
      * column of one value per event that is not a count, read through {@link #get}.
      */
     boolean[] constant;
+    /** Per constant column, whether {@link #numbers(int)} filled {@link #v} with its base. */
+    private boolean[] filled;
     /** Whether the columns were read out of the payload (and checked) for this chunk. */
     boolean decoded;
 
@@ -170,6 +172,7 @@ public final class FieldColumns {
         at = new int[c];
         bases = new long[c];
         constant = new boolean[c];
+        filled = new boolean[c];
         reset();
     }
 
@@ -183,6 +186,7 @@ public final class FieldColumns {
         Arrays.fill(max, Long.MIN_VALUE);
         Arrays.fill(width, 0);
         Arrays.fill(constant, false);
+        Arrays.fill(filled, false);
     }
 
     /** Value r of per-event column c. */
@@ -253,6 +257,17 @@ public final class FieldColumns {
     }
 
     /**
+     * Whether field f (a number, boolean or string) has one value in every row of this chunk,
+     * stored once (a column of width 0): then {@code number(f, 0)} or {@code stringNumber(f, 0)}
+     * is every row's value, and a caller summing or counting a whole column need not read it row
+     * by row ({@link #numbers(int)} fills an array with it).
+     */
+    public boolean constant(int f) {
+        int c = column(f, I64, I32, BOOL, STR, "a number, boolean or string");
+        return constant[c] || !decoded && m > 0 && min[c] == max[c];
+    }
+
+    /**
      * Field f of every row at once: the numbers of a number or boolean field (0 or 1), or the
      * string numbers of a string field ({@link TraceReader.Batch#string(int)}), in elements 0 to
      * {@link #size()} - 1 of an array of these columns' own (it may be longer). Read it, do not
@@ -261,12 +276,12 @@ public final class FieldColumns {
      */
     public long[] numbers(int f) {
         int c = column(f, I64, I32, BOOL, STR, "a number, boolean or string");
-        if (constant[c]) {
+        if (constant[c] && !filled[c]) {
             if (v[c].length < m) {
                 v[c] = new long[m];
             }
             Arrays.fill(v[c], 0, m, bases[c]);
-            constant[c] = false;
+            filled[c] = true;
         }
         return v[c];
     }
