@@ -15,9 +15,10 @@ import org.dmascope.trace.jsonl.EventSchema;
  * as signed (zigzag) varints, booleans as one byte, strings by reference, arrays as a count and
  * their elements. That is a row (event chunks of format 1.0, checkpoints); a columnar chunk
  * (1.1, {@link ColumnSink}, {@link ColumnChunk}) keeps the header values in columns and stores
- * only the fields this way ({@link #encodeFields}, {@link #decodeFields}). One method per
- * direction, written out per kind so that decoding is a plain sequence of reads (no reflection
- * on the hot path).
+ * only the fields this way ({@link #encodeFields}, {@link #decodeFields}); a chunk of field
+ * columns (1.2) puts every field into its kind's columns ({@link #toColumns},
+ * {@link #fromColumns}). One method per direction, written out per kind so that decoding is a
+ * plain sequence of reads (no reflection on the hot path).
  */
 final class EventCodec {
 

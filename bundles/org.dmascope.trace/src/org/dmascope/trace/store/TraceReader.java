@@ -493,10 +493,11 @@ public final class TraceReader implements Closeable {
 
     /**
      * The event chunks from the start, in file order, one at a time as columns: kinds, time
-     * stamps, CPUs and PIDs of a whole chunk read with bulk copies and no object per event, the
+     * stamps, CPUs and PIDs of a whole chunk read with bulk copies and no object per event, each
+     * kind's fields as columns ({@link Batch#fields(EventType)}, format 1.2: bulk copies too), the
      * command and the record of an event made only when asked for. Damaged chunks are skipped and
-     * recorded in {@link #damage()}, as by {@link #events()}. A 1.0 file's row chunks are served
-     * the same way (decoded into their records first).
+     * recorded in {@link #damage()}, as by {@link #events()}. A 1.1 file's chunks and a 1.0 file's
+     * row chunks are served the same way (their field columns made from their records).
      */
     public Batch batches() {
         return new Batch();
