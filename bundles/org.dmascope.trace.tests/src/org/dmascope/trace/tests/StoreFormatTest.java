@@ -376,12 +376,12 @@ class StoreFormatTest {
             assertEquals(ev, StoreTest.readBatches(r));
             TraceReader.Batch batch = r.batches();
             assertTrue(batch.next());
-            FieldColumns pf = batch.fields(EventType.PAGE_FAULT);
-            assertTrue(pf.constant(pf.field("error_code")), "6 in every row: stored once");
-            assertEquals(6, pf.numbers(pf.field("error_code"))[pf.size() - 1]);
-            assertFalse(pf.constant(pf.field("address")));
-            assertFalse(pf.constant(pf.field("result")), "MAJOR and \"\"");
-            assertThrows(IndexOutOfBoundsException.class, () -> pf.constant(99));
+            FieldColumns faultColumns = batch.fields(EventType.PAGE_FAULT);
+            assertTrue(faultColumns.constant(faultColumns.field("error_code")), "6 in every row: stored once");
+            assertEquals(6, faultColumns.numbers(faultColumns.field("error_code"))[faultColumns.size() - 1]);
+            assertFalse(faultColumns.constant(faultColumns.field("address")));
+            assertFalse(faultColumns.constant(faultColumns.field("result")), "MAJOR and \"\"");
+            assertThrows(IndexOutOfBoundsException.class, () -> faultColumns.constant(99));
             FieldColumns sg = batch.fields(EventType.DMA_MAP_SG);
             assertThrows(IllegalArgumentException.class, () -> sg.constant(sg.field("phys_addrs")), "an array");
         }
