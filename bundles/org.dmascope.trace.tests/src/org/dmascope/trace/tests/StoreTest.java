@@ -501,6 +501,8 @@ class StoreTest {
             }
         }
         assertEquals(0, b.size(), "no events once the batches are done");
+        assertThrows(IllegalStateException.class, () -> b.fields(EventType.PAGE_FAULT), "no chunk's columns once done");
+        assertThrows(IllegalStateException.class, () -> b.string(0));
         return out;
     }
 

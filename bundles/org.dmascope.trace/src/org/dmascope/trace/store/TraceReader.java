@@ -817,6 +817,7 @@ public final class TraceReader implements Closeable {
          * @throws IOException when the table does not decode; the chunk is then recorded as damaged
          */
         public String string(int number) throws IOException {
+            chunk();
             try {
                 return k.string(number);
             } catch (ByteSource.Malformed | NullPointerException e) {
@@ -826,6 +827,7 @@ public final class TraceReader implements Closeable {
 
         /** The strings in the current chunk's table. */
         public int stringCount() throws IOException {
+            chunk();
             try {
                 return k.stringCount();
             } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
@@ -854,10 +856,13 @@ public final class TraceReader implements Closeable {
          * copies and checked the first time they are asked for in a chunk (format 1.2), or made
          * from the chunk's records (1.1, 1.0). Valid until {@link #next()}.
          *
+         * @throws IllegalStateException when there is no current chunk (before the first
+         *                               {@link #next()}, or after the last)
          * @throws IOException when they do not decode (a writer's bug: the checksum matched),
          *                     naming the first bad event; the chunk is then recorded as damaged
          */
         public FieldColumns fields(EventType type) throws IOException {
+            chunk(); // a current chunk, or IllegalStateException
             try {
                 return k.fields(EventCodec.code(type));
             } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
