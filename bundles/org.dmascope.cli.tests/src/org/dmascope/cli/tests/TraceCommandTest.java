@@ -54,7 +54,7 @@ class TraceCommandTest {
         Path f = store("a.dmatrace");
         CliRun run = CliRun.of("trace", "info", f.toString());
         assertEquals(0, run.status(), run.err());
-        assertTrue(run.out().startsWith(f + ": DMA Scope trace store, format 1.1, created "), run.out());
+        assertTrue(run.out().startsWith(f + ": DMA Scope trace store, format 1.2, created "), run.out());
         assertTrue(run.out().contains("events:     5002 in "), run.out());
         assertTrue(run.out().contains("time span:  1000 .. 9000 ns (8000 ns)"), run.out());
         assertTrue(run.out().contains("  page_fault                               5000"), run.out());

@@ -11,12 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 import org.dmascope.core.source.InputException;
 import org.dmascope.trace.event.*;
 import org.dmascope.trace.state.TraceState;
+import org.dmascope.trace.jsonl.EventSchema;
 import org.dmascope.trace.store.ChunkInfo;
+import org.dmascope.trace.store.FieldColumns;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.trace.store.TraceWriter;
 import org.junit.jupiter.api.Test;
@@ -364,6 +367,101 @@ class StoreTest {
         }
     }
 
+    @Test
+    void aVersionOneOneFileIsStillReadEventForEvent() throws Exception {
+        // written by the 1.1 writer, event chunks as columns with their fields as varints (data/README.md)
+        Path f = dir.resolve("v1.1.dmatrace");
+        Files.copy(StoreFormatTest.V1_1, f);
+        List<TraceEvent> expected = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            expected.addAll(Events.oneOfEach());
+        }
+        try (TraceReader r = TraceReader.open(f)) {
+            assertEquals(1, r.versionMinor());
+            assertEquals(12, r.chunks().size());
+            assertEquals(3, r.chunks().stream().filter(ChunkInfo::checkpoint).count());
+            byte[] bytes = Files.readAllBytes(f);
+            for (ChunkInfo c : r.chunks()) {
+                assertEquals(c.checkpoint() ? 2 : 3, bytes[(int) c.offset() + 4], "kind of chunk " + c.sequence());
+            }
+            assertEquals(expected, readAll(r));
+            assertTrue(r.verifyAll(), r.problems().toString());
+            assertEquals(expected.size(), r.eventCount());
+            List<String> scanned = new ArrayList<>();
+            r.scan((ordinal, type, ts, cpu, pid) -> scanned.add(ordinal + " " + type + " " + ts + " " + cpu + " " + pid));
+            assertEquals(headerLines(expected), scanned);
+            assertEquals(expected, readBatches(r));
+            TraceState replayed = new TraceState();
+            expected.forEach(replayed::apply);
+            assertEquals(replayed.asEvents(), r.stateAt(Long.MAX_VALUE).asEvents(), "from the last checkpoint on");
+            TraceReader.Cursor c = r.seek(43);
+            assertTrue(c.hasNext());
+            assertEquals(expected.stream().filter(e -> e.ts() >= 43).findFirst().orElseThrow(), c.next());
+        }
+    }
+
+    private static final EventSchema SCHEMA = new EventSchema();
+
+    /** Every field of an event as its kind's field columns give it, against the record's. */
+    static void assertFields(TraceEvent e, FieldColumns c, int row, TraceReader.Batch b) throws IOException {
+        List<EventSchema.Field> fields = SCHEMA.of(e.type()).fields();
+        assertEquals(e.type(), c.type());
+        assertEquals(fields.size(), c.fieldCount());
+        for (int f = 0; f < fields.size(); f++) {
+            EventSchema.Field field = fields.get(f);
+            String what = e.type().id() + "." + field.name() + " of " + e;
+            assertEquals(field.name(), c.fieldName(f));
+            assertEquals(f, c.field(field.name()));
+            assertEquals(field.kind(), c.fieldKind(f), what);
+            Object v = field.get(e);
+            switch (field.kind()) {
+                case LONG, HEX, INT, BOOLEAN, STRING -> {
+                    long first = field.kind() == EventSchema.Kind.STRING ? c.stringNumber(f, 0) : c.number(f, 0);
+                    long mine = field.kind() == EventSchema.Kind.STRING ? c.stringNumber(f, row) : c.number(f, row);
+                    assertTrue(!c.constant(f) || mine == first, what + ": a constant column has one value");
+                    assertEquals(mine, c.numbers(f)[row], what + ": the whole column");
+                }
+                default -> {
+                    int arrayOrMap = f;
+                    assertThrows(IllegalArgumentException.class, () -> c.numbers(arrayOrMap), what);
+                }
+            }
+            switch (field.kind()) {
+                case LONG, HEX -> assertEquals((long) (Long) v, c.number(f, row), what);
+                case INT -> {
+                    assertEquals((int) (Integer) v, c.intValue(f, row), what);
+                    assertEquals((long) (Integer) v, c.number(f, row), what);
+                }
+                case BOOLEAN -> {
+                    assertEquals(v, c.bool(f, row), what);
+                    assertEquals((Boolean) v ? 1 : 0, c.number(f, row), what);
+                }
+                case STRING -> {
+                    assertEquals(v, c.string(f, row), what);
+                    assertEquals(v, b.string(c.stringNumber(f, row)), what);
+                }
+                case HEX_ARRAY, LONG_ARRAY -> {
+                    long[] a = (long[]) v;
+                    assertArrayEquals(a, c.longArray(f, row), what);
+                    assertEquals(a.length, c.length(f, row), what);
+                    for (int j = 0; j < a.length; j++) {
+                        assertEquals(a[j], c.element(f, row, j), what);
+                    }
+                }
+                case INT_ARRAY -> fail("no kind has an int array yet: " + what);
+                case STRING_MAP -> {
+                    @SuppressWarnings("unchecked")
+                    List<Map.Entry<String, String>> entries = new ArrayList<>(((Map<String, String>) v).entrySet());
+                    assertEquals(entries.size(), c.length(f, row), what);
+                    for (int j = 0; j < entries.size(); j++) {
+                        assertEquals(entries.get(j).getKey(), c.key(f, row, j), what);
+                        assertEquals(entries.get(j).getValue(), c.value(f, row, j), what);
+                    }
+                }
+            }
+        }
+    }
+
     static List<String> headerLines(List<TraceEvent> events) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -373,7 +471,10 @@ class StoreTest {
         return out;
     }
 
-    /** Every event through {@link TraceReader#batches()}, its columns checked against its record. */
+    /**
+     * Every event through {@link TraceReader#batches()}, its columns and every one of its fields
+     * in its kind's field columns checked against its record.
+     */
     static List<TraceEvent> readBatches(TraceReader r) throws IOException {
         List<TraceEvent> out = new ArrayList<>();
         TraceReader.Batch b = r.batches();
@@ -382,6 +483,7 @@ class StoreTest {
             assertTrue(b.firstOrdinal() >= end, "batches follow each other (a damaged chunk skipped)");
             end = b.firstOrdinal() + b.size();
             assertEquals(b.chunk().events(), b.size());
+            int[] rows = new int[EventType.values().length];
             for (int i = 0; i < b.size(); i++) {
                 TraceEvent e = b.event(i);
                 assertEquals(e.type(), b.type(i));
@@ -389,10 +491,18 @@ class StoreTest {
                 assertEquals(e.header().cpu(), b.cpu(i));
                 assertEquals(e.header().pid(), b.pid(i));
                 assertEquals(e.header().comm(), b.comm(i));
+                assertEquals(e.header().comm(), b.string(b.commNumber(i)));
+                assertEquals(rows[e.type().ordinal()]++, b.row(i), "rows count the kind's events before");
+                assertFields(e, b.fields(e.type()), b.row(i), b);
                 out.add(e);
+            }
+            for (EventType t : EventType.values()) {
+                assertEquals(rows[t.ordinal()], b.fields(t).size(), "the rows of " + t);
             }
         }
         assertEquals(0, b.size(), "no events once the batches are done");
+        assertThrows(IllegalStateException.class, () -> b.fields(EventType.PAGE_FAULT), "no chunk's columns once done");
+        assertThrows(IllegalStateException.class, () -> b.string(0));
         return out;
     }
 
@@ -458,22 +568,25 @@ class StoreTest {
         }
     }
 
-    /** The chunk kind byte of every event chunk: 3, columns. */
+    /** The chunk kind byte of every event chunk: 4, field columns (or 3, columns, in a 1.1 file). */
     static void assertColumnar(Path f, List<ChunkInfo> chunks) throws IOException {
         byte[] bytes = Files.readAllBytes(f);
+        int kind = bytes[10] == 1 ? 3 : 4;
         for (ChunkInfo c : chunks) {
-            assertEquals(c.checkpoint() ? 2 : 3, bytes[(int) c.offset() + 4], "kind of chunk " + c.sequence());
+            assertEquals(c.checkpoint() ? 2 : kind, bytes[(int) c.offset() + 4], "kind of chunk " + c.sequence());
         }
     }
 
     /**
-     * A columnar chunk whose checksums match (a writer's bug, or a file of another version) but
-     * whose columns are wrong: named with the file, chunk and offset, and skipped alone.
+     * A columnar chunk of format 1.1 whose checksums match (a writer's bug, or a file of another
+     * version) but whose columns are wrong: named with the file, chunk and offset, and skipped
+     * alone. (The field columns of 1.2: StoreFormatTest.)
      */
     @Test
     void aColumnarChunkThatDoesNotDecodeIsNamedAndSkipped() throws Exception {
         List<TraceEvent> ev = faults(3000);
-        Path clean = write("cols.dmatrace", ev, TraceWriter.Options.DEFAULT.withChunkBytes(1024).withCheckpointEvery(1 << 30));
+        Path clean = write("cols.dmatrace", ev,
+                TraceWriter.Options.DEFAULT.withChunkBytes(1024).withCheckpointEvery(1 << 30).withFormatMinor(1));
         ChunkInfo victim;
         try (TraceReader r = TraceReader.open(clean)) {
             victim = r.chunks().get(4);

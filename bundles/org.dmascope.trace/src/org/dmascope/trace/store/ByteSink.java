@@ -37,6 +37,15 @@ final class ByteSink {
         return strings.size();
     }
 
+    /** The strings numbered so far, by number. */
+    String[] numbered() {
+        String[] out = new String[strings.size()];
+        for (Map.Entry<String, Integer> e : strings.entrySet()) {
+            out[e.getValue()] = e.getKey();
+        }
+        return out;
+    }
+
     int size() {
         return size;
     }

@@ -20,8 +20,16 @@ final class ByteSource {
     static final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** The event of the chunk found bad (format 1.2 field columns), or -1 when it is the one being decoded. */
+        final int event;
+
         Malformed(String message) {
+            this(message, -1);
+        }
+
+        Malformed(String message, int event) {
             super(message, null, false, false);
+            this.event = event;
         }
     }
 

@@ -2,88 +2,44 @@ package org.dmascope.trace.store;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
 
 import org.dmascope.trace.event.EventHeader;
 import org.dmascope.trace.event.TraceEvent;
 
 /**
- * A columnar event chunk being built (format 1.1, docs/trace-store.md): the fixed-width columns
- * in arrays, the fields of every event in one field area whose strings are numbers into the
- * chunk's string table. {@link #payload()} lays them out. Not thread-safe.
+ * A chunk of events being built in format 1.2 (chunk kind 4, docs/trace-store.md): the time,
+ * CPU, PID and command columns and the kinds, and per kind present its fields as columns
+ * ({@link FieldColumns}), every column of the chunk in the narrowest width its values allow, and
+ * strings as numbers into the chunk's string table. The size the payload will have is kept up to
+ * date on every append (a column that widens adds its earlier values' bytes), so the writer's
+ * check per append is cheap. {@link #payload()} lays the chunk out. Not thread-safe.
  */
-final class ColumnSink {
+final class ColumnSink implements ChunkSink {
 
-    private final ByteSink strings;
-    private final ByteSink fields;
+    private static final int TYPES = EventCodec.BY_CODE.length;
+
+    /** The string table (UTF-8 length and bytes of each string), filled through {@link #refs}. */
+    private final ByteSink table;
+    /** Numbers strings into {@link #table}; writes no bytes of its own. */
+    private final ByteSink refs;
+    private final FieldColumns[] kinds = new FieldColumns[TYPES];
     private long[] ts;
     private int[] cpu;
     private int[] pid;
     private int[] comm;
-    private int[] fieldEnd;
     private byte[] kind;
     private int n;
     private byte[] out;
+    private int[] keys = new int[16];
+    private int[] values = new int[16];
 
-    ColumnSink(int capacity) {
-        strings = new ByteSink(4096);
-        fields = new ByteSink(capacity, strings);
-        int events = 1024;
-        ts = new long[events];
-        cpu = new int[events];
-        pid = new int[events];
-        comm = new int[events];
-        fieldEnd = new int[events];
-        kind = new byte[events];
-        out = new byte[capacity + 4096];
-    }
-
-    /** Adds an event as the next row of the columns. */
-    void add(TraceEvent e) {
-        if (n == ts.length) {
-            int m = n * 2;
-            ts = Arrays.copyOf(ts, m);
-            cpu = Arrays.copyOf(cpu, m);
-            pid = Arrays.copyOf(pid, m);
-            comm = Arrays.copyOf(comm, m);
-            fieldEnd = Arrays.copyOf(fieldEnd, m);
-            kind = Arrays.copyOf(kind, m);
-        }
-        EventHeader h = e.header();
-        long t = h.ts();
-        int c = h.cpu();
-        int p = h.pid();
-        int s = fields.ref(h.comm());
-        int start = fields.size();
-        EventCodec.encodeFields(e, fields);
-        int length = fields.size() - start;
-        ts[n] = t;
-        cpu[n] = c;
-        pid[n] = p;
-        comm[n] = s;
-        fieldEnd[n] = start + length;
-        kind[n] = (byte) EventCodec.code(e.type());
-        if (n == 0) {
-            minTs = maxTs = t;
-            minCpu = maxCpu = c;
-            minPid = maxPid = p;
-            maxComm = s;
-            minLength = maxLength = length;
-        } else {
-            minTs = Math.min(minTs, t);
-            maxTs = Math.max(maxTs, t);
-            minCpu = Math.min(minCpu, c);
-            maxCpu = Math.max(maxCpu, c);
-            minPid = Math.min(minPid, p);
-            maxPid = Math.max(maxPid, p);
-            maxComm = Math.max(maxComm, s);
-            minLength = Math.min(minLength, length);
-            maxLength = Math.max(maxLength, length);
-        }
-        n++;
-    }
+    /** The sections' bytes (heads, descriptors, values) of the kinds present. */
+    private long sectionBytes;
+    private int sections;
 
     private long minTs;
     private long maxTs;
@@ -92,27 +48,114 @@ final class ColumnSink {
     private int minPid;
     private int maxPid;
     private int maxComm;
-    private int minLength;
-    private int maxLength;
 
-    /** Events in the chunk. */
-    int events() {
+    ColumnSink(int capacity) {
+        table = new ByteSink(4096);
+        refs = new ByteSink(64, table);
+        int events = 1024;
+        ts = new long[events];
+        cpu = new int[events];
+        pid = new int[events];
+        comm = new int[events];
+        kind = new byte[events];
+        out = new byte[capacity + 4096];
+    }
+
+    @Override
+    public int kind() {
+        return StoreFormat.KIND_FIELD_COLUMNS;
+    }
+
+    @Override
+    public void add(TraceEvent e) {
+        if (n == ts.length) {
+            int m = n * 2;
+            ts = Arrays.copyOf(ts, m);
+            cpu = Arrays.copyOf(cpu, m);
+            pid = Arrays.copyOf(pid, m);
+            comm = Arrays.copyOf(comm, m);
+            kind = Arrays.copyOf(kind, m);
+        }
+        EventHeader h = e.header();
+        long t = h.ts();
+        int c = h.cpu();
+        int p = h.pid();
+        int s = refs.ref(h.comm());
+        int code = EventCodec.code(e.type());
+        FieldColumns f = kinds[code];
+        if (f == null) {
+            f = kinds[code] = new FieldColumns(code);
+        }
+        long before = f.m == 0 ? 0 : f.sectionBytes();
+        if (f.m == 0) {
+            sections++;
+        }
+        f.begin();
+        EventCodec.toColumns(e, f, this);
+        f.end();
+        sectionBytes += f.sectionBytes() - before;
+        ts[n] = t;
+        cpu[n] = c;
+        pid[n] = p;
+        comm[n] = s;
+        kind[n] = (byte) code;
+        if (n == 0) {
+            minTs = maxTs = t;
+            minCpu = maxCpu = c;
+            minPid = maxPid = p;
+            maxComm = s;
+        } else {
+            minTs = Math.min(minTs, t);
+            maxTs = Math.max(maxTs, t);
+            minCpu = Math.min(minCpu, c);
+            maxCpu = Math.max(maxCpu, c);
+            minPid = Math.min(minPid, p);
+            maxPid = Math.max(maxPid, p);
+            maxComm = Math.max(maxComm, s);
+        }
+        n++;
+    }
+
+    /** The number of a string in the chunk's table (added on its first use). */
+    int ref(String s) {
+        return refs.ref(s);
+    }
+
+    /** Numbers a generic event's keys and values and puts them as its map's columns. */
+    void putMap(FieldColumns f, Map<String, String> map) {
+        int k = map.size();
+        if (keys.length < k) {
+            keys = new int[Math.max(k, keys.length * 2)];
+            values = new int[keys.length];
+        }
+        int i = 0;
+        for (Map.Entry<String, String> x : map.entrySet()) {
+            keys[i] = refs.ref(x.getKey());
+            values[i] = refs.ref(x.getValue());
+            i++;
+        }
+        f.putMap(keys, values, k);
+    }
+
+    @Override
+    public int events() {
         return n;
     }
 
-    /** An upper bound of {@link #size()}: every column at its full width (cheaper, for the check on each append). */
-    long maxSize() {
-        return StoreFormat.COLUMNS_HEAD + (8 + 4 * 4 + 1L) * n + strings.size() + fields.size();
+    /** Every header column at its full width. */
+    @Override
+    public long maxSize() {
+        return StoreFormat.FIELDS_HEAD + sectionBytes + table.size() + (8 + 3 * 4 + 1L) * n;
     }
 
-    /** The payload's size as {@link #payload()} will lay it out. */
-    long size() {
+    @Override
+    public long size() {
+        long head = StoreFormat.FIELDS_HEAD + sectionBytes + table.size();
         if (n == 0) {
-            return StoreFormat.COLUMNS_HEAD + strings.size() + fields.size();
+            return head;
         }
-        int perEvent = 1 + width(minTs, maxTs, 8) + width(minCpu, maxCpu, 4) + width(minPid, maxPid, 4) + width(0, maxComm, 4)
-                + width(minLength, maxLength, 4);
-        return StoreFormat.COLUMNS_HEAD + (long) perEvent * n + strings.size() + fields.size();
+        int perEvent = 1 + width(minTs, maxTs, 8) + width(minCpu, maxCpu, 4) + width(minPid, maxPid, 4) + width(0, maxComm, 4);
+        return head + (long) perEvent * n;
     }
 
     /** {@link StoreFormat#widthFor}, its common cases without a loop (called on every append). */
@@ -132,94 +175,109 @@ final class ColumnSink {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * Lays the chunk out (counts, column descriptors, the ts, cpu, pid, comm and field-length
-     * columns each in its width, kinds, string table, field area) in a buffer of this sink's,
-     * valid until the next call.
-     *
-     * @return the buffer; the payload is its first {@link #size()} bytes
+     * Lays the chunk out: counts, the header column descriptors, the ts, cpu, pid and comm
+     * columns, the kinds, the sections of the kinds present in the order of their codes (head,
+     * column descriptors, columns), then the string table.
      */
-    byte[] payload() {
+    @Override
+    public byte[] payload() {
         int size = Math.toIntExact(size());
         if (out.length < size) {
             out = new byte[Math.max(size, out.length * 2)];
         }
-        // field ends become lengths for their column, and ends again afterwards
-        for (int i = n - 1; i > 0; i--) {
-            fieldEnd[i] -= fieldEnd[i - 1];
-        }
-        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(n).putInt(fields.stringCount()).putInt(strings.size()).putInt(fields.size());
-        int at = StoreFormat.COLUMNS_HEAD;
+        byte[] o = out;
+        INT.set(o, 0, n);
+        INT.set(o, 4, refs.stringCount());
+        INT.set(o, 8, table.size());
+        INT.set(o, 12, sections);
+        int at = StoreFormat.FIELDS_HEAD;
         if (n > 0) {
-            at = putLongs(b, at, ts, minTs, maxTs);
-            at = putInts(b, at, StoreFormat.COLUMN_CPU, cpu, minCpu, maxCpu);
-            at = putInts(b, at, StoreFormat.COLUMN_PID, pid, minPid, maxPid);
-            at = putInts(b, at, StoreFormat.COLUMN_COMM, comm, 0, maxComm);
-            at = putInts(b, at, StoreFormat.COLUMN_FIELD_LENGTH, fieldEnd, minLength, maxLength);
+            int w = width(minTs, maxTs, 8);
+            long base = w == 8 ? 0 : minTs;
+            descriptor(o, 16, base, w, 0);
+            at = putLongs(o, at, ts, n, base, w);
+            at = putInts(o, at, 1, cpu, minCpu, maxCpu);
+            at = putInts(o, at, 2, pid, minPid, maxPid);
+            at = putInts(o, at, 3, comm, 0, maxComm);
         } else {
-            for (int c = 0; c < StoreFormat.COLUMNS; c++) {
-                descriptor(b, c, 0, 1);
+            for (int c = 0; c < StoreFormat.HEADER_COLUMNS; c++) {
+                descriptor(o, 16 + c * StoreFormat.COLUMN_DESCRIPTOR, 0, 1, 0);
             }
         }
-        for (int i = 1; i < n; i++) {
-            fieldEnd[i] += fieldEnd[i - 1];
-        }
-        System.arraycopy(kind, 0, out, at, n);
+        System.arraycopy(kind, 0, o, at, n);
         at += n;
-        System.arraycopy(strings.array(), 0, out, at, strings.size());
-        at += strings.size();
-        System.arraycopy(fields.array(), 0, out, at, fields.size());
-        at += fields.size();
+        for (int code = 0; code < TYPES; code++) {
+            FieldColumns f = kinds[code];
+            if (f == null || f.m == 0) {
+                continue;
+            }
+            int columns = f.len.length;
+            INT.set(o, at, code);
+            INT.set(o, at + 4, f.m);
+            INT.set(o, at + 8, columns);
+            INT.set(o, at + 12, 0);
+            at += StoreFormat.SECTION_HEAD;
+            int d = at;
+            at += columns * StoreFormat.COLUMN_DESCRIPTOR;
+            for (int c = 0; c < columns; c++) {
+                long base = f.len[c] == 0 ? 0 : f.base(c);
+                int w = f.width[c];
+                descriptor(o, d + c * StoreFormat.COLUMN_DESCRIPTOR, base, w, f.len[c]);
+                at = putLongs(o, at, f.v[c], f.len[c], base, w);
+            }
+        }
+        System.arraycopy(table.array(), 0, o, at, table.size());
+        at += table.size();
         if (at != size) {
-            throw new IllegalStateException("columnar chunk laid out in " + at + " bytes, not " + size);
+            throw new IllegalStateException("chunk of field columns laid out in " + at + " bytes, not " + size);
         }
-        return out;
+        return o;
     }
 
-    private static void descriptor(ByteBuffer b, int column, long base, int width) {
-        int d = 16 + column * StoreFormat.COLUMN_DESCRIPTOR;
-        b.putLong(d, base);
-        b.put(d + 8, (byte) width);
-        for (int k = 9; k < StoreFormat.COLUMN_DESCRIPTOR; k++) {
-            b.put(d + k, (byte) 0);
-        }
+    /** A column descriptor: base, width, 3 zero bytes, values (0 for the header columns, whose count is n). */
+    private static void descriptor(byte[] o, int d, long base, int width, int count) {
+        LONG.set(o, d, base);
+        o[d + 8] = (byte) width;
+        o[d + 9] = 0;
+        o[d + 10] = 0;
+        o[d + 11] = 0;
+        INT.set(o, d + 12, count);
     }
 
-    private int putLongs(ByteBuffer b, int at, long[] v, long min, long max) {
-        int w = width(min, max, 8);
-        long base = w == 8 ? 0 : min;
-        descriptor(b, StoreFormat.COLUMN_TS, base, w);
-        byte[] o = out;
+    /** Writes count values of v less base in width w at at; returns the position after them. */
+    private static int putLongs(byte[] o, int at, long[] v, int count, long base, int w) {
         switch (w) {
+            case 0 -> {
+                // every value is the base
+            }
             case 1 -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < count; i++) {
                     o[at + i] = (byte) (v[i] - base);
                 }
             }
             case 2 -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < count; i++) {
                     SHORT.set(o, at + 2 * i, (short) (v[i] - base));
                 }
             }
             case 4 -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < count; i++) {
                     INT.set(o, at + 4 * i, (int) (v[i] - base));
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++) {
-                    LONG.set(o, at + 8 * i, v[i]);
+                for (int i = 0; i < count; i++) {
+                    LONG.set(o, at + 8 * i, v[i] - base);
                 }
             }
         }
-        return at + w * n;
+        return at + w * count;
     }
 
-    private int putInts(ByteBuffer b, int at, int column, int[] v, int min, int max) {
+    private int putInts(byte[] o, int at, int column, int[] v, int min, int max) {
         int w = width(min, max, 4);
         int base = w == 4 ? 0 : min;
-        descriptor(b, column, base, w);
-        byte[] o = out;
+        descriptor(o, 16 + column * StoreFormat.COLUMN_DESCRIPTOR, base, w, 0);
         switch (w) {
             case 1 -> {
                 for (int i = 0; i < n; i++) {
@@ -240,9 +298,55 @@ final class ColumnSink {
         return at + w * n;
     }
 
-    /** Empties the chunk, string table included, for the next one. */
-    void reset() {
+    private String[] numbered = new String[0];
+
+    /** The number of event i's command, after {@link #finishForReading()}. */
+    int commOf(int i) {
+        return comm[Objects.checkIndex(i, n)];
+    }
+
+    /** String k of the table, after {@link #finishForReading()}. */
+    String string(int k) {
+        return numbered[Objects.checkIndex(k, numbered.length)];
+    }
+
+    /** The strings of the table, after {@link #finishForReading()}. */
+    int stringCountForReading() {
+        return numbered.length;
+    }
+
+    /** The columns of a kind (none when the chunk holds no event of it), after {@link #finishForReading()}. */
+    FieldColumns fieldsOf(int code) {
+        FieldColumns f = kinds[code];
+        if (f == null) {
+            f = kinds[code] = new FieldColumns(code);
+        }
+        return f;
+    }
+
+    /** Makes the columns readable through {@link FieldColumns}' accessors: entry starts and the strings. */
+    void finishForReading() {
+        String[] strings = refs.numbered();
+        numbered = strings;
+        for (FieldColumns f : kinds) {
+            if (f != null && f.m > 0) {
+                f.computeStarts();
+                f.strings = strings;
+                f.stringCount = strings.length;
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
         n = 0;
-        fields.reset();
+        sections = 0;
+        sectionBytes = 0;
+        refs.reset();
+        for (FieldColumns f : kinds) {
+            if (f != null && f.m > 0) {
+                f.reset();
+            }
+        }
     }
 }

@@ -15,9 +15,10 @@ import org.dmascope.trace.jsonl.EventSchema;
  * as signed (zigzag) varints, booleans as one byte, strings by reference, arrays as a count and
  * their elements. That is a row (event chunks of format 1.0, checkpoints); a columnar chunk
  * (1.1, {@link ColumnSink}, {@link ColumnChunk}) keeps the header values in columns and stores
- * only the fields this way ({@link #encodeFields}, {@link #decodeFields}). One method per
- * direction, written out per kind so that decoding is a plain sequence of reads (no reflection
- * on the hot path).
+ * only the fields this way ({@link #encodeFields}, {@link #decodeFields}); a chunk of field
+ * columns (1.2) puts every field into its kind's columns ({@link #toColumns},
+ * {@link #fromColumns}). One method per direction, written out per kind so that decoding is a
+ * plain sequence of reads (no reflection on the hot path).
  */
 final class EventCodec {
 
@@ -301,6 +302,260 @@ final class EventCodec {
     }
 
     /**
+     * The fields of an event's kind into its kind's columns (format 1.2), in the order of its
+     * record, strings numbered in the sink's string table.
+     */
+    static void toColumns(TraceEvent event, FieldColumns f, ColumnSink sink) {
+        switch (event.type()) {
+            case VMA_MAP -> {
+                VmaMap e = (VmaMap) event;
+                f.put(e.start());
+                f.put(e.end());
+                f.put(sink.ref(e.perms()));
+                f.put(e.offset());
+                f.put(sink.ref(e.path()));
+            }
+            case VMA_UNMAP -> {
+                VmaUnmap e = (VmaUnmap) event;
+                f.put(e.start());
+                f.put(e.end());
+            }
+            case VMA_PROTECT -> {
+                VmaProtect e = (VmaProtect) event;
+                f.put(e.start());
+                f.put(e.end());
+                f.put(sink.ref(e.perms()));
+            }
+            case PAGE_FAULT -> {
+                PageFault e = (PageFault) event;
+                f.put(e.address());
+                f.put(e.ip());
+                f.put(e.errorCode());
+                f.put(sink.ref(e.result()));
+            }
+            case PIN -> {
+                Pin e = (Pin) event;
+                f.put(e.start());
+                f.put(e.nrPages());
+                f.put(sink.ref(e.gupFlags()));
+                f.put(e.pinned());
+                f.put(sink.ref(e.error()));
+            }
+            case UNPIN -> {
+                Unpin e = (Unpin) event;
+                f.put(e.start());
+                f.put(e.nrPages());
+                f.put(e.dirty());
+            }
+            case MIGRATE -> {
+                Migrate e = (Migrate) event;
+                f.put(e.start());
+                f.put(e.nrPages());
+                f.put(e.srcNode());
+                f.put(e.dstNode());
+                f.put(sink.ref(e.reason()));
+                f.put(sink.ref(e.mode()));
+                f.put(e.succeeded());
+                f.put(e.failed());
+            }
+            case HMM_RANGE_FAULT -> {
+                HmmRangeFault e = (HmmRangeFault) event;
+                f.put(e.start());
+                f.put(e.end());
+                f.put(sink.ref(e.defaultFlags()));
+                f.put(e.validPages());
+                f.put(sink.ref(e.error()));
+            }
+            case MR_REGISTER -> {
+                MrRegister e = (MrRegister) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.addr());
+                f.put(e.length());
+                f.put(e.iova());
+                f.put(sink.ref(e.access()));
+                f.put(e.lkey());
+                f.put(e.rkey());
+                f.put(sink.ref(e.error()));
+            }
+            case MR_DEREGISTER -> {
+                MrDeregister e = (MrDeregister) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.lkey());
+                f.put(sink.ref(e.error()));
+            }
+            case DMA_MAP_PAGE -> {
+                DmaMapPage e = (DmaMapPage) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.physAddr());
+                f.put(e.dmaAddr());
+                f.put(e.size());
+                f.put(sink.ref(e.dir()));
+                f.put(sink.ref(e.attrs()));
+            }
+            case DMA_UNMAP_PAGE -> {
+                DmaUnmapPage e = (DmaUnmapPage) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.dmaAddr());
+                f.put(e.size());
+                f.put(sink.ref(e.dir()));
+                f.put(sink.ref(e.attrs()));
+            }
+            case DMA_MAP_SG -> {
+                DmaMapSg e = (DmaMapSg) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.nents());
+                f.put(e.ents());
+                f.put(e.truncated());
+                f.put(e.physAddrs());
+                f.put(e.dmaAddrs());
+                f.put(e.lengths());
+                f.put(sink.ref(e.dir()));
+                f.put(sink.ref(e.attrs()));
+            }
+            case DMA_UNMAP_SG -> {
+                DmaUnmapSg e = (DmaUnmapSg) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.physAddrs());
+                f.put(sink.ref(e.dir()));
+                f.put(sink.ref(e.attrs()));
+            }
+            case DMA_ALLOC -> {
+                DmaAlloc e = (DmaAlloc) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.virtAddr());
+                f.put(e.dmaAddr());
+                f.put(e.size());
+                f.put(sink.ref(e.dir()));
+                f.put(sink.ref(e.gfpFlags()));
+                f.put(sink.ref(e.attrs()));
+            }
+            case DMA_FREE -> {
+                DmaFree e = (DmaFree) event;
+                f.put(sink.ref(e.device()));
+                f.put(e.virtAddr());
+                f.put(e.dmaAddr());
+                f.put(e.size());
+                f.put(sink.ref(e.dir()));
+                f.put(sink.ref(e.attrs()));
+            }
+            case IOMMU_MAP -> {
+                IommuMap e = (IommuMap) event;
+                f.put(e.iova());
+                f.put(e.paddr());
+                f.put(e.size());
+            }
+            case IOMMU_UNMAP -> {
+                IommuUnmap e = (IommuUnmap) event;
+                f.put(e.iova());
+                f.put(e.size());
+                f.put(e.unmappedSize());
+            }
+            case IOMMU_FAULT -> {
+                IommuFault e = (IommuFault) event;
+                f.put(sink.ref(e.device()));
+                f.put(sink.ref(e.driver()));
+                f.put(e.iova());
+                f.put(e.flags());
+            }
+            case IOMMU_ATTACH_DEVICE -> {
+                IommuAttachDevice e = (IommuAttachDevice) event;
+                f.put(sink.ref(e.device()));
+            }
+            case IOMMU_DETACH_DEVICE -> {
+                IommuDetachDevice e = (IommuDetachDevice) event;
+                f.put(sink.ref(e.device()));
+            }
+            case IOMMU_ADD_DEVICE_TO_GROUP -> {
+                IommuAddDeviceToGroup e = (IommuAddDeviceToGroup) event;
+                f.put(e.groupId());
+                f.put(sink.ref(e.device()));
+            }
+            case IOMMU_REMOVE_DEVICE_FROM_GROUP -> {
+                IommuRemoveDeviceFromGroup e = (IommuRemoveDeviceFromGroup) event;
+                f.put(e.groupId());
+                f.put(sink.ref(e.device()));
+            }
+            case NOTIFIER_INVALIDATE_BEGIN -> {
+                NotifierInvalidateBegin e = (NotifierInvalidateBegin) event;
+                f.put(e.start());
+                f.put(e.end());
+                f.put(sink.ref(e.event()));
+                f.put(e.blockable());
+            }
+            case NOTIFIER_INVALIDATE_END -> {
+                NotifierInvalidateEnd e = (NotifierInvalidateEnd) event;
+                f.put(e.start());
+                f.put(e.end());
+            }
+            case GPUDIRECT_GET_PAGES -> {
+                GpuDirectGetPages e = (GpuDirectGetPages) event;
+                f.put(sink.ref(e.gpu()));
+                f.put(e.virtualAddress());
+                f.put(e.length());
+                f.put(e.pageSize());
+                f.put(e.entries());
+                f.put(sink.ref(e.error()));
+            }
+            case GPUDIRECT_PUT_PAGES -> {
+                GpuDirectPutPages e = (GpuDirectPutPages) event;
+                f.put(sink.ref(e.gpu()));
+                f.put(e.virtualAddress());
+                f.put(e.length());
+                f.put(sink.ref(e.error()));
+            }
+            case GPUDIRECT_FREE_CALLBACK -> {
+                GpuDirectFreeCallback e = (GpuDirectFreeCallback) event;
+                f.put(sink.ref(e.gpu()));
+                f.put(e.virtualAddress());
+                f.put(e.length());
+            }
+            case DMABUF_MOVE_NOTIFY -> {
+                DmaBufMoveNotify e = (DmaBufMoveNotify) event;
+                f.put(e.inode());
+                f.put(sink.ref(e.exporter()));
+                f.put(sink.ref(e.name()));
+                f.put(e.size());
+            }
+            case P2P_TRANSFER -> {
+                P2pTransfer e = (P2pTransfer) event;
+                f.put(sink.ref(e.initiator()));
+                f.put(sink.ref(e.target()));
+                f.put(e.busAddr());
+                f.put(e.size());
+                f.put(sink.ref(e.direction()));
+                f.put(e.durationNs());
+            }
+            case TOPOLOGY_SNAPSHOT -> {
+                TopologySnapshot e = (TopologySnapshot) event;
+                f.put(sink.ref(e.source()));
+                f.put(sink.ref(e.format()));
+                f.put(sink.ref(e.data()));
+            }
+            case TOPOLOGY_CHANGE -> {
+                TopologyChange e = (TopologyChange) event;
+                f.put(sink.ref(e.change()));
+                f.put(sink.ref(e.device()));
+                f.put(sink.ref(e.detail()));
+            }
+            case PROCESS_START -> {
+                ProcessStart e = (ProcessStart) event;
+                f.put(e.ppid());
+                f.put(sink.ref(e.filename()));
+            }
+            case PROCESS_EXIT -> {
+                ProcessExit e = (ProcessExit) event;
+                f.put(e.exitCode());
+            }
+            case GENERIC -> {
+                GenericEvent e = (GenericEvent) event;
+                f.put(sink.ref(e.system()));
+                f.put(sink.ref(e.name()));
+                sink.putMap(f, e.fields());
+            }
+        }
+    }
+
+    /**
      * How each kind's fields are skipped, from the JSON Lines schema (the same fields in the same
      * order), as a short program: one op per run of numbers (skipped together, 8 bytes at a
      * time), per boolean, string, array or map. An op is {@code count << 3 | what}.
@@ -455,6 +710,75 @@ final class EventCodec {
                     fields.put(in.str(), in.str());
                 }
                 yield new GenericEvent(h, system, name, fields);
+            }
+        };
+    }
+
+    /**
+     * Row r of a kind's field columns (format 1.2) made into its record with the header: strings
+     * shared from the chunk's string table, no varint read.
+     */
+    static TraceEvent fromColumns(EventType type, EventHeader h, FieldColumns c, int r) {
+        return switch (type) {
+            case VMA_MAP -> new VmaMap(h, c.number(0, r), c.number(1, r), c.string(2, r), c.number(3, r),
+                    c.string(4, r));
+            case VMA_UNMAP -> new VmaUnmap(h, c.number(0, r), c.number(1, r));
+            case VMA_PROTECT -> new VmaProtect(h, c.number(0, r), c.number(1, r), c.string(2, r));
+            case PAGE_FAULT -> new PageFault(h, c.number(0, r), c.number(1, r), c.intValue(2, r), c.string(3, r));
+            case PIN -> new Pin(h, c.number(0, r), c.number(1, r), c.string(2, r), c.number(3, r), c.string(4, r));
+            case UNPIN -> new Unpin(h, c.number(0, r), c.number(1, r), c.bool(2, r));
+            case MIGRATE -> new Migrate(h, c.number(0, r), c.number(1, r), c.intValue(2, r), c.intValue(3, r),
+                    c.string(4, r), c.string(5, r), c.number(6, r), c.number(7, r));
+            case HMM_RANGE_FAULT -> new HmmRangeFault(h, c.number(0, r), c.number(1, r), c.string(2, r),
+                    c.number(3, r), c.string(4, r));
+            case MR_REGISTER -> new MrRegister(h, c.string(0, r), c.number(1, r), c.number(2, r), c.number(3,
+                    r), c.string(4, r), c.number(5, r), c.number(6, r), c.string(7, r));
+            case MR_DEREGISTER -> new MrDeregister(h, c.string(0, r), c.number(1, r), c.string(2, r));
+            case DMA_MAP_PAGE -> new DmaMapPage(h, c.string(0, r), c.number(1, r), c.number(2, r), c.number(3,
+                    r), c.string(4, r), c.string(5, r));
+            case DMA_UNMAP_PAGE -> new DmaUnmapPage(h, c.string(0, r), c.number(1, r), c.number(2, r),
+                    c.string(3, r), c.string(4, r));
+            case DMA_MAP_SG -> new DmaMapSg(h, c.string(0, r), c.intValue(1, r), c.intValue(2, r), c.bool(3,
+                    r), c.longArray(4, r), c.longArray(5, r), c.longArray(6, r), c.string(7, r), c.string(8, r));
+            case DMA_UNMAP_SG -> new DmaUnmapSg(h, c.string(0, r), c.longArray(1, r), c.string(2, r), c.string(3, r));
+            case DMA_ALLOC -> new DmaAlloc(h, c.string(0, r), c.number(1, r), c.number(2, r), c.number(3, r),
+                    c.string(4, r), c.string(5, r), c.string(6, r));
+            case DMA_FREE -> new DmaFree(h, c.string(0, r), c.number(1, r), c.number(2, r), c.number(3, r),
+                    c.string(4, r), c.string(5, r));
+            case IOMMU_MAP -> new IommuMap(h, c.number(0, r), c.number(1, r), c.number(2, r));
+            case IOMMU_UNMAP -> new IommuUnmap(h, c.number(0, r), c.number(1, r), c.number(2, r));
+            case IOMMU_FAULT -> new IommuFault(h, c.string(0, r), c.string(1, r), c.number(2, r), c.intValue(3, r));
+            case IOMMU_ATTACH_DEVICE -> new IommuAttachDevice(h, c.string(0, r));
+            case IOMMU_DETACH_DEVICE -> new IommuDetachDevice(h, c.string(0, r));
+            case IOMMU_ADD_DEVICE_TO_GROUP -> new IommuAddDeviceToGroup(h, c.intValue(0, r), c.string(1, r));
+            case IOMMU_REMOVE_DEVICE_FROM_GROUP -> new IommuRemoveDeviceFromGroup(h, c.intValue(0, r), c.string(1, r));
+            case NOTIFIER_INVALIDATE_BEGIN -> new NotifierInvalidateBegin(h, c.number(0, r), c.number(1, r),
+                    c.string(2, r), c.bool(3, r));
+            case NOTIFIER_INVALIDATE_END -> new NotifierInvalidateEnd(h, c.number(0, r), c.number(1, r));
+            case GPUDIRECT_GET_PAGES -> new GpuDirectGetPages(h, c.string(0, r), c.number(1, r), c.number(2,
+                    r), c.number(3, r), c.intValue(4, r), c.string(5, r));
+            case GPUDIRECT_PUT_PAGES -> new GpuDirectPutPages(h, c.string(0, r), c.number(1, r), c.number(2,
+                    r), c.string(3, r));
+            case GPUDIRECT_FREE_CALLBACK -> new GpuDirectFreeCallback(h, c.string(0, r), c.number(1, r),
+                    c.number(2, r));
+            case DMABUF_MOVE_NOTIFY -> new DmaBufMoveNotify(h, c.number(0, r), c.string(1, r), c.string(2, r),
+                    c.number(3, r));
+            case P2P_TRANSFER -> new P2pTransfer(h, c.string(0, r), c.string(1, r), c.number(2, r), c.number(3,
+                    r), c.string(4, r),
+                    c.number(5, r));
+            case TOPOLOGY_SNAPSHOT -> new TopologySnapshot(h, c.string(0, r), c.string(1, r), c.string(2, r));
+            case TOPOLOGY_CHANGE -> new TopologyChange(h, c.string(0, r), c.string(1, r), c.string(2, r));
+            case PROCESS_START -> new ProcessStart(h, c.intValue(0, r), c.string(1, r));
+            case PROCESS_EXIT -> new ProcessExit(h, c.intValue(0, r));
+            case GENERIC -> {
+                int n = c.length(2, r);
+                String[] keys = new String[n];
+                String[] values = new String[n];
+                for (int j = 0; j < n; j++) {
+                    keys[j] = c.key(2, r, j);
+                    values[j] = c.value(2, r, j);
+                }
+                yield GenericEvent.of(h, c.string(0, r), c.string(1, r), keys, values, n);
             }
         };
     }

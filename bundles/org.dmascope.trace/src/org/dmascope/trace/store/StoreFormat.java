@@ -17,10 +17,11 @@ final class StoreFormat {
     static final byte[] FILE_MAGIC = "DMATRACE".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION_MAJOR = 1;
     /**
-     * 1: event chunks are written as columns ({@link #KIND_COLUMNS}); a reader of 1.1 still reads
-     * the row chunks ({@link #KIND_EVENTS}) of 1.0 files.
+     * 2: event chunks are written as columns with their fields in columns too
+     * ({@link #KIND_FIELD_COLUMNS}); a reader of 1.2 still reads the columnar chunks of 1.1
+     * ({@link #KIND_COLUMNS}) and the row chunks ({@link #KIND_EVENTS}) of 1.0.
      */
-    static final int VERSION_MINOR = 1;
+    static final int VERSION_MINOR = 2;
     static final int FILE_HEADER_SIZE = 64;
 
     static final int CHUNK_MAGIC = 0x4B4E4843; // "CHNK" read little-endian
@@ -77,6 +78,42 @@ final class StoreFormat {
         return fullWidth;
     }
 
+    /**
+     * A chunk of events as columns whose fields are columns too (format 1.2): time, CPU, PID and
+     * command columns, kinds, then per kind present a section of field columns, then the string
+     * table.
+     */
+    static final int KIND_FIELD_COLUMNS = 4;
+    /** The header columns of a chunk of field columns: ts, cpu, pid, comm (the 1.1 columns but the field lengths). */
+    static final int HEADER_COLUMNS = 4;
+    /** The start of a payload of field columns: events, strings, string table bytes, sections, then 4 descriptors. */
+    static final int FIELDS_HEAD = 16 + HEADER_COLUMNS * COLUMN_DESCRIPTOR;
+    /** A section's head: kind code, events of the kind, columns, zero (4 bytes each). */
+    static final int SECTION_HEAD = 16;
+
+    /**
+     * Whether a field column (format 1.2) of this width may have this base: as {@link #baseFits},
+     * and width 0 (every value is the base) with any base of the column's type.
+     */
+    static boolean fieldBaseFits(long base, int width, int fullWidth) {
+        if (width == 0) {
+            return fullWidth == 8 || base >= Integer.MIN_VALUE && base <= Integer.MAX_VALUE;
+        }
+        return baseFits(base, width, fullWidth);
+    }
+
+    /** The narrowest width of a field column for values min..max: 0 when they are all one value. */
+    static int fieldWidthFor(long min, long max, int fullWidth) {
+        if (min == max) {
+            return 0;
+        }
+        long span = max - min;
+        if (span > 0 && span < 1L << 8 && baseFits(min, 1, fullWidth)) {
+            return 1;
+        }
+        return widthFor(min, max, fullWidth);
+    }
+
     /** Payloads larger than this are refused as damage (the writer never writes one). */
     static final int MAX_PAYLOAD = 64 << 20;
 
@@ -92,11 +129,11 @@ final class StoreFormat {
         return (int) c.getValue();
     }
 
-    static ByteBuffer fileHeader(long createdEpochNs, int flushMillis, long checkpointEvery, int chunkBytes) {
+    static ByteBuffer fileHeader(int minor, long createdEpochNs, int flushMillis, long checkpointEvery, int chunkBytes) {
         ByteBuffer b = ByteBuffer.allocate(FILE_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.put(FILE_MAGIC);
         b.putShort((short) VERSION_MAJOR);
-        b.putShort((short) VERSION_MINOR);
+        b.putShort((short) minor);
         b.putInt(FILE_HEADER_SIZE);
         b.putLong(createdEpochNs);
         b.putInt(flushMillis);

@@ -53,8 +53,10 @@ public final class TraceReader implements Closeable {
     private final int flushMillis;
 
     private final List<ChunkInfo> chunks = new ArrayList<>();
-    /** Positions in {@link #chunks} of columnar event chunks (format 1.1). */
+    /** Positions in {@link #chunks} of columnar event chunks (format 1.1 and 1.2). */
     private final BitSet columnar = new BitSet();
+    /** Positions in {@link #chunks} of chunks of field columns (format 1.2), a subset of {@link #columnar}. */
+    private final BitSet fieldColumns = new BitSet();
     /** Positions of columnar chunks whose every event's fields were decoded once. */
     private final BitSet fieldsChecked = new BitSet();
     /** Positions in {@link #chunks} of event chunks, and the running maximum of their maxTs. */
@@ -201,8 +203,11 @@ public final class TraceReader implements Closeable {
                         + " bytes ends at offset " + end + " but the file has " + fileSize + " bytes");
                 break;
             }
-            if (h.get(4) == StoreFormat.KIND_COLUMNS) {
+            if (h.get(4) == StoreFormat.KIND_COLUMNS || h.get(4) == StoreFormat.KIND_FIELD_COLUMNS) {
                 columnar.set(chunks.size());
+            }
+            if (h.get(4) == StoreFormat.KIND_FIELD_COLUMNS) {
+                fieldColumns.set(chunks.size());
             }
             addChunk(new ChunkInfo(h.getInt(8), pos, h.get(4) == StoreFormat.KIND_CHECKPOINT, length, h.getInt(16),
                     h.getLong(24), h.getLong(32), h.getLong(40), ChunkInfo.Health.UNCHECKED, ""));
@@ -234,7 +239,8 @@ public final class TraceReader implements Closeable {
             return "chunk header checksum mismatch";
         }
         int kind = h.get(4);
-        if (kind != StoreFormat.KIND_EVENTS && kind != StoreFormat.KIND_CHECKPOINT && kind != StoreFormat.KIND_COLUMNS) {
+        if (kind != StoreFormat.KIND_EVENTS && kind != StoreFormat.KIND_CHECKPOINT && kind != StoreFormat.KIND_COLUMNS
+                && kind != StoreFormat.KIND_FIELD_COLUMNS) {
             return "unknown chunk kind " + kind;
         }
         int length = h.getInt(12);
@@ -465,7 +471,9 @@ public final class TraceReader implements Closeable {
                     + length + " bytes): its " + c.events() + " events are skipped");
             return false;
         }
-        String problem = k.readColumns(w, at + StoreFormat.CHUNK_HEADER_SIZE, length, c.events(), c.minTs(), c.maxTs());
+        String problem = fieldColumns.get(i)
+                ? k.readFieldColumns(w, at + StoreFormat.CHUNK_HEADER_SIZE, length, c.events(), c.minTs(), c.maxTs())
+                : k.readColumns(w, at + StoreFormat.CHUNK_HEADER_SIZE, length, c.events(), c.minTs(), c.maxTs());
         if (problem != null) {
             markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": payload does not decode: " + problem);
             return false;
@@ -485,10 +493,11 @@ public final class TraceReader implements Closeable {
 
     /**
      * The event chunks from the start, in file order, one at a time as columns: kinds, time
-     * stamps, CPUs and PIDs of a whole chunk read with bulk copies and no object per event, the
+     * stamps, CPUs and PIDs of a whole chunk read with bulk copies and no object per event, each
+     * kind's fields as columns ({@link Batch#fields(EventType)}, format 1.2: bulk copies too), the
      * command and the record of an event made only when asked for. Damaged chunks are skipped and
-     * recorded in {@link #damage()}, as by {@link #events()}. A 1.0 file's row chunks are served
-     * the same way (decoded into their records first).
+     * recorded in {@link #damage()}, as by {@link #events()}. A 1.1 file's chunks and a 1.0 file's
+     * row chunks are served the same way (their field columns made from their records).
      */
     public Batch batches() {
         return new Batch();
@@ -646,9 +655,9 @@ public final class TraceReader implements Closeable {
             }
         } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException x) {
             ChunkInfo c = chunks.get(i);
-            markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": event " + e + " (ordinal "
-                    + (c.firstOrdinal() + e) + ") does not decode: " + x.getMessage() + "; the chunk's " + c.events()
-                    + " events are skipped");
+            int bad = badEvent(x, e);
+            markDamaged(i, "chunk " + c.sequence() + " at offset " + c.offset() + ": " + eventPlace(c, bad)
+                    + " does not decode: " + x.getMessage() + "; the chunk's " + c.events() + " events are skipped");
             if (out != null) {
                 out.clear();
             }
@@ -658,6 +667,16 @@ public final class TraceReader implements Closeable {
             fieldsChecked.set(i);
         }
         return true;
+    }
+
+    /** The event a decoding failure names: the first bad one a field column found, else the one being decoded. */
+    private static int badEvent(RuntimeException x, int decoding) {
+        return x instanceof ByteSource.Malformed m && m.event >= 0 ? m.event : decoding;
+    }
+
+    /** "event 5 (ordinal 1234)", or "its field columns" when no one event is to blame (-1). */
+    private static String eventPlace(ChunkInfo c, int e) {
+        return e < 0 ? "its field columns" : "event " + e + " (ordinal " + (c.firstOrdinal() + e) + ")";
     }
 
     private static int readInt(MappedByteBuffer w, int at) {
@@ -773,7 +792,81 @@ public final class TraceReader implements Closeable {
             try {
                 return k.comm(i);
             } catch (ByteSource.Malformed e) {
-                throw damagedAt(i, e);
+                throw damagedAt(badEvent(e, i), e);
+            }
+        }
+
+        /**
+         * The number of event i's command in the chunk's string table ({@link #string(int)}): the
+         * command without a lookup per event.
+         *
+         * @throws IOException when a 1.1 or 1.0 chunk's records do not decode (they make its table)
+         */
+        public int commNumber(int i) throws IOException {
+            try {
+                return k.commNumber(i);
+            } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
+                throw damagedAt(badEvent(e, i), e);
+            }
+        }
+
+        /**
+         * String number {@code number} of the current chunk's string table: the strings that
+         * {@link #commNumber(int)} and {@link FieldColumns#stringNumber(int, int)} number.
+         *
+         * @throws IOException when the table does not decode; the chunk is then recorded as damaged
+         */
+        public String string(int number) throws IOException {
+            chunk();
+            try {
+                return k.string(number);
+            } catch (ByteSource.Malformed | NullPointerException e) {
+                throw damagedAt(badEvent(e, -1), e);
+            }
+        }
+
+        /** The strings in the current chunk's table. */
+        public int stringCount() throws IOException {
+            chunk();
+            try {
+                return k.stringCount();
+            } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
+                throw damagedAt(badEvent(e, -1), e);
+            }
+        }
+
+        /**
+         * The row of event i in its kind's field columns ({@link #fields(EventType)}): how many
+         * events of its kind come before it in the chunk.
+         *
+         * @throws IOException when the chunk's kinds do not agree with its field columns' sections
+         *                     (a writer's bug: the checksum matched); the chunk is then recorded as
+         *                     damaged
+         */
+        public int row(int i) throws IOException {
+            try {
+                return k.row(i);
+            } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
+                throw damagedAt(badEvent(e, -1), e);
+            }
+        }
+
+        /**
+         * The fields of every event of a kind in the current chunk, as columns: read with bulk
+         * copies and checked the first time they are asked for in a chunk (format 1.2), or made
+         * from the chunk's records (1.1, 1.0). Valid until {@link #next()}.
+         *
+         * @throws IllegalStateException when there is no current chunk (before the first
+         *                               {@link #next()}, or after the last)
+         * @throws IOException when they do not decode (a writer's bug: the checksum matched),
+         *                     naming the first bad event; the chunk is then recorded as damaged
+         */
+        public FieldColumns fields(EventType type) throws IOException {
+            chunk(); // a current chunk, or IllegalStateException
+            try {
+                return k.fields(EventCodec.code(type));
+            } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
+                throw damagedAt(badEvent(e, -1), e);
             }
         }
 
@@ -787,14 +880,14 @@ public final class TraceReader implements Closeable {
             try {
                 return k.event(i);
             } catch (ByteSource.Malformed | IllegalArgumentException | NullPointerException e) {
-                throw damagedAt(i, e);
+                throw damagedAt(badEvent(e, i), e);
             }
         }
 
         private IOException damagedAt(int i, RuntimeException e) {
             ChunkInfo c = chunk();
-            String problem = "chunk " + c.sequence() + " at offset " + c.offset() + ": event " + i + " (ordinal "
-                    + (c.firstOrdinal() + i) + ") does not decode: " + e.getMessage();
+            String problem = "chunk " + c.sequence() + " at offset " + c.offset() + ": " + eventPlace(c, i)
+                    + " does not decode: " + e.getMessage();
             markDamaged(current, problem + "; the chunk's " + c.events() + " events are skipped");
             return new IOException(name + ": " + problem, e);
         }

@@ -18,8 +18,9 @@ import org.dmascope.trace.state.TraceState;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
- * Appends events to a .dmatrace file (docs/trace-store.md), format 1.1: event chunks as
- * columns, checkpoints as rows. Events collect in a chunk in memory; a chunk is written when it reaches {@link Options#chunkBytes()}, when the oldest event
+ * Appends events to a .dmatrace file (docs/trace-store.md), format 1.2: event chunks as
+ * columns with every field of every event in a column too, checkpoints as rows (or format 1.1,
+ * for readers of 1.1, when the options ask for it). Events collect in a chunk in memory; a chunk is written when it reaches {@link Options#chunkBytes()}, when the oldest event
  * in it is {@link Options#flushInterval()} old (a background thread looks every interval), on
  * {@link #flush()} and on {@link #close()}. A chunk is written with one positional write of its
  * header and payload, so a reader of the growing file and a writer killed with SIGKILL leave at
@@ -37,14 +38,26 @@ public final class TraceWriter implements Closeable {
      *                        time replays at most that many events)
      * @param sync            whether each write is also forced to the device (survives power
      *                        loss, not only the death of the writer; slower)
+     * @param formatMinor     the minor version of the format written: 2 (the default, event chunks
+     *                        of field columns) or 1 (for readers of 1.1: columnar chunks whose
+     *                        fields are varints)
      */
-    public record Options(int chunkBytes, Duration flushInterval, long checkpointEvery, boolean sync) {
+    public record Options(int chunkBytes, Duration flushInterval, long checkpointEvery, boolean sync, int formatMinor) {
 
         /** The defaults. */
         public static final Options DEFAULT = new Options(256 << 10, Duration.ofSeconds(1), 100_000, false);
 
+        /** Options that write the current format (1.2). */
+        public Options(int chunkBytes, Duration flushInterval, long checkpointEvery, boolean sync) {
+            this(chunkBytes, flushInterval, checkpointEvery, sync, StoreFormat.VERSION_MINOR);
+        }
+
         /** Checks the values. */
         public Options {
+            if (formatMinor != 1 && formatMinor != StoreFormat.VERSION_MINOR) {
+                throw new IllegalArgumentException("format 1." + formatMinor + " cannot be written (1.1 or 1."
+                        + StoreFormat.VERSION_MINOR + ")");
+            }
             if (chunkBytes < 1024 || chunkBytes > StoreFormat.MAX_PAYLOAD / 2) {
                 throw new IllegalArgumentException("chunk size " + chunkBytes + " not in 1 KiB .. 32 MiB");
             }
@@ -58,25 +71,30 @@ public final class TraceWriter implements Closeable {
 
         /** These options with another flush interval. */
         public Options withFlushInterval(Duration d) {
-            return new Options(chunkBytes, d, checkpointEvery, sync);
+            return new Options(chunkBytes, d, checkpointEvery, sync, formatMinor);
         }
 
         /** These options with another checkpoint interval. */
         public Options withCheckpointEvery(long n) {
-            return new Options(chunkBytes, flushInterval, n, sync);
+            return new Options(chunkBytes, flushInterval, n, sync, formatMinor);
         }
 
         /** These options with another chunk size. */
         public Options withChunkBytes(int n) {
-            return new Options(n, flushInterval, checkpointEvery, sync);
+            return new Options(n, flushInterval, checkpointEvery, sync, formatMinor);
+        }
+
+        /** These options writing another minor version of the format (1 or 2). */
+        public Options withFormatMinor(int minor) {
+            return new Options(chunkBytes, flushInterval, checkpointEvery, sync, minor);
         }
     }
 
     private final Path file;
     private final Options options;
     private final FileChannel channel;
-    /** The event chunk being built (columns, format 1.1). */
-    private final ColumnSink columns;
+    /** The event chunk being built (field columns, format 1.2; or 1.1's columns). */
+    private final ChunkSink columns;
     /** Checkpoints, written as rows. */
     private final ByteSink sink;
     private final TraceState state = new TraceState();
@@ -99,9 +117,10 @@ public final class TraceWriter implements Closeable {
         this.options = options;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        this.columns = new ColumnSink(options.chunkBytes() + 4096);
+        this.columns = options.formatMinor() == 1 ? new ColumnSink11(options.chunkBytes() + 4096)
+                : new ColumnSink(options.chunkBytes() + 4096);
         this.sink = new ByteSink(4096);
-        ByteBuffer header = StoreFormat.fileHeader(System.currentTimeMillis() * 1_000_000L,
+        ByteBuffer header = StoreFormat.fileHeader(options.formatMinor(), System.currentTimeMillis() * 1_000_000L,
                 (int) Math.min(Integer.MAX_VALUE, options.flushInterval().toMillis()), options.checkpointEvery(),
                 options.chunkBytes());
         writeFully(header);
@@ -207,7 +226,7 @@ public final class TraceWriter implements Closeable {
     private void writeChunk() throws IOException {
         byte[] payload = columns.payload();
         int length = (int) columns.size();
-        ByteBuffer header = StoreFormat.chunkHeader(StoreFormat.KIND_COLUMNS, sequence, payload, length, chunkEvents,
+        ByteBuffer header = StoreFormat.chunkHeader(columns.kind(), sequence, payload, length, chunkEvents,
                 chunkMin, chunkMax, ordinal);
         writeFully(header, ByteBuffer.wrap(payload, 0, length));
         sequence++;

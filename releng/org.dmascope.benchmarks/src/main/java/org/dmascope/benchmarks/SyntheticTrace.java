@@ -88,7 +88,7 @@ final class SyntheticTrace {
     static Path cached(long n) throws IOException {
         Path dir = Path.of(System.getProperty("dmascope.bench.data", "target/bench-data"));
         Files.createDirectories(dir);
-        Path f = dir.resolve("synthetic-" + n + "-format1.1.dmatrace");
+        Path f = dir.resolve("synthetic-" + n + "-format1.2.dmatrace");
         if (!Files.isRegularFile(f)) {
             Path tmp = dir.resolve(f.getFileName() + ".tmp");
             write(tmp, n, 42);

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.dmascope.core.source.InputException;
+import org.dmascope.trace.event.EventType;
 import org.dmascope.trace.event.TraceEvent;
+import org.dmascope.trace.jsonl.EventSchema;
+import org.dmascope.trace.store.FieldColumns;
 import org.dmascope.trace.store.TraceReader;
 import org.dmascope.trace.store.TraceWriter;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,11 +35,15 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Writing and decoding a .dmatrace file of N SYNTHETIC events, against a raw sequential scan of
  * the same bytes (every 8-byte word of the memory-mapped file read and summed): the goal is that
- * decoding runs at 25% or more of the scan's speed. Decoding is measured three ways: the
+ * decoding runs at 25% or more of the scan's speed. Decoding is measured four ways: the
  * columns of every chunk (decodeColumns: kinds, times, CPUs and PIDs in arrays, no object per
+ * event), every field of every event through the batch API (decodeFields: the header columns,
+ * the command numbers and the string table, and every kind's field columns, no object per
  * event), every event's kind, time, CPU and PID handed to a callback (decodeHeaders,
  * TraceReader.scan), and every event made into its record (decode). One operation is the whole
- * file, in the format the writer writes (1.1: columnar event chunks).
+ * file, in the format the writer writes (1.2: event chunks of field columns). Writing is measured
+ * in the current format (write) and in format 1.1 (write11, columnar chunks whose fields are
+ * varints), on the same events.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -82,15 +89,91 @@ public class TraceStoreBench {
         }
     }
 
-    /** Appends every event to a new file and closes it. */
+    /** Appends every event to a new file (format 1.2) and closes it. */
     @Benchmark
     public long write(WriteSample w) throws IOException {
-        try (TraceWriter writer = TraceWriter.createUnflushed(w.out, TraceWriter.Options.DEFAULT)) {
+        return write(w, TraceWriter.Options.DEFAULT);
+    }
+
+    /** The same in format 1.1 (columnar chunks whose fields are varints), for comparison. */
+    @Benchmark
+    public long write11(WriteSample w) throws IOException {
+        return write(w, TraceWriter.Options.DEFAULT.withFormatMinor(1));
+    }
+
+    private static long write(WriteSample w, TraceWriter.Options options) throws IOException {
+        try (TraceWriter writer = TraceWriter.createUnflushed(w.out, options)) {
             for (TraceEvent e : w.sample) {
                 writer.append(e);
             }
         }
         return Files.size(w.out);
+    }
+
+    private static final EventType[] TYPES = EventType.values();
+
+    /**
+     * Opens the file and reads every field of every event through the batch API, folding them
+     * into one number: per chunk the kind, time stamp, CPU, PID and command number of each event,
+     * the string table's strings (hashed), and for each kind present every field of every row of
+     * its field columns (numbers as they are, strings by their number in the table, a column at a
+     * time, a constant column by its one value; arrays and maps entry by entry). No object per event; checksums and columns checked.
+     */
+    @Benchmark
+    public long decodeFields() throws InputException, IOException {
+        long sum = 0;
+        try (TraceReader r = TraceReader.open(file)) {
+            TraceReader.Batch b = r.batches();
+            while (b.next()) {
+                for (int i = 0, n = b.size(); i < n; i++) {
+                    sum += b.ts(i) + b.cpu(i) + b.pid(i) + b.type(i).ordinal() + b.commNumber(i);
+                }
+                for (int s = 0, n = b.stringCount(); s < n; s++) {
+                    sum += b.string(s).hashCode();
+                }
+                for (EventType t : TYPES) {
+                    FieldColumns c = b.fields(t);
+                    int m = c.size();
+                    for (int f = 0, k = m == 0 ? 0 : c.fieldCount(); f < k; f++) {
+                        sum += field(c, f, m);
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static long field(FieldColumns c, int f, int m) {
+        long sum = 0;
+        switch (c.fieldKind(f)) {
+            case LONG, HEX, INT, BOOLEAN, STRING -> {
+                // a whole column at once: numbers, booleans as 0 or 1, strings by their number in the
+                // table; a column stored as one value (width 0) is that value in every row
+                if (c.constant(f)) {
+                    sum += m * (c.fieldKind(f) == EventSchema.Kind.STRING ? c.stringNumber(f, 0) : c.number(f, 0));
+                } else {
+                    long[] v = c.numbers(f);
+                    for (int r = 0; r < m; r++) {
+                        sum += v[r];
+                    }
+                }
+            }
+            case HEX_ARRAY, LONG_ARRAY, INT_ARRAY -> {
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0, n = c.length(f, r); j < n; j++) {
+                        sum += c.element(f, r, j);
+                    }
+                }
+            }
+            case STRING_MAP -> {
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0, n = c.length(f, r); j < n; j++) {
+                        sum += c.key(f, r, j).hashCode() + c.value(f, r, j).hashCode();
+                    }
+                }
+            }
+        }
+        return sum;
     }
 
     /**

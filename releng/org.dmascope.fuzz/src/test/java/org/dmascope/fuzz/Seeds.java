@@ -64,11 +64,20 @@ final class Seeds {
      * any time stamp allowed, from ordinal 0.
      */
     static byte[] columnarChunk(byte[] payload) {
+        return columnarChunk(payload, 3);
+    }
+
+    /** A chunk of field columns (kind 4, format 1.2) around a payload, as {@link #columnarChunk(byte[])}. */
+    static byte[] fieldColumnsChunk(byte[] payload) {
+        return columnarChunk(payload, 4);
+    }
+
+    private static byte[] columnarChunk(byte[] payload, int kind) {
         int events = payload.length >= 4
                 ? java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0)
                 : 0;
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(56 + payload.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0x4B4E4843).put((byte) 3).put((byte) 0).putShort((short) 0).putInt(0)
+        b.putInt(0x4B4E4843).put((byte) kind).put((byte) 0).putShort((short) 0).putInt(0)
                 .putInt(payload.length).putInt(events).putInt(crc(payload, 0, payload.length)).putLong(Long.MIN_VALUE)
                 .putLong(Long.MAX_VALUE).putLong(0).putInt(0);
         b.putInt(52, crc(b.array(), 0, 52));
