@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,12 +58,12 @@ public final class FtraceReader implements Closeable {
 
     static final int BLOCK = 1 << 20;
     private static final int MAX_LINE = 64 << 20;
-    /** Threads that parse ahead: the other cores, at most three (the reading thread is the fourth). */
+    /** Threads that parse ahead: one per other core, at most three (the reading thread parses too). */
     private static final int WORKERS = Math.min(3, Runtime.getRuntime().availableProcessors() - 1);
 
     private final InputStream in;
     private final String source;
-    /** Blocks parsed ahead of the one handed out: memory stays at a few blocks. */
+    /** Blocks split off ahead of the one handed out (0 with one core): memory stays at a few blocks. */
     private final int window;
 
     // the bytes read and not yet in a block: [0, fill) of filling.bytes
@@ -105,7 +106,12 @@ public final class FtraceReader implements Closeable {
     public FtraceReader(InputStream in, String source) {
         this.in = in;
         this.source = source;
-        this.window = WORKERS <= 0 ? 0 : WORKERS + 2;
+        this.window = WORKERS <= 0 ? 0 : WORKERS + 4;
+    }
+
+    /** The threads that parse an input: the reading thread and one worker per other core, at most four. */
+    public static int parsingThreads() {
+        return Math.max(WORKERS, 0) + 1;
     }
 
     /** A reader of a file, named in messages by its path. */
@@ -315,7 +321,18 @@ public final class FtraceReader implements Closeable {
     private ThreadPoolExecutor workers() {
         ThreadPoolExecutor w = workers;
         if (w == null) {
-            w = new ThreadPoolExecutor(WORKERS, WORKERS, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            // the workers take the newest block first and the reading thread the oldest, so that the
+            // reading thread seldom waits for a block a worker has begun (and, on a busy machine,
+            // has been taken off its core while parsing)
+            BlockingQueue<Runnable> newestFirst = new LinkedBlockingDeque<>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public boolean offer(Runnable r) {
+                    return offerFirst(r);
+                }
+            };
+            w = new ThreadPoolExecutor(WORKERS, WORKERS, 1, TimeUnit.SECONDS, newestFirst, r -> {
                 Thread t = new Thread(r, "ftrace import of " + source);
                 t.setDaemon(true);
                 return t;
