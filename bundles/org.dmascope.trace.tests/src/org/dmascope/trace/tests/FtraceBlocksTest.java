@@ -97,6 +97,22 @@ class FtraceBlocksTest {
             default -> s.length();
             });
         }
+
+        /**
+         * A stack trace whose first line looks like a frame (its command begins with "=>"): after
+         * an event line no stack trace takes it, so it is an event line, and its frames are its own.
+         */
+        void frameLikeStack(int i) {
+            ns += 1000;
+            line(String.format(Locale.ROOT, " => odd-%d [000] d..1. %d.%06d: <stack trace>", 1 + i,
+                    ns / 1_000_000_000L, ns % 1_000_000_000L / 1000));
+            int afterHead = s.length();
+            line(" => odd_frame_" + i);
+            cuts.add(afterHead);
+            cuts.add(afterHead + 3);
+            stacks.add("odd_frame_" + i);
+            events++;
+        }
     }
 
     private static Text text() {
@@ -104,6 +120,9 @@ class FtraceBlocksTest {
         for (int i = 0; t.s.length() < 5 << 20; i++) {
             for (int k = 0; k < 40 + i % 23; k++) {
                 t.event();
+            }
+            if (i % 19 == 11) {
+                t.frameLikeStack(i);
             }
             t.stack(i);
             if (i % 7 == 3) {

@@ -443,7 +443,11 @@ public final class FtraceReader implements Closeable {
         if (p + 1 < fill ? !(b[p] == '=' && b[p + 1] == '>') : p < fill && b[p] != '=') {
             return j;
         }
-        // it is a frame, or may be one: find the line before the frames that precede j
+        // It is a frame, or may be one. Before it: a run of frame lines, after a line that is
+        // not one (or the block's start, where nothing continues). The first of these lines
+        // that is a stack trace's line takes all the frames after it, up to j: a frame line is
+        // read as an event line of its own when no stack trace before takes it, and may be one.
+        int stack = -1;
         int end = j - 1; // the newline of the line before j
         for (;;) {
             int start = end;
@@ -451,14 +455,13 @@ public final class FtraceReader implements Closeable {
                 start--;
             }
             int lineEnd = end > start && b[end - 1] == '\r' ? end - 1 : end;
+            if (startsStackTrace(b, start, lineEnd)) {
+                stack = start;
+            }
             int q = LineParser.skipSpaces(b, start, lineEnd);
             boolean frame = q + 1 < lineEnd && b[q] == '=' && b[q + 1] == '>';
-            if (!frame) {
-                return startsStackTrace(b, start, lineEnd) ? start : j;
-            }
-            if (start == 0) {
-                // frames from the block's start: the block before did not end in a stack trace
-                return j;
+            if (!frame || start == 0) {
+                return stack >= 0 ? stack : j;
             }
             end = start - 1;
         }
