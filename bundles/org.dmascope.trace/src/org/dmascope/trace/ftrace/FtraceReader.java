@@ -63,7 +63,10 @@ public final class FtraceReader implements Closeable {
 
     private final InputStream in;
     private final String source;
-    /** Blocks split off ahead of the one handed out (0 with one core): memory stays at a few blocks. */
+    /**
+     * Blocks split off ahead of the one handed out (0 with one core), twice as many while a worker
+     * is slow to finish the next one: memory stays at a few blocks.
+     */
     private final int window;
 
     // the bytes read and not yet in a block: [0, fill) of filling.bytes
@@ -262,6 +265,17 @@ public final class FtraceReader implements Closeable {
             if (head.isDone()) {
                 break;
             }
+            t.run();
+        }
+        // a worker still parses the head (on a busy machine it may wait for a core): rather than
+        // wait, split off and parse the blocks after, up to twice the window
+        while (!head.isDone() && inFlight.size() < 2 * window && !eof && failure == null && ready()) {
+            Block b = split();
+            if (b == null) {
+                break;
+            }
+            FutureTask<Block> t = task(b);
+            inFlight.add(t);
             t.run();
         }
         try {
