@@ -16,8 +16,10 @@ class BenchFtraceTest {
         CliRun run = CliRun.of("bench", "ftrace", "--lines", "5000", "--repeat", "2");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("SYNTHETIC tracefs trace, 5,000 event lines"), run.out());
-        Matcher m = Pattern.compile("run 2: 5,000 events in \\d+ ms: [\\d,]+ lines/s \\(\\d+ ns per line\\); [\\d,]+ lines "
-                + "per CPU second of the reading thread; ([\\d,]+) generic").matcher(run.out());
+        assertTrue(run.out().matches("(?s).*parsed on \\d+ threads .*"), run.out());
+        Matcher m = Pattern.compile("run 2: 5,000 events in \\d+ ms: [\\d,]+ lines/s \\(\\d+ ns per line\\); CPU time \\d+ ms "
+                + "in the reading thread, \\d+ ms with the workers \\([\\d,]+ lines per CPU second\\); ([\\d,]+) generic")
+                .matcher(run.out());
         assertTrue(m.find(), run.out());
         // scheduler and interrupt lines (23 % of the mix) are generic, the dma and iommu ones are not
         int generic = Integer.parseInt(m.group(1).replace(",", ""));
