@@ -1,9 +1,5 @@
 package org.dmascope.trace.store;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,7 +14,7 @@ import org.dmascope.trace.event.TraceEvent;
  * date on every append (a column that widens adds its earlier values' bytes), so the writer's
  * check per append is cheap. {@link #payload()} lays the chunk out. Not thread-safe.
  */
-final class ColumnSink implements ChunkSink {
+final class ColumnSink extends HeaderColumns {
 
     private static final int TYPES = EventCodec.BY_CODE.length;
 
@@ -27,13 +23,6 @@ final class ColumnSink implements ChunkSink {
     /** Numbers strings into {@link #table}; writes no bytes of its own. */
     private final ByteSink refs;
     private final FieldColumns[] kinds = new FieldColumns[TYPES];
-    private long[] ts;
-    private int[] cpu;
-    private int[] pid;
-    private int[] comm;
-    private byte[] kind;
-    private int n;
-    private byte[] out;
     private int[] keys = new int[16];
     private int[] values = new int[16];
 
@@ -41,24 +30,10 @@ final class ColumnSink implements ChunkSink {
     private long sectionBytes;
     private int sections;
 
-    private long minTs;
-    private long maxTs;
-    private int minCpu;
-    private int maxCpu;
-    private int minPid;
-    private int maxPid;
-    private int maxComm;
-
     ColumnSink(int capacity) {
+        super(capacity);
         table = new ByteSink(4096);
         refs = new ByteSink(64, table);
-        int events = 1024;
-        ts = new long[events];
-        cpu = new int[events];
-        pid = new int[events];
-        comm = new int[events];
-        kind = new byte[events];
-        out = new byte[capacity + 4096];
     }
 
     @Override
@@ -68,14 +43,7 @@ final class ColumnSink implements ChunkSink {
 
     @Override
     public void add(TraceEvent e) {
-        if (n == ts.length) {
-            int m = n * 2;
-            ts = Arrays.copyOf(ts, m);
-            cpu = Arrays.copyOf(cpu, m);
-            pid = Arrays.copyOf(pid, m);
-            comm = Arrays.copyOf(comm, m);
-            kind = Arrays.copyOf(kind, m);
-        }
+        room();
         EventHeader h = e.header();
         long t = h.ts();
         int c = h.cpu();
@@ -94,25 +62,7 @@ final class ColumnSink implements ChunkSink {
         EventCodec.toColumns(e, f, this);
         f.end();
         sectionBytes += f.sectionBytes() - before;
-        ts[n] = t;
-        cpu[n] = c;
-        pid[n] = p;
-        comm[n] = s;
-        kind[n] = (byte) code;
-        if (n == 0) {
-            minTs = maxTs = t;
-            minCpu = maxCpu = c;
-            minPid = maxPid = p;
-            maxComm = s;
-        } else {
-            minTs = Math.min(minTs, t);
-            maxTs = Math.max(maxTs, t);
-            minCpu = Math.min(minCpu, c);
-            maxCpu = Math.max(maxCpu, c);
-            minPid = Math.min(minPid, p);
-            maxPid = Math.max(maxPid, p);
-            maxComm = Math.max(maxComm, s);
-        }
+        header(t, c, p, s, code);
         n++;
     }
 
@@ -137,11 +87,6 @@ final class ColumnSink implements ChunkSink {
         f.putMap(keys, values, k);
     }
 
-    @Override
-    public int events() {
-        return n;
-    }
-
     /** Every header column at its full width. */
     @Override
     public long maxSize() {
@@ -154,25 +99,8 @@ final class ColumnSink implements ChunkSink {
         if (n == 0) {
             return head;
         }
-        int perEvent = 1 + width(minTs, maxTs, 8) + width(minCpu, maxCpu, 4) + width(minPid, maxPid, 4) + width(0, maxComm, 4);
-        return head + (long) perEvent * n;
+        return head + (long) headerBytesPerEvent() * n;
     }
-
-    /** {@link StoreFormat#widthFor}, its common cases without a loop (called on every append). */
-    private static int width(long min, long max, int full) {
-        long span = max - min;
-        if (span >= 0) {
-            int w = span < 1L << 8 ? 1 : span < 1L << 16 ? 2 : span < 1L << 32 ? 4 : 8;
-            if (w < full && min <= (full == 8 ? Long.MAX_VALUE : Integer.MAX_VALUE) - ((1L << (8 * w)) - 1)) {
-                return w;
-            }
-        }
-        return StoreFormat.widthFor(min, max, full);
-    }
-
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Lays the chunk out: counts, the header column descriptors, the ts, cpu, pid and comm
@@ -182,27 +110,16 @@ final class ColumnSink implements ChunkSink {
     @Override
     public byte[] payload() {
         int size = Math.toIntExact(size());
-        if (out.length < size) {
-            out = new byte[Math.max(size, out.length * 2)];
-        }
-        byte[] o = out;
+        byte[] o = buffer(size);
         INT.set(o, 0, n);
         INT.set(o, 4, refs.stringCount());
         INT.set(o, 8, table.size());
         INT.set(o, 12, sections);
         int at = StoreFormat.FIELDS_HEAD;
         if (n > 0) {
-            int w = width(minTs, maxTs, 8);
-            long base = w == 8 ? 0 : minTs;
-            descriptor(o, 16, base, w, 0);
-            at = putLongs(o, at, ts, n, base, w);
-            at = putInts(o, at, 1, cpu, minCpu, maxCpu);
-            at = putInts(o, at, 2, pid, minPid, maxPid);
-            at = putInts(o, at, 3, comm, 0, maxComm);
+            at = putHeaderColumns(o, at);
         } else {
-            for (int c = 0; c < StoreFormat.HEADER_COLUMNS; c++) {
-                descriptor(o, 16 + c * StoreFormat.COLUMN_DESCRIPTOR, 0, 1, 0);
-            }
+            emptyDescriptors(o, StoreFormat.HEADER_COLUMNS);
         }
         System.arraycopy(kind, 0, o, at, n);
         at += n;
@@ -232,70 +149,6 @@ final class ColumnSink implements ChunkSink {
             throw new IllegalStateException("chunk of field columns laid out in " + at + " bytes, not " + size);
         }
         return o;
-    }
-
-    /** A column descriptor: base, width, 3 zero bytes, values (0 for the header columns, whose count is n). */
-    private static void descriptor(byte[] o, int d, long base, int width, int count) {
-        LONG.set(o, d, base);
-        o[d + 8] = (byte) width;
-        o[d + 9] = 0;
-        o[d + 10] = 0;
-        o[d + 11] = 0;
-        INT.set(o, d + 12, count);
-    }
-
-    /** Writes count values of v less base in width w at at; returns the position after them. */
-    private static int putLongs(byte[] o, int at, long[] v, int count, long base, int w) {
-        switch (w) {
-            case 0 -> {
-                // every value is the base
-            }
-            case 1 -> {
-                for (int i = 0; i < count; i++) {
-                    o[at + i] = (byte) (v[i] - base);
-                }
-            }
-            case 2 -> {
-                for (int i = 0; i < count; i++) {
-                    SHORT.set(o, at + 2 * i, (short) (v[i] - base));
-                }
-            }
-            case 4 -> {
-                for (int i = 0; i < count; i++) {
-                    INT.set(o, at + 4 * i, (int) (v[i] - base));
-                }
-            }
-            default -> {
-                for (int i = 0; i < count; i++) {
-                    LONG.set(o, at + 8 * i, v[i] - base);
-                }
-            }
-        }
-        return at + w * count;
-    }
-
-    private int putInts(byte[] o, int at, int column, int[] v, int min, int max) {
-        int w = width(min, max, 4);
-        int base = w == 4 ? 0 : min;
-        descriptor(o, 16 + column * StoreFormat.COLUMN_DESCRIPTOR, base, w, 0);
-        switch (w) {
-            case 1 -> {
-                for (int i = 0; i < n; i++) {
-                    o[at + i] = (byte) (v[i] - base);
-                }
-            }
-            case 2 -> {
-                for (int i = 0; i < n; i++) {
-                    SHORT.set(o, at + 2 * i, (short) (v[i] - base));
-                }
-            }
-            default -> {
-                for (int i = 0; i < n; i++) {
-                    INT.set(o, at + 4 * i, v[i]);
-                }
-            }
-        }
-        return at + w * n;
     }
 
     private String[] numbered = new String[0];
