@@ -26,8 +26,8 @@ public record SyntheticPageTable(long pages, boolean fragmented) implements Page
 
     @Override
     public void walk(long start, long end, RunSink sink) {
-        long first = Math.max(0, (start - VA) >>> 12);
-        long last = Math.min(pages, (end - VA) >>> 12);
+        long first = Math.max(0, (start - VA) >> 12);
+        long last = Math.min(pages, (end - VA) >> 12);
         if (first >= last) {
             return;
         }

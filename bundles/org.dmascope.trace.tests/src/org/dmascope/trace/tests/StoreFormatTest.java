@@ -41,6 +41,17 @@ class StoreFormatTest {
     @TempDir
     Path dir;
 
+    /** The file header of a file written with the default options, in format 1.minor. */
+    private static void assertFileHeader(ByteBuffer b, int minor, String why) {
+        assertEquals("DMATRACE", new String(b.array(), 0, 8, StandardCharsets.US_ASCII));
+        assertEquals(1, b.getShort(8), "major version");
+        assertEquals(minor, b.getShort(10), why);
+        assertEquals(64, b.getInt(12));
+        assertEquals(1000, b.getInt(24), "flush interval in ms");
+        assertEquals(100_000, b.getLong(28), "checkpoint interval (the default)");
+        assertEquals(256 << 10, b.getInt(36), "chunk size");
+    }
+
     @Test
     void eventCodesAreThePositionsOfTheKindsAndNeverMove() {
         List<String> codes = List.of("vma_map", "vma_unmap", "vma_protect", "page_fault", "pin", "unpin", "migrate",
@@ -63,13 +74,7 @@ class StoreFormatTest {
             w.append(new VmaUnmap(new EventHeader(70_001, 3, 4242, "cd"), 0x1000, 0x3000));
         }
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals("DMATRACE", new String(b.array(), 0, 8, StandardCharsets.US_ASCII));
-        assertEquals(1, b.getShort(8), "major version");
-        assertEquals(2, b.getShort(10), "minor version: 2 since the fields are columns too");
-        assertEquals(64, b.getInt(12));
-        assertEquals(1000, b.getInt(24), "flush interval in ms");
-        assertEquals(100_000, b.getLong(28), "checkpoint interval (the default)");
-        assertEquals(256 << 10, b.getInt(36), "chunk size");
+        assertFileHeader(b, 2, "minor version: 2 since the fields are columns too");
         // the chunk
         assertEquals("CHNK", new String(b.array(), 64, 4, StandardCharsets.US_ASCII));
         assertEquals(4, b.get(68), "kind: events as field columns");
@@ -117,13 +122,7 @@ class StoreFormatTest {
             w.append(new ProcessExit(new EventHeader(70_000, 3, 4242, "cd"), 0));
         }
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals("DMATRACE", new String(b.array(), 0, 8, StandardCharsets.US_ASCII));
-        assertEquals(1, b.getShort(8), "major version");
-        assertEquals(1, b.getShort(10), "minor version 1: event chunks as columns, fields as varints");
-        assertEquals(64, b.getInt(12));
-        assertEquals(1000, b.getInt(24), "flush interval in ms");
-        assertEquals(100_000, b.getLong(28), "checkpoint interval (the default)");
-        assertEquals(256 << 10, b.getInt(36), "chunk size");
+        assertFileHeader(b, 1, "minor version 1: event chunks as columns, fields as varints");
         // the chunk
         assertEquals("CHNK", new String(b.array(), 64, 4, StandardCharsets.US_ASCII));
         assertEquals(3, b.get(68), "kind: events as columns");

@@ -45,9 +45,6 @@ final class ColumnSink extends HeaderColumns {
     public void add(TraceEvent e) {
         room();
         EventHeader h = e.header();
-        long t = h.ts();
-        int c = h.cpu();
-        int p = h.pid();
         int s = refs.ref(h.comm());
         int code = EventCodec.code(e.type());
         FieldColumns f = kinds[code];
@@ -62,7 +59,7 @@ final class ColumnSink extends HeaderColumns {
         EventCodec.toColumns(e, f, this);
         f.end();
         sectionBytes += f.sectionBytes() - before;
-        header(t, c, p, s, code);
+        header(h, s, code);
         n++;
     }
 

@@ -43,9 +43,6 @@ final class ColumnSink11 extends HeaderColumns {
     public void add(TraceEvent e) {
         room();
         EventHeader h = e.header();
-        long t = h.ts();
-        int c = h.cpu();
-        int p = h.pid();
         int s = fields.ref(h.comm());
         int start = fields.size();
         EventCodec.encodeFields(e, fields);
@@ -57,7 +54,7 @@ final class ColumnSink11 extends HeaderColumns {
             minLength = Math.min(minLength, length);
             maxLength = Math.max(maxLength, length);
         }
-        header(t, c, p, s, EventCodec.code(e.type()));
+        header(h, s, EventCodec.code(e.type()));
         n++;
     }
 

@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
+import org.dmascope.trace.event.EventHeader;
+
 /**
  * What the two columnar chunk layouts share (docs/trace-store.md: 1.1, chunk kind 3, in
  * {@link ColumnSink11}; 1.2, chunk kind 4, in {@link ColumnSink}): the time stamp, CPU, PID and
@@ -65,8 +67,14 @@ abstract class HeaderColumns implements ChunkSink {
         // Nothing of the subclass's own by default.
     }
 
-    /** Puts an event's header into row n and keeps the columns' ranges (the caller then counts the row). */
-    final void header(long t, int c, int p, int s, int code) {
+    /**
+     * Puts an event's header into row n and keeps the columns' ranges (the caller then counts the
+     * row); {@code s} is the number of its command in the chunk's string table.
+     */
+    final void header(EventHeader h, int s, int code) {
+        long t = h.ts();
+        int c = h.cpu();
+        int p = h.pid();
         ts[n] = t;
         cpu[n] = c;
         pid[n] = p;

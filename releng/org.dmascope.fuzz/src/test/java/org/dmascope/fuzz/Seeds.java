@@ -92,8 +92,8 @@ final class Seeds {
         return (int) c.getValue();
     }
 
-    /** An input error must name the file it is about. */
-    static void named(InputException e, Path f) {
+    /** An input error (an InputException, or an IOException of a reader) must name the file it is about. */
+    static void named(Exception e, Path f) {
         if (!e.getMessage().startsWith(f.toString())) {
             throw new AssertionError("the message does not name the input: " + e.getMessage());
         }
