@@ -8,6 +8,7 @@ import org.dmascope.core.backend.PinResult;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.PhysicalMemoryMap.Kind;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunMerger;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Vma;
@@ -19,12 +20,15 @@ import org.eclipse.jdt.annotation.Nullable;
  * {@code check_and_migrate_movable_pages()} make of each page. Works on runs, never on single
  * pages: a run's pages share one state, and a run is cut only where the physical memory map
  * changes kind. Present pages of ordinary memory pinned where they are pass on as read, in a
- * few tests that the compiler inlines into the page table's walk; pages copied, faulted in or
- * migrated are joined into one run per state before they pass on.
+ * few tests that the compiler inlines into the page table's walk, gathered into batches; pages
+ * copied, faulted in or migrated are joined into one run per state before they pass on.
  */
 final class LongTermPin implements RunSink {
 
     private static final int PAGE_SHIFT = 12;
+    // Runs of the common path handed on together: the sink takes them in one loop (the scatter
+    // list keeps its state in registers there), not in one call each.
+    private static final int BATCH = 256;
     // The bits that send a run off the common path: only PRESENT may be set of these.
     private static final int IN_PLACE_MASK = PageFlags.PRESENT | PageFlags.ERROR | PageFlags.DEVICE_PRIVATE
             | PageFlags.NO_STRUCT_PAGE | PageFlags.ZERO_PAGE | PageFlags.SWAPPED | PageFlags.PFN_HIDDEN
@@ -42,11 +46,13 @@ final class LongTermPin implements RunSink {
     private final boolean write;
     private final PhysicalMemoryMap physical;
     private final boolean checkKinds;
-    // Pages pinned in place on the common path go straight to the sink, one call per run read
-    // (the sink merges runs that continue each other, as PageRuns and the scatter list do). What
-    // the other paths make, copies and faulted pages whose new PFNs are not known included, goes
-    // through a merger, so that such pages come as one run wherever their state is the same.
-    private final RunSink out;
+    // Pages pinned in place on the common path go to the sink as read, in batches of runs (the
+    // sink merges runs that continue each other, as PageRuns and the scatter list do). What the
+    // other paths make, copies and faulted pages whose new PFNs are not known included, goes
+    // through a merger, so that such pages come as one run wherever their state is the same. At
+    // most one of the two holds runs: each is emptied before the other takes one, so the sink
+    // gets every run in address order.
+    private final RunBatch batch;
     private final RunMerger slow;
     private boolean slowHeld;
     private final boolean cow;
@@ -96,7 +102,7 @@ final class LongTermPin implements RunSink {
             kindPlain = true;
             fastEnd = Long.MAX_VALUE;
         }
-        this.out = sink;
+        this.batch = new RunBatch(BATCH, sink);
         this.slow = new RunMerger(sink);
         this.cow = GupRules.isCowMapping(vma);
         this.hugetlb = GupRules.isHugetlb(vma);
@@ -122,7 +128,7 @@ final class LongTermPin implements RunSink {
             if (slowHeld) {
                 flushSlow();
             }
-            out.run(vaddr, pfn, count, flags, pageShift, pgmap);
+            batch.run(vaddr, pfn, count, flags, pageShift, pgmap);
             return;
         }
         runAny(vaddr, pfn, count, flags, pageShift, pgmap);
@@ -134,8 +140,9 @@ final class LongTermPin implements RunSink {
         slowHeld = false;
     }
 
-    // Passes a run of the other paths to the merger.
+    // Passes a run of the other paths to the merger, after the common path's runs before it.
     private void emit(long va, long pfn, long n, int flags, int shift, int pgmap) {
+        batch.flush();
         slow.run(va, pfn, n, flags, shift, pgmap);
         slowHeld = true;
     }
@@ -271,6 +278,7 @@ final class LongTermPin implements RunSink {
     }
 
     private void fail(String errno, String reason) {
+        batch.flush();
         flushSlow();
         error = errno;
         why = reason;
@@ -287,6 +295,7 @@ final class LongTermPin implements RunSink {
 
     /** Passes on the last run and says what pinning did. */
     PinResult finish(long start, long end) {
+        batch.flush();
         flushSlow();
         pages += fastPages;
         inPlace += fastPages;

@@ -44,24 +44,36 @@ public final class BestPageSize {
     /**
      * The kernel's loop over the segments (for_each_sgtable_dma_sg), one segment at a time: for
      * segments that come one by one (while a dma-direct list is built), with the same arguments
-     * as {@link BestPageSize#find}.
+     * as {@link BestPageSize#find}. As a scatter list's entry sink it takes the entries as
+     * dma-direct maps them: physical address plus the device's offset.
+     *
+     * <p>The scan's state is package-private: the scatter list's batch path
+     * ({@link ScatterList#runs}) runs the common case of {@link #segment} in its own loop, with
+     * this state in local variables, and leaves every other case to {@link #segment}.
      */
-    static final class Scan implements DmaSegments.Visitor {
+    static final class Scan implements DmaSegments.Visitor, ScatterList.EntrySink {
         private final long length;
         private final long virt;
         private final long bitmap;
-        private long mask;
+        final long directOffset;
+        long mask;
         // Which contribution to the mask set its lowest bit: that is what limits the page size.
-        private int limitBit;
+        int limitBit;
         private String limit;
-        private long va;
-        private long pgoff;
-        private long currBase = -1;
-        private long currLen;
-        private int discontinuities;
-        private boolean unknown;
+        long va;
+        long pgoff;
+        long currBase = -1;
+        long currLen;
+        int discontinuities;
+        boolean unknown;
 
         Scan(long address, long length, long virt, long bitmap) {
+            this(address, length, virt, bitmap, 0);
+        }
+
+        /** A scan of a dma-direct list's entries, mapped at physical address plus {@code directOffset}. */
+        Scan(long address, long length, long virt, long bitmap, long directOffset) {
+            this.directOffset = directOffset;
             this.length = length;
             this.virt = virt;
             this.bitmap = bitmap;
@@ -72,6 +84,16 @@ public final class BestPageSize {
                     + " address bits", length, virt, vaBits);
             va = virt;
             pgoff = address & 0xfff;
+        }
+
+        @Override
+        public void entry(int index, long phys, long offset, long len, int pgmap) {
+            segment(index, phys < 0 ? -1 : phys + directOffset, len);
+        }
+
+        /** Whether the batch path may take segments: the first is done, and every address so far is known. */
+        boolean batchable() {
+            return pgoff == 0 && !unknown && currBase != -1;
         }
 
         @Override

@@ -165,27 +165,31 @@ public final class DmaMapper {
      * (0, A), and [base, base + A) lies inside one block of mask + 1 bytes (A divides mask + 1),
      * so neither the offset nor base + offset is a multiple of mask + 1 (the block's start is
      * base + 0 at best, and offset 0 is never tested: no segment is open there).
+     *
+     * <p>The layout's state is package-private: the scatter list's batch path
+     * ({@link ScatterList#runs}) runs the common case of {@link #entry} (an entry of ordinary
+     * memory after the first, at offset 0) in its own loop, with this state in local variables.
      */
     static final class IommuStream implements ScatterList.EntrySink {
         private final DmaDevice device;
         private final PeerMapping peers;
-        private final long granule;
-        private final long mask;
-        private final long maxLen;
-        private final DmaSegments.Mapped out = new DmaSegments.Mapped(null);
+        final long granule;
+        final long mask;
+        final long maxLen;
+        final DmaSegments.Mapped out = new DmaSegments.Mapped(null);
         // The offset from the allocation's start: pass 1's iova_len, pass 2's dma - iova.
-        private long pos;
+        long pos;
         // The last segment, while entries may still join it: its length and its first entry
         // (its length goes to the columns when it is complete, not with every entry).
-        private boolean open;
-        private long curLen;
-        private int openFirst;
+        boolean open;
+        long curLen;
+        int openFirst;
         private long firstLength;
-        private long pads;
+        long pads;
         private long bus;
         private long thru;
-        private long splitAtBoundary;
-        private long splitAtMax;
+        long splitAtBoundary;
+        long splitAtMax;
         private long splitAtOffset;
         private @Nullable String refusal;
 
@@ -195,6 +199,11 @@ public final class DmaMapper {
             this.granule = 1L << device.granuleShift();
             this.mask = device.segmentBoundaryMask();
             this.maxLen = device.maxSegmentSize();
+        }
+
+        /** Whether the batch path may lay out entries: nothing was refused. */
+        boolean batchable() {
+            return refusal == null;
         }
 
         @Override

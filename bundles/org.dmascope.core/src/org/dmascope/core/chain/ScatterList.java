@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.dmascope.core.memory.PageFlags;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.eclipse.jdt.annotation.Nullable;
 
@@ -18,6 +19,13 @@ import org.eclipse.jdt.annotation.Nullable;
  * next one starts, the last one at {@link #finish()}), so that what follows the list (DMA
  * mapping, the best page size) runs in the same pass. Such a list may keep no entries and only
  * count; its accessors of single entries then throw {@link IllegalStateException}.
+ *
+ * <p>Runs handed over in batches ({@link #runs}) take one loop that keeps the list's state, and
+ * that of the stage after it (an IOMMU layout or a dma-direct best-page-size scan), in local
+ * variables for the common case: known PFNs of ordinary memory, each run either continuing the
+ * last entry or starting the next. Everything else goes through {@link #run}, one run at a time,
+ * so the rules have one implementation each; the batch path repeats only their common case, and
+ * ScatterListBatchTest checks that both paths give the same list, mapping and counters.
  */
 public final class ScatterList implements RunSink {
 
@@ -54,6 +62,8 @@ public final class ScatterList implements RunSink {
     private static final long PAGES_MASK = (1L << PAGES_BITS) - 1;
     /** The largest PFN an entry holds: physical addresses below 2^55 (32 PiB). */
     static final long MAX_PFN = (1L << 43) - 1;
+    // A run with one of these has no known PFN.
+    private static final int UNKNOWN_PFN = PageFlags.PFN_UNKNOWN | PageFlags.PFN_HIDDEN;
 
     // Entries are kept in blocks of 1 Mi (8 MiB), so growing never copies what is there, and G1
     // allocates each block as a humongous object in the old generation (regions of up to 16 MiB,
@@ -158,7 +168,7 @@ public final class ScatterList implements RunSink {
         // Known PFNs after an entry of known PFNs, within one maximum segment: the common case,
         // kept small so that the compiler inlines it into the backend's loop. Everything else
         // (the first entry, unknown PFNs, a run longer than a segment) takes runAny.
-        if (knownLast && firstPfn != NO_PFN && (state & (PageFlags.PFN_UNKNOWN | PageFlags.PFN_HIDDEN)) == 0
+        if (knownLast && firstPfn != NO_PFN && (state & UNKNOWN_PFN) == 0
                 && count <= maxSegmentPages) {
             boolean follows = firstPfn == lastPfn + 1;
             if (follows && map == lastPgmap && vaddr == nextVaddr) {
@@ -187,6 +197,253 @@ public final class ScatterList implements RunSink {
             }
         }
         runAny(vaddr, firstPfn, count, state, map);
+    }
+
+    /**
+     * Adds runs of pinned pages, as {@link #run} would one after the other: the common case in
+     * one loop (see the class comment), the rest one by one.
+     */
+    @Override
+    public void runs(RunBatch batch) {
+        int n = batch.size();
+        long[] pfns = batch.pfns();
+        long[] counts = batch.pageCounts();
+        int state = batch.flags();
+        int map = batch.pgmap();
+        // Known PFNs of the kind of memory the last entry is, after the first two entries (the
+        // first has the offset, and the stage after takes it apart).
+        boolean common = (state & UNKNOWN_PFN) == 0 && map == lastPgmap && map < 0;
+        long va = batch.vaddr();
+        int i = 0;
+        while (i < n) {
+            int stop = i;
+            if (common && knownLast && size >= 2 && va == nextVaddr) {
+                if (!keep && sink instanceof DmaMapper.IommuStream io && io.batchable()) {
+                    stop = runsIntoIommu(pfns, counts, i, n, io);
+                } else if (keep && attrPgmapLast == map) {
+                    if (sink == null) {
+                        stop = runsKept(pfns, counts, i, n, state == attrFlagsLast, null);
+                    } else if (sink instanceof BestPageSize.Scan scan && scan.batchable()) {
+                        stop = runsKept(pfns, counts, i, n, state == attrFlagsLast, scan);
+                    }
+                }
+                if (stop > i) {
+                    // Those runs were consecutive: the next starts where the last ended.
+                    va = nextVaddr;
+                }
+            }
+            if (stop < n) {
+                run(va, pfns[stop], counts[stop], state, batch.pageShift(), map);
+                va += counts[stop] << PAGE_SHIFT;
+            }
+            i = stop + 1;
+        }
+    }
+
+    // The common case of run() for consecutive runs from index i on, for a list that hands its
+    // entries to an IOMMU layout and keeps none, with the common case of IommuStream.entry() for
+    // each entry that becomes final (offset 0, ordinary memory). Returns the index of the first
+    // run it leaves to run().
+    private int runsIntoIommu(long[] pfns, long[] counts, int from, int end, DmaMapper.IommuStream io) {
+        final long maxPages = maxSegmentPages;
+        long lastPfnL = lastPfn;
+        long nextVa = nextVaddr;
+        long pagesL = lastPages;
+        long openPfnL = openPfn;
+        long fullBytes = fullBytesBeforeLast;
+        long breaks = breaksAtPfn;
+        int n = size;
+        final long granule = io.granule;
+        final long mask = io.mask;
+        final long maxLen = io.maxLen;
+        final DmaSegments.Mapped out = io.out;
+        long pos = io.pos;
+        boolean open = io.open;
+        long curLen = io.curLen;
+        int openFirst = io.openFirst;
+        long pads = io.pads;
+        long atBoundary = io.splitAtBoundary;
+        long atMax = io.splitAtMax;
+        int i = from;
+        for (; i < end; i++) {
+            long pfn = pfns[i];
+            long count = counts[i];
+            if (pfn < 0 || count <= 0 || count > maxPages) {
+                break;
+            }
+            if (pfn == lastPfnL + 1) {
+                if (pagesL + count > maxPages) {
+                    break;
+                }
+                pagesL += count;
+                lastPfnL += count;
+                nextVa += count << PAGE_SHIFT;
+                continue;
+            }
+            // Entry n - 1 is final: whole pages at offset 0. IommuStream.entry() for it.
+            long len = pagesL << PAGE_SHIFT;
+            int e = n - 1;
+            long aligned = (len + granule - 1) & -granule;
+            long pad = (mask - pos + 1) & mask;
+            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
+                pos += pad;
+                pads++;
+                if (open) {
+                    out.closeLast(curLen, e - openFirst);
+                    open = false;
+                }
+                atBoundary++;
+            }
+            if (open && (pos & mask) != 0 && maxLen - curLen >= len) {
+                curLen += len;
+            } else {
+                if (open) {
+                    if ((pos & mask) == 0) {
+                        atBoundary++;
+                    } else {
+                        atMax++;
+                    }
+                    out.closeLast(curLen, e - openFirst);
+                }
+                open = true;
+                openFirst = e;
+                curLen = len;
+                out.add(pos, len, e, false, openPfnL << PAGE_SHIFT);
+            }
+            pos += aligned;
+            if (len < aligned && open) {
+                out.closeLast(curLen, e + 1 - openFirst);
+                open = false;
+            }
+            // The run starts entry n.
+            breaks++;
+            fullBytes += len;
+            pagesL = count;
+            openPfnL = pfn;
+            n++;
+            lastPfnL = pfn + count - 1;
+            nextVa += count << PAGE_SHIFT;
+        }
+        lastPfn = lastPfnL;
+        nextVaddr = nextVa;
+        lastPages = pagesL;
+        openPfn = openPfnL;
+        fullBytesBeforeLast = fullBytes;
+        breaksAtPfn = breaks;
+        size = n;
+        io.pos = pos;
+        io.open = open;
+        io.curLen = curLen;
+        io.openFirst = openFirst;
+        io.pads = pads;
+        io.splitAtBoundary = atBoundary;
+        io.splitAtMax = atMax;
+        return i;
+    }
+
+    // The common case of run() for consecutive runs from index i on, for a list that keeps its
+    // entries, with the common case of BestPageSize.Scan.segment() for each entry that becomes
+    // final when the scan is not null (a dma-direct list: address = physical + offset). New
+    // entries only when the runs have the state of the last one kept (sameState). Returns the
+    // index of the first run it leaves to run().
+    private int runsKept(long[] pfns, long[] counts, int from, int end, boolean sameState,
+            BestPageSize.@Nullable Scan scan) {
+        final long maxPages = maxSegmentPages;
+        long lastPfnL = lastPfn;
+        long nextVa = nextVaddr;
+        long pagesL = lastPages;
+        long openPfnL = openPfn;
+        long fullBytes = fullBytesBeforeLast;
+        long breaks = breaksAtPfn;
+        int n = size;
+        long[] block = lastBlock;
+        int at = lastPos;
+        boolean scanning = scan != null;
+        long offset = 0;
+        long va = 0;
+        long mask = 0;
+        long base = 0;
+        long curLen = 0;
+        int limitBit = 0;
+        int discontinuities = 0;
+        if (scan != null) {
+            offset = scan.directOffset;
+            va = scan.va;
+            mask = scan.mask;
+            base = scan.currBase;
+            curLen = scan.currLen;
+            limitBit = scan.limitBit;
+            discontinuities = scan.discontinuities;
+        }
+        int i = from;
+        for (; i < end; i++) {
+            long pfn = pfns[i];
+            long count = counts[i];
+            if (pfn < 0 || count <= 0 || count > maxPages) {
+                break;
+            }
+            if (pfn == lastPfnL + 1) {
+                if (pagesL + count > maxPages) {
+                    break;
+                }
+                pagesL += count;
+                block[at - 1] += count;
+                lastPfnL += count;
+                nextVa += count << PAGE_SHIFT;
+                continue;
+            }
+            // A new entry, in the last block, within MAX_PFN.
+            if (!sameState || at == block.length || pfn > MAX_PFN) {
+                break;
+            }
+            long len = pagesL << PAGE_SHIFT;
+            if (scanning) {
+                // Scan.segment() for entry n - 1 (not the first: the scan's page offset is 0).
+                long a = (openPfnL << PAGE_SHIFT) + offset;
+                long segEnd = base + curLen;
+                if (a == -1) {
+                    break;
+                }
+                if (segEnd != a || Long.compareUnsigned(segEnd, base) < 0) {
+                    long differ = a ^ va;
+                    if (differ != 0 && Long.numberOfTrailingZeros(differ) < limitBit
+                            || va != 0 && Long.numberOfTrailingZeros(va) < limitBit) {
+                        // The limit moves: Scan.segment() words it.
+                        break;
+                    }
+                    base = a;
+                    curLen = 0;
+                    mask |= differ | va;
+                    discontinuities++;
+                }
+                curLen += len;
+                va += len;
+            }
+            block[at++] = pfn << PAGES_BITS | count;
+            breaks++;
+            fullBytes += len;
+            pagesL = count;
+            openPfnL = pfn;
+            n++;
+            lastPfnL = pfn + count - 1;
+            nextVa += count << PAGE_SHIFT;
+        }
+        lastPfn = lastPfnL;
+        nextVaddr = nextVa;
+        lastPages = pagesL;
+        openPfn = openPfnL;
+        fullBytesBeforeLast = fullBytes;
+        breaksAtPfn = breaks;
+        size = n;
+        lastPos = at;
+        if (scan != null) {
+            scan.va = va;
+            scan.mask = mask;
+            scan.currBase = base;
+            scan.currLen = curLen;
+            scan.discontinuities = discontinuities;
+        }
+        return i;
     }
 
     // Any run: merging into the last entry as far as the maximum segment allows, then new entries.

@@ -9,6 +9,7 @@ import org.dmascope.core.backend.PinResult;
 import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.memory.PageRuns;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Sizes;
 import org.dmascope.core.memory.VmFlag;
@@ -96,23 +97,30 @@ public final class UmemResolver {
                 ? new DmaMapper.IommuStream(req.device(), req.peers()) : null;
         // Without an IOMMU, the best page size is found while the list is built, as its entries
         // become final: for a 64-bit device without P2PDMA entries they are the DMA segments.
-        long directOffset = req.device().directOffset();
         BestPageSize.Scan directScan = req.device().iommu() ? null
-                : new BestPageSize.Scan(addr, len, req.virt(), req.device().pgszBitmap());
+                : new BestPageSize.Scan(addr, len, req.virt(), req.device().pgszBitmap(), req.device().directOffset());
         long maxSegment = req.device().maxSegmentSize();
         ScatterList sg;
         if (stream != null) {
             sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT, stream);
         } else if (directScan != null) {
-            sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT, (i, phys, offset, length, pgmap) -> directScan
-                    .segment(i, phys < 0 ? -1 : phys + directOffset, length), true);
+            sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT, directScan, true);
         } else {
             sg = new ScatterList(maxSegment, 0, npages << PAGE_SHIFT);
         }
         PageRuns pages = req.keepPages() ? new PageRuns() : null;
-        RunSink sink = pages == null ? sg : (v, pfn, n, flags, shift, pgmap) -> {
-            pages.run(v, pfn, n, flags, shift, pgmap);
-            sg.run(v, pfn, n, flags, shift, pgmap);
+        RunSink sink = pages == null ? sg : new RunSink() {
+            @Override
+            public void run(long v, long pfn, long n, int flags, int shift, int pgmap) {
+                pages.run(v, pfn, n, flags, shift, pgmap);
+                sg.run(v, pfn, n, flags, shift, pgmap);
+            }
+
+            @Override
+            public void runs(RunBatch batch) {
+                pages.runs(batch);
+                sg.runs(batch);
+            }
         };
         long cur = first;
         long pinnedTotal = 0;

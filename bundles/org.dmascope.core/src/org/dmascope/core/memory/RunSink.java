@@ -23,4 +23,13 @@ public interface RunSink {
      *                  -1 for ordinary memory
      */
     void run(long vaddr, long pfn, long pages, int flags, int pageShift, int pgmap);
+
+    /**
+     * Runs in address order, as if passed to {@link #run} one after the other. A producer with
+     * many runs may hand them over this way, so that a sink that overrides this method can take
+     * them in one loop; the batch is only valid during the call.
+     */
+    default void runs(RunBatch batch) {
+        batch.runEach(this);
+    }
 }

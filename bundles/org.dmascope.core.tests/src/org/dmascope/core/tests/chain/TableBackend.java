@@ -11,6 +11,7 @@ import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.memory.Vma;
@@ -21,6 +22,19 @@ import org.dmascope.core.memory.Vma;
  * handle VM_IO VMAs. The real rules live in the struct page backend and its own tests.
  */
 final class TableBackend implements MemoryBackend {
+
+    // Runs handed on in batches of this many (RunSink.runs), or one by one when 0.
+    private final int batch;
+
+    /** A backend that hands the runs on one by one. */
+    TableBackend() {
+        this(0);
+    }
+
+    /** A backend that hands the runs on in batches of up to {@code batch} (one by one when 0). */
+    TableBackend(int batch) {
+        this.batch = batch;
+    }
 
     @Override
     public String id() {
@@ -47,6 +61,8 @@ final class TableBackend implements MemoryBackend {
             RunSink sink) throws MemoryReadException {
         long[] counts = new long[2];
         long[] errorAt = {-1};
+        RunBatch batched = batch > 0 ? new RunBatch(batch, sink) : null;
+        RunSink out = batched != null ? batched : sink;
         space.pageTable().walk(start, end, (v, pfn, n, flags, shift, pgmap) -> {
             if (errorAt[0] >= 0) {
                 return;
@@ -56,13 +72,16 @@ final class TableBackend implements MemoryBackend {
                 return;
             }
             if ((flags & PageFlags.PRESENT) == 0) {
-                sink.run(v, RunSink.NO_PFN, n, PageFlags.PRESENT | PageFlags.PFN_UNKNOWN, 12, -1);
+                out.run(v, RunSink.NO_PFN, n, PageFlags.PRESENT | PageFlags.PFN_UNKNOWN, 12, -1);
                 counts[1] += n;
             } else {
-                sink.run(v, pfn, n, flags, shift, pgmap);
+                out.run(v, pfn, n, flags, shift, pgmap);
             }
             counts[0] += n;
         });
+        if (batched != null) {
+            batched.flush();
+        }
         if (errorAt[0] >= 0) {
             return new PinResult("EFAULT", String.format("page at %#x cannot be pinned", errorAt[0]), counts[0],
                     counts[1], 0, 0, List.of());
