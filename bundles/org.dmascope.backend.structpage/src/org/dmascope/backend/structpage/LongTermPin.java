@@ -52,6 +52,7 @@ final class LongTermPin implements RunSink {
     // through a merger, so that such pages come as one run wherever their state is the same. At
     // most one of the two holds runs: each is emptied before the other takes one, so the sink
     // gets every run in address order.
+    private final RunSink out;
     private final RunBatch batch;
     private final RunMerger slow;
     private boolean slowHeld;
@@ -102,6 +103,7 @@ final class LongTermPin implements RunSink {
             kindPlain = true;
             fastEnd = Long.MAX_VALUE;
         }
+        this.out = sink;
         this.batch = new RunBatch(BATCH, sink);
         this.slow = new RunMerger(sink);
         this.cow = GupRules.isCowMapping(vma);
@@ -132,6 +134,42 @@ final class LongTermPin implements RunSink {
             return;
         }
         runAny(vaddr, pfn, count, flags, pageShift, pgmap);
+    }
+
+    /**
+     * Runs in a batch: when they are all of the common path (their state passes, their PFNs lie
+     * in the stretch of ordinary memory last looked up), the batch itself passes on, after what
+     * this pin holds; else they go through {@link #run} one by one.
+     */
+    @Override
+    public void runs(RunBatch in) {
+        int n = in.size();
+        if ((in.flags() & fastMask) == fastState) {
+            long[] pfns = in.pfns();
+            long[] counts = in.pageCounts();
+            long from = fastFrom;
+            long end = fastEnd;
+            long total = 0;
+            // A sign bit set in any of these says a run is not of the common path: a PFN below the
+            // stretch (or none), beyond it, or no pages. No branch per run.
+            long outside = 0;
+            for (int i = 0; i < n; i++) {
+                long p = pfns[i];
+                long c = counts[i];
+                outside |= p | c | (p - from) | (end - p - c) | (c - 1);
+                total += c;
+            }
+            if (outside >= 0) {
+                batch.flush();
+                if (slowHeld) {
+                    flushSlow();
+                }
+                fastPages += total;
+                out.runs(in);
+                return;
+            }
+        }
+        RunSink.super.runs(in);
     }
 
     // Passes on what the merger holds, before a run of the common path.

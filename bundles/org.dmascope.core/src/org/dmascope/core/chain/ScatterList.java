@@ -246,24 +246,24 @@ public final class ScatterList implements RunSink {
     // run it leaves to run().
     private int runsIntoIommu(long[] pfns, long[] counts, int from, int end, DmaMapper.IommuStream io) {
         final long maxPages = maxSegmentPages;
+        final long pages0 = lastPages;
+        final int size0 = size;
         long lastPfnL = lastPfn;
-        long nextVa = nextVaddr;
-        long pagesL = lastPages;
-        long openPfnL = openPfn;
-        long fullBytes = fullBytesBeforeLast;
-        long breaks = breaksAtPfn;
-        int n = size;
+        long pagesL = pages0;
+        // Pages taken: the virtual address, the bytes before the last entry and the breaks follow from it.
+        long taken = 0;
+        int n = size0;
         final long granule = io.granule;
+        // Entries are whole pages: with a granule of a page each takes its length exactly.
+        final boolean pageGranule = granule == 1L << PAGE_SHIFT;
         final long mask = io.mask;
+        final boolean boundary = mask != -1;
         final long maxLen = io.maxLen;
         final DmaSegments.Mapped out = io.out;
         long pos = io.pos;
         boolean open = io.open;
         long curLen = io.curLen;
         int openFirst = io.openFirst;
-        long pads = io.pads;
-        long atBoundary = io.splitAtBoundary;
-        long atMax = io.splitAtMax;
         int i = from;
         for (; i < end; i++) {
             long pfn = pfns[i];
@@ -277,68 +277,72 @@ public final class ScatterList implements RunSink {
                 }
                 pagesL += count;
                 lastPfnL += count;
-                nextVa += count << PAGE_SHIFT;
+                taken += count;
                 continue;
             }
             // Entry n - 1 is final: whole pages at offset 0. IommuStream.entry() for it.
             long len = pagesL << PAGE_SHIFT;
             int e = n - 1;
-            long aligned = (len + granule - 1) & -granule;
-            long pad = (mask - pos + 1) & mask;
-            if (pad != 0 && Long.compareUnsigned(pad, aligned - 1) < 0) {
-                pos += pad;
-                pads++;
-                if (open) {
-                    out.closeLast(curLen, e - openFirst);
-                    open = false;
+            long aligned = pageGranule ? len : (len + granule - 1) & -granule;
+            // Without a boundary (mask -1) the padding is 2^64 - pos, never below the length.
+            if (boundary) {
+                // mask is 2^n - 1 below 2^63: the padding and the length compare as signed.
+                long pad = (mask - pos + 1) & mask;
+                if (pad != 0 && pad < aligned - 1) {
+                    pos += pad;
+                    io.pads++;
+                    if (open) {
+                        out.closeLast(curLen, e - openFirst);
+                        open = false;
+                    }
+                    io.splitAtBoundary++;
                 }
-                atBoundary++;
             }
             if (open && (pos & mask) != 0 && maxLen - curLen >= len) {
                 curLen += len;
             } else {
                 if (open) {
                     if ((pos & mask) == 0) {
-                        atBoundary++;
+                        io.splitAtBoundary++;
                     } else {
-                        atMax++;
+                        io.splitAtMax++;
                     }
                     out.closeLast(curLen, e - openFirst);
                 }
                 open = true;
                 openFirst = e;
                 curLen = len;
-                out.add(pos, len, e, false, openPfnL << PAGE_SHIFT);
+                out.add(pos, len, e, false, (lastPfnL - pagesL + 1) << PAGE_SHIFT);
             }
             pos += aligned;
-            if (len < aligned && open) {
+            if (!pageGranule && len < aligned && open) {
                 out.closeLast(curLen, e + 1 - openFirst);
                 open = false;
             }
             // The run starts entry n.
-            breaks++;
-            fullBytes += len;
             pagesL = count;
-            openPfnL = pfn;
             n++;
             lastPfnL = pfn + count - 1;
-            nextVa += count << PAGE_SHIFT;
+            taken += count;
         }
         lastPfn = lastPfnL;
-        nextVaddr = nextVa;
         lastPages = pagesL;
-        openPfn = openPfnL;
-        fullBytesBeforeLast = fullBytes;
-        breaksAtPfn = breaks;
-        size = n;
+        openPfn = lastPfnL - pagesL + 1;
+        took(taken, pages0, n - size0);
         io.pos = pos;
         io.open = open;
         io.curLen = curLen;
         io.openFirst = openFirst;
-        io.pads = pads;
-        io.splitAtBoundary = atBoundary;
-        io.splitAtMax = atMax;
         return i;
+    }
+
+    // What a batch loop's taking pages changed: the next address, the bytes before the last
+    // entry (all but its pages, at offset 0) and the entries it began (each breaks at a PFN).
+    private void took(long pagesTaken, long lastPagesBefore, int newEntries) {
+        nextVaddr += pagesTaken << PAGE_SHIFT;
+        fullBytesBeforeLast += (lastPagesBefore + pagesTaken - lastPages) << PAGE_SHIFT;
+        breaksAtPfn += newEntries;
+        size += newEntries;
     }
 
     // The common case of run() for consecutive runs from index i on, for a list that keeps its
@@ -349,13 +353,12 @@ public final class ScatterList implements RunSink {
     private int runsKept(long[] pfns, long[] counts, int from, int end, boolean sameState,
             BestPageSize.@Nullable Scan scan) {
         final long maxPages = maxSegmentPages;
+        final long pages0 = lastPages;
+        final int size0 = size;
         long lastPfnL = lastPfn;
-        long nextVa = nextVaddr;
-        long pagesL = lastPages;
-        long openPfnL = openPfn;
-        long fullBytes = fullBytesBeforeLast;
-        long breaks = breaksAtPfn;
-        int n = size;
+        long pagesL = pages0;
+        long taken = 0;
+        int n = size0;
         long[] block = lastBlock;
         int at = lastPos;
         boolean scanning = scan != null;
@@ -364,7 +367,8 @@ public final class ScatterList implements RunSink {
         long mask = 0;
         long base = 0;
         long curLen = 0;
-        int limitBit = 0;
+        // The bits below the limit: a contribution with one of them set moves the limit.
+        long belowLimit = 0;
         int discontinuities = 0;
         if (scan != null) {
             offset = scan.directOffset;
@@ -372,7 +376,7 @@ public final class ScatterList implements RunSink {
             mask = scan.mask;
             base = scan.currBase;
             curLen = scan.currLen;
-            limitBit = scan.limitBit;
+            belowLimit = scan.limitBit >= 64 ? -1 : (1L << scan.limitBit) - 1;
             discontinuities = scan.discontinuities;
         }
         int i = from;
@@ -389,7 +393,7 @@ public final class ScatterList implements RunSink {
                 pagesL += count;
                 block[at - 1] += count;
                 lastPfnL += count;
-                nextVa += count << PAGE_SHIFT;
+                taken += count;
                 continue;
             }
             // A new entry, in the last block, within MAX_PFN.
@@ -399,15 +403,14 @@ public final class ScatterList implements RunSink {
             long len = pagesL << PAGE_SHIFT;
             if (scanning) {
                 // Scan.segment() for entry n - 1 (not the first: the scan's page offset is 0).
-                long a = (openPfnL << PAGE_SHIFT) + offset;
+                long a = ((lastPfnL - pagesL + 1) << PAGE_SHIFT) + offset;
                 long segEnd = base + curLen;
                 if (a == -1) {
                     break;
                 }
                 if (segEnd != a || Long.compareUnsigned(segEnd, base) < 0) {
                     long differ = a ^ va;
-                    if (differ != 0 && Long.numberOfTrailingZeros(differ) < limitBit
-                            || va != 0 && Long.numberOfTrailingZeros(va) < limitBit) {
+                    if (((differ | va) & belowLimit) != 0) {
                         // The limit moves: Scan.segment() words it.
                         break;
                     }
@@ -420,21 +423,15 @@ public final class ScatterList implements RunSink {
                 va += len;
             }
             block[at++] = pfn << PAGES_BITS | count;
-            breaks++;
-            fullBytes += len;
             pagesL = count;
-            openPfnL = pfn;
             n++;
             lastPfnL = pfn + count - 1;
-            nextVa += count << PAGE_SHIFT;
+            taken += count;
         }
         lastPfn = lastPfnL;
-        nextVaddr = nextVa;
         lastPages = pagesL;
-        openPfn = openPfnL;
-        fullBytesBeforeLast = fullBytes;
-        breaksAtPfn = breaks;
-        size = n;
+        openPfn = lastPfnL - pagesL + 1;
+        took(taken, pages0, n - size0);
         lastPos = at;
         if (scan != null) {
             scan.va = va;

@@ -8,6 +8,9 @@ package org.dmascope.core.memory;
  * keeps its own state in local variables, instead of one call per run. A run that does not
  * continue the batch, or a full batch, hands the batch on first; {@link #flush()} hands on what
  * is left. The sink reads the batch during the call only.
+ *
+ * <p>A producer that makes many runs of one state (a page table read in blocks) may also write
+ * them into the columns itself and {@link #fill} the batch, without a call per run.
  */
 public final class RunBatch implements RunSink {
 
@@ -56,6 +59,38 @@ public final class RunBatch implements RunSink {
         }
     }
 
+    /** The most runs the batch holds. */
+    public int capacity() {
+        return pfn.length;
+    }
+
+    /**
+     * Takes the runs a producer wrote into the first {@code count} slots of {@link #pfns()} and
+     * {@link #pageCounts()}: consecutive, from {@code address} on, all with this state. The batch
+     * must be empty; {@link #flush()} hands them on.
+     *
+     * @throws IllegalStateException    when the batch holds runs
+     * @throws IllegalArgumentException when {@code count} is not 1 to the capacity
+     */
+    public void fill(long address, int count, int state, int pageShift, int map) {
+        if (size != 0) {
+            throw new IllegalStateException("the batch holds " + size + " runs");
+        }
+        if (count < 1 || count > pfn.length) {
+            throw new IllegalArgumentException("a batch of " + pfn.length + " runs cannot take " + count);
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += pages[i];
+        }
+        start = address;
+        end = address + (total << PAGE_SHIFT);
+        flags = state;
+        shift = pageShift;
+        pgmap = map;
+        size = count;
+    }
+
     /** Hands the runs held to the sink, if there are any, and empties the batch. */
     public void flush() {
         if (size > 0) {
@@ -96,7 +131,7 @@ public final class RunBatch implements RunSink {
 
     /**
      * The runs' first PFNs, in the first {@link #size()} slots: the batch's own column, for a
-     * sink's loop to read and never to write.
+     * sink's loop to read and never to write (only a producer writes it, before {@link #fill}).
      */
     public long[] pfns() {
         return pfn;

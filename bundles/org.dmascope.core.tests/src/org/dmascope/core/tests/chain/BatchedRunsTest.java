@@ -49,7 +49,8 @@ class BatchedRunsTest {
     private static List<DmaDevice> devices() {
         return List.of(PLAIN, PLAIN.withMaxSegmentSize(0x80000000L), offset(PLAIN, 0x200000000L), IOMMU, MLX5,
                 MLX5.withSegmentBoundary(0xffff), IOMMU.withMaxSegmentSize(0x5000).withSegmentBoundary(0x1ffff),
-                granule(MLX5, 16), PLAIN.withPgszBitmap(0x1000));
+                granule(MLX5, 16), granule(IOMMU.withSegmentBoundary(0x3ffff), 14), IOMMU.withSegmentBoundary(-1),
+                PLAIN.withPgszBitmap(0x1000));
     }
 
     private static DmaDevice offset(DmaDevice d, long offset) {
