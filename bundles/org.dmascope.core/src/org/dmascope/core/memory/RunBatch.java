@@ -91,11 +91,17 @@ public final class RunBatch implements RunSink {
         size = count;
     }
 
-    /** Hands the runs held to the sink, if there are any, and empties the batch. */
+    /**
+     * Hands the runs held to the sink, if there are any, and empties the batch, also when the
+     * sink throws (it has had the runs).
+     */
     public void flush() {
         if (size > 0) {
-            sink.runs(this);
-            size = 0;
+            try {
+                sink.runs(this);
+            } finally {
+                size = 0;
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.PhysicalMemoryMap.Kind;
 import org.dmascope.core.memory.PhysicalMemoryMap.Range;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.topology.PciAddress;
 import org.dmascope.sources.proc.KPageFlags;
@@ -217,6 +219,42 @@ class PagemapTableTest {
         assertEquals("process 4242 exited while reading " + p.dir().resolve("pagemap") + " at 0x10010000", e.getMessage());
         assertEquals(List.of(run(A, 0x1000, 16, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12)), runs.runs,
                 "the pages read before the exit were reported");
+    }
+
+    @Test
+    void runsComeInBatchesAndASinkThatThrowsStopsTheWalk() throws Exception {
+        // 40 single pages on every other frame: 40 runs, then the rest of A not present.
+        FakeProc p = process();
+        for (int i = 0; i < 40; i++) {
+            p.pagemap(A + ((long) i << 12), P | X | (0x1000 + 2 * i), 1, 1);
+        }
+        AddressSpace space = new ProcMemory(p.root()).read(PID);
+        List<Long> seen = new ArrayList<>();
+        int[] batches = {0};
+        RunSink stopsAtTheTenth = new RunSink() {
+            @Override
+            public void run(long v, long pfn, long n, int flags, int shift, int pgmap) {
+                if (seen.size() == 9) {
+                    throw new IllegalStateException("stop");
+                }
+                seen.add(pfn);
+            }
+
+            @Override
+            public void runs(RunBatch b) {
+                batches[0]++;
+                RunSink.super.runs(b);
+            }
+        };
+        assertEquals("stop", assertThrows(IllegalStateException.class,
+                () -> space.pageTable().walk(A, A + 0x100000, stopsAtTheTenth)).getMessage());
+        assertEquals(1, batches[0], "the 40 runs came as one batch, and nothing was handed on after the sink threw");
+        assertEquals(9, seen.size());
+        assertEquals(0x1000 + 2 * 8, seen.get(8).longValue());
+        RunList all = walk(space, A, A + 0x100000);
+        assertEquals(41, all.runs.size());
+        assertEquals(run(A + (39 << 12), 0x1000 + 2 * 39, 1, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12),
+                all.runs.get(39));
     }
 
     @Test

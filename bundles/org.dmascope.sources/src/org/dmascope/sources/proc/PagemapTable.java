@@ -21,6 +21,7 @@ import org.dmascope.core.memory.PageTable;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.PhysicalMemoryMap.Kind;
 import org.dmascope.core.memory.PhysicalMemoryMap.Range;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunMerger;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
@@ -75,6 +76,8 @@ public final class PagemapTable implements PageTable {
             "kpageflags not readable: THP, zero and hugetlb pages are known only from the VMAs";
     /** Pagemap entries read at once (512 KiB): a multiple of 512, so a 2 MiB stretch never spans two reads. */
     public static final int BLOCK_PAGES = 64 * 1024;
+    // Runs handed on together (RunSink.runs).
+    private static final int BATCH_RUNS = 256;
 
     private static final int PAGE_SHIFT = 12;
     private static final long PAGE_MASK = (1L << PAGE_SHIFT) - 1;
@@ -172,12 +175,17 @@ public final class PagemapTable implements PageTable {
         try (Walk w = new Walk(sink, start, end)) {
             try {
                 w.run(start, end);
+            } catch (MemoryReadException e) {
+                // What was read before the failure still reaches the sink.
+                w.handOn();
+                throw e;
             } finally {
-                w.merger.flush();
                 if (w.sawPresent) {
                     pfnsVisible = !w.sawHidden;
                 }
             }
+            // (When the sink throws, it has stopped the walk: nothing more reaches it.)
+            w.handOn();
         }
     }
 
@@ -221,6 +229,8 @@ public final class PagemapTable implements PageTable {
     private final class Walk implements AutoCloseable {
 
         private final RunMerger merger;
+        // Runs go to the sink in batches: a long-term pin passes a batch of ordinary pages on whole.
+        private final RunBatch batch;
         private final Path pagemap = pagemapFile();
         private @Nullable FileChannel pagemapChannel;
         private @Nullable FileChannel kpfChannel;
@@ -244,7 +254,8 @@ public final class PagemapTable implements PageTable {
         private @Nullable Range physRange;
 
         Walk(RunSink sink, long start, long end) {
-            this.merger = new RunMerger(sink);
+            this.batch = new RunBatch(BATCH_RUNS, sink);
+            this.merger = new RunMerger(batch);
             long pages = (end - start) >>> PAGE_SHIFT;
             // The range, plus the 2 MiB stretches around its ends read to tell THPs.
             int n = (int) Math.min(BLOCK_PAGES, pages + 2L * PMD_PAGES);
@@ -315,6 +326,12 @@ public final class PagemapTable implements PageTable {
                 return new MemoryReadException("cannot read " + file + ": permission denied (ptrace access mode)", e);
             }
             return new MemoryReadException("cannot read " + file + " at " + hex(address) + ": " + m, e);
+        }
+
+        // Hands on the run being built and the batch.
+        void handOn() {
+            merger.flush();
+            batch.flush();
         }
 
         private void walkVma(Vma v, long s, long e) throws MemoryReadException {
