@@ -33,7 +33,9 @@ public interface MemoryBackend {
      * it (next address, next PFN, same state): pages pinned where they are may be passed on as
      * the page table reports them, and sinks that keep runs join such runs ({@code PageRuns}
      * and the scatter list do). Pages whose PFN is not known come joined wherever their state
-     * is the same, since no sink can tell where one such run ends.
+     * is the same, since no sink can tell where one such run ends. Runs may come one at a time
+     * ({@code RunSink.run}) or in batches ({@code RunSink.runs}), which the scatter list takes in
+     * one loop; either way in address order.
      *
      * @param write whether the pages are pinned for writing by the device (FOLL_WRITE)
      * @return what pinning did, or why it was refused (then the sink may have received the
