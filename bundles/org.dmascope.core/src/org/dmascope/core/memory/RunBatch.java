@@ -110,6 +110,11 @@ public final class RunBatch implements RunSink {
         return size;
     }
 
+    /** The base pages of all runs. */
+    public long pages() {
+        return size == 0 ? 0 : (end - start) >>> PAGE_SHIFT;
+    }
+
     /** The virtual address of the first run. */
     public long vaddr() {
         return start;
