@@ -25,7 +25,7 @@ import org.eclipse.jdt.annotation.Nullable;
  * variables for the common case: known PFNs of ordinary memory, each run either continuing the
  * last entry or starting the next. Everything else goes through {@link #run}, one run at a time,
  * so the rules have one implementation each; the batch path repeats only their common case, and
- * ScatterListBatchTest checks that both paths give the same list, mapping and counters.
+ * BatchedRunsTest checks that both paths give the same list, mapping and counters.
  */
 public final class ScatterList implements RunSink {
 
@@ -240,7 +240,7 @@ public final class ScatterList implements RunSink {
         }
     }
 
-    // The common case of run() for consecutive runs from index i on, for a list that hands its
+    // The common case of run() for consecutive runs from index from on, for a list that hands its
     // entries to an IOMMU layout and keeps none, with the common case of IommuStream.entry() for
     // each entry that becomes final (offset 0, ordinary memory). Returns the index of the first
     // run it leaves to run().
@@ -345,7 +345,7 @@ public final class ScatterList implements RunSink {
         size += newEntries;
     }
 
-    // The common case of run() for consecutive runs from index i on, for a list that keeps its
+    // The common case of run() for consecutive runs from index from on, for a list that keeps its
     // entries, with the common case of BestPageSize.Scan.segment() for each entry that becomes
     // final when the scan is not null (a dma-direct list: address = physical + offset). New
     // entries only when the runs have the state of the last one kept (sameState). Returns the

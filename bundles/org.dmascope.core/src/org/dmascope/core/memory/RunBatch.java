@@ -36,9 +36,12 @@ public final class RunBatch implements RunSink {
         pages = new long[capacity];
     }
 
-    /** Adds a run, after handing the batch on when the run does not continue it. */
+    /** Adds a run, after handing the batch on when the run does not continue it; a run of no pages is nothing. */
     @Override
     public void run(long address, long firstPfn, long count, int state, int pageShift, int map) {
+        if (count <= 0) {
+            return;
+        }
         int i = size;
         if (i != 0 && (address != end || state != flags || pageShift != shift || map != pgmap)) {
             flush();

@@ -283,6 +283,8 @@ class BatchedRunsTest {
         batch.run(0x9000, 40, 1, 5, 12, -1);
         batch.run(0xa000, 41, 1, 5, 12, -1);
         batch.run(0xb000, -1, 4, 5, 12, -1);
+        // No pages: nothing, not even a break in the batch.
+        batch.run(0x20000, 60, 0, 5, 12, -1);
         // Full after three: handed on at once.
         assertEquals(List.of(2, 1, 3), batches);
         batch.run(0xf000, 50, 1, 5, 21, 3);
