@@ -96,6 +96,43 @@ public final class BestPageSize {
             return pgoff == 0 && !unknown && currBase != -1;
         }
 
+        /**
+         * Segments together: those that continue the one before in DMA address (an IOVA range's
+         * segments, but for a boundary's padding) only add to its length, in a loop with the
+         * scan's state in local variables; every other goes through {@link #segment}.
+         */
+        @Override
+        public boolean segments(int first, long[] addresses, int[] lengths, int n) {
+            int j = 0;
+            while (j < n) {
+                if (batchable()) {
+                    long base = currBase;
+                    long len = currLen;
+                    long v = va;
+                    for (; j < n; j++) {
+                        long a = addresses[j];
+                        long end = base + len;
+                        if (a != end || a == -1 || Long.compareUnsigned(end, base) < 0) {
+                            break;
+                        }
+                        long l = Integer.toUnsignedLong(lengths[j]);
+                        len += l;
+                        v += l;
+                    }
+                    currLen = len;
+                    va = v;
+                    if (j == n) {
+                        return true;
+                    }
+                }
+                if (!segment(first + j, addresses[j], Integer.toUnsignedLong(lengths[j]))) {
+                    return false;
+                }
+                j++;
+            }
+            return true;
+        }
+
         @Override
         public boolean segment(int i, long a, long len) {
             if (a == -1 || unknown) {

@@ -22,6 +22,22 @@ public abstract class DmaSegments {
          * @return whether to go on
          */
         boolean segment(int i, long address, long length);
+
+        /**
+         * Segments {@code first} to {@code first + n - 1}, as {@link #segment} takes them one by
+         * one (this default does); a visitor may take them together. The addresses and the
+         * lengths (unsigned) are in the arrays' first n slots, which it reads and never writes.
+         *
+         * @return whether to go on
+         */
+        default boolean segments(int first, long[] addresses, int[] lengths, int n) {
+            for (int j = 0; j < n; j++) {
+                if (!segment(first + j, addresses[j], Integer.toUnsignedLong(lengths[j]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -183,6 +199,7 @@ public abstract class DmaSegments {
         private long[] lastAddress = new long[0];
         private int[] lastLength = new int[0];
         private int[] lastFirst = new int[0];
+        private long[] lastPhys = new long[0];
         private int[] bus = new int[4];
         private int buses;
         private int size;
@@ -200,8 +217,7 @@ public abstract class DmaSegments {
         void add(long dma, long len, int entry, boolean busAddress, long physical) {
             add(dma, len, entry, busAddress);
             if (sg == null) {
-                int j = size - 1;
-                phys[j >>> SHIFT][j & MASK] = physical;
+                lastPhys[(size - 1) & MASK] = physical;
             }
         }
 
@@ -255,24 +271,32 @@ public abstract class DmaSegments {
             lastAddress = address[b];
             lastLength = length[b];
             lastFirst = first[b];
+            if (sg == null) {
+                lastPhys = phys[b];
+            }
         }
 
         /** The last segment is complete: its length, and the number of CPU entries it maps (merging joined them). */
         void closeLast(long len, int entries) {
-            int j = size - 1;
-            length[j >>> SHIFT][j & MASK] = (int) len;
+            // The last segment is in the last block.
+            lastLength[(size - 1) & MASK] = (int) len;
             lastEntries = entries;
         }
 
         /** Adds {@code base} to the address of every segment that is not a bus address (IOVAs laid out from 0). */
         void rebase(long base) {
-            int nextBus = 0;
-            for (int j = 0; j < size; j++) {
-                if (nextBus < buses && bus[nextBus] == j) {
-                    nextBus++;
-                    continue;
+            // Every segment, block by block, then the bus addresses back (there are few).
+            for (int b = 0, i = 0; i < size; b++) {
+                long[] a = address[b];
+                int n = Math.min(a.length, size - i);
+                for (int j = 0; j < n; j++) {
+                    a[j] += base;
                 }
-                address[j >>> SHIFT][j & MASK] += base;
+                i += n;
+            }
+            for (int k = 0; k < buses; k++) {
+                int j = bus[k];
+                address[j >>> SHIFT][j & MASK] -= base;
             }
         }
 
@@ -285,13 +309,11 @@ public abstract class DmaSegments {
         public boolean visit(Visitor v) {
             for (int b = 0, i = 0; i < size; b++) {
                 long[] a = address[b];
-                int[] l = length[b];
                 int n = Math.min(a.length, size - i);
-                for (int j = 0; j < n; j++, i++) {
-                    if (!v.segment(i, a[j], Integer.toUnsignedLong(l[j]))) {
-                        return false;
-                    }
+                if (!v.segments(i, a, length[b], n)) {
+                    return false;
                 }
+                i += n;
             }
             return true;
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.dmascope.core.chain.AddressChain;
+import org.dmascope.core.chain.BestPageSize;
 import org.dmascope.core.chain.DmaDevice;
 import org.dmascope.core.chain.DmaSegments;
 import org.dmascope.core.chain.IbAccess;
@@ -136,7 +137,32 @@ class BatchedRunsTest {
         }
     }
 
+    /**
+     * The page size found from the mapped segments (an IOMMU's segments are visited a block at a
+     * time, and the scan takes continuing segments together) equals the one found from a copy
+     * of them visited one segment at a time.
+     */
+    private static void assertPageSizeOneByOne(AddressChain c, String what) {
+        if (c.error() != null || !c.request().device().iommu()) {
+            return;
+        }
+        DmaSegments d = c.dma();
+        long[] addresses = new long[d.size()];
+        long[] lengths = new long[d.size()];
+        for (int i = 0; i < d.size(); i++) {
+            addresses[i] = d.address(i);
+            lengths[i] = d.length(i);
+        }
+        UmemRequest r = c.request();
+        BestPageSize.Result one = BestPageSize.find(DmaSegments.of(addresses, lengths), r.address(), r.length(),
+                r.virt(), r.device().pgszBitmap());
+        assertEquals(one.pageSize(), c.pageSize(), what);
+        assertEquals(one.dmaBlocks(), c.dmaBlocks(), what);
+        assertEquals(one.why(), c.steps().get(c.steps().size() - 1).why(), what);
+    }
+
     private static void assertSame(AddressChain a, AddressChain b, String what) {
+        assertPageSizeOneByOne(a, what);
         assertEquals(a.error(), b.error(), what);
         assertEquals(a.steps(), b.steps(), what);
         assertEquals(a.sgCounts(), b.sgCounts(), what);
