@@ -62,11 +62,6 @@ public final class RunBatch implements RunSink {
         }
     }
 
-    /** The most runs the batch holds. */
-    public int capacity() {
-        return pfn.length;
-    }
-
     /**
      * Takes the runs a producer wrote into the first {@code count} slots of {@link #pfns()} and
      * {@link #pageCounts()}: consecutive, from {@code address} on, all with this state. The batch

@@ -196,18 +196,7 @@ class BatchedRunsTest {
             }
         }
         if (a.dma() != null) {
-            DmaSegments x = a.dma();
-            DmaSegments y = b.dma();
-            assertEquals(x.size(), y.size(), what);
-            for (int i = 0; i < x.size(); i++) {
-                String at = what + ", segment " + i;
-                assertEquals(x.address(i), y.address(i), at);
-                assertEquals(x.length(i), y.length(i), at);
-                assertEquals(x.firstEntry(i), y.firstEntry(i), at);
-                assertEquals(x.entries(i), y.entries(i), at);
-                assertEquals(x.phys(i), y.phys(i), at);
-                assertEquals(x.busAddress(i), y.busAddress(i), at);
-            }
+            SegmentAssertions.assertSameSegments(a.dma(), b.dma(), what);
         }
     }
 
