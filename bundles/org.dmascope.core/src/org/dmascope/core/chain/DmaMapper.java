@@ -25,6 +25,8 @@ public final class DmaMapper {
     public record Result(@Nullable String error, DmaSegments segments, long iova, long iovaLength, String why) {
     }
 
+    private static final int PAGE_SHIFT = 12;
+
     private DmaMapper() {
     }
 
@@ -166,30 +168,31 @@ public final class DmaMapper {
      * so neither the offset nor base + offset is a multiple of mask + 1 (the block's start is
      * base + 0 at best, and offset 0 is never tested: no segment is open there).
      *
-     * <p>The layout's state is package-private: the scatter list's batch path
-     * ({@link ScatterList#runs}) runs the common case of {@link #entry} (an entry of ordinary
-     * memory after the first, at offset 0) in its own loop, with this state in local variables.
+     * <p>The scatter list's batch path ({@link ScatterList#runs}) hands over the entries it made
+     * final together ({@link #pages}), and the common case of {@link #entry} (an entry of
+     * ordinary memory after the first, at offset 0) runs for them in one loop over local
+     * variables.
      */
     static final class IommuStream implements ScatterList.EntrySink {
         private final DmaDevice device;
         private final PeerMapping peers;
-        final long granule;
-        final long mask;
-        final long maxLen;
-        final DmaSegments.Mapped out = new DmaSegments.Mapped(null);
+        private final long granule;
+        private final long mask;
+        private final long maxLen;
+        private final DmaSegments.Mapped out = new DmaSegments.Mapped(null);
         // The offset from the allocation's start: pass 1's iova_len, pass 2's dma - iova.
-        long pos;
+        private long pos;
         // The last segment, while entries may still join it: its length and its first entry
         // (its length goes to the columns when it is complete, not with every entry).
-        boolean open;
-        long curLen;
-        int openFirst;
+        private boolean open;
+        private long curLen;
+        private int openFirst;
         private long firstLength;
-        long pads;
+        private long pads;
         private long bus;
         private long thru;
-        long splitAtBoundary;
-        long splitAtMax;
+        private long splitAtBoundary;
+        private long splitAtMax;
         private long splitAtOffset;
         private @Nullable String refusal;
 
@@ -199,11 +202,6 @@ public final class DmaMapper {
             this.granule = 1L << device.granuleShift();
             this.mask = device.segmentBoundaryMask();
             this.maxLen = device.maxSegmentSize();
-        }
-
-        /** Whether the batch path may lay out entries: nothing was refused. */
-        boolean batchable() {
-            return refusal == null;
         }
 
         @Override
@@ -239,6 +237,68 @@ public final class DmaMapper {
             if (len + off < aligned) {
                 close(i + 1);
             }
+        }
+
+        /**
+         * The common case of {@link #entry} (an entry after the first, of ordinary memory at
+         * offset 0) in one loop over local variables. After a refusal the layout goes on unseen:
+         * {@link #finish} reports the refusal alone.
+         */
+        @Override
+        public void pages(int first, long[] firstPfns, long[] pageCounts, int n) {
+            final long granule = this.granule;
+            final long mask = this.mask;
+            final long maxLen = this.maxLen;
+            // Entries are whole pages: with a granule of a page each takes its length exactly.
+            final boolean pageGranule = granule == 1L << PAGE_SHIFT;
+            // Without a boundary (mask -1) the padding is 2^64 - pos, never below the length.
+            final boolean boundary = mask != -1;
+            long pos = this.pos;
+            boolean open = this.open;
+            long curLen = this.curLen;
+            int openFirst = this.openFirst;
+            for (int k = 0; k < n; k++) {
+                long len = pageCounts[k] << PAGE_SHIFT;
+                long aligned = pageGranule ? len : (len + granule - 1) & -granule;
+                if (boundary) {
+                    // mask is 2^n - 1 below 2^63: the padding and the length compare as signed.
+                    long pad = (mask - pos + 1) & mask;
+                    if (pad != 0 && pad < aligned - 1) {
+                        pos += pad;
+                        pads++;
+                        if (open) {
+                            out.closeLast(curLen, first + k - openFirst);
+                            open = false;
+                        }
+                        splitAtBoundary++;
+                    }
+                }
+                if (open && (pos & mask) != 0 && maxLen - curLen >= len) {
+                    curLen += len;
+                } else {
+                    if (open) {
+                        if ((pos & mask) == 0) {
+                            splitAtBoundary++;
+                        } else {
+                            splitAtMax++;
+                        }
+                        out.closeLast(curLen, first + k - openFirst);
+                    }
+                    open = true;
+                    openFirst = first + k;
+                    curLen = len;
+                    out.add(pos, len, first + k, false, firstPfns[k] << PAGE_SHIFT);
+                }
+                pos += aligned;
+                if (!pageGranule && len < aligned && open) {
+                    out.closeLast(curLen, first + k + 1 - openFirst);
+                    open = false;
+                }
+            }
+            this.pos = pos;
+            this.open = open;
+            this.curLen = curLen;
+            this.openFirst = openFirst;
         }
 
         // The open segment is complete: entries up to {@code end} (exclusive) joined it.

@@ -20,12 +20,14 @@ import org.eclipse.jdt.annotation.Nullable;
  * mapping, the best page size) runs in the same pass. Such a list may keep no entries and only
  * count; its accessors of single entries then throw {@link IllegalStateException}.
  *
- * <p>Runs handed over in batches ({@link #runs}) take one loop that keeps the list's state, and
- * that of the stage after it (an IOMMU layout or a dma-direct best-page-size scan), in local
- * variables for the common case: known PFNs of ordinary memory, each run either continuing the
- * last entry or starting the next. Everything else goes through {@link #run}, one run at a time,
- * so the rules have one implementation each; the batch path repeats only their common case, and
- * BatchedRunsTest checks that both paths give the same list, mapping and counters.
+ * <p>Runs handed over in batches ({@link #runs}) take one loop that keeps the list's state in
+ * local variables for the common case: known PFNs of ordinary memory, each run either continuing
+ * the last entry or starting the next. The entries that became final go to the sink together
+ * after it ({@link EntrySink#pages}), where the IOMMU layout and the dma-direct page-size scan
+ * take their own common case in a loop of their own. Everything else goes through {@link #run},
+ * one run at a time, so the rules have one implementation each; the batch path repeats only
+ * their common case, and BatchedRunsTest checks that both paths give the same list, mapping and
+ * counters.
  */
 public final class ScatterList implements RunSink {
 
@@ -55,6 +57,19 @@ public final class ScatterList implements RunSink {
          * @param pgmap  its pgmap, -1 for ordinary memory
          */
         void entry(int index, long phys, long offset, long length, int pgmap);
+
+        /**
+         * Final entries {@code first} to {@code first + n - 1} together, each whole pages of
+         * ordinary memory (pgmap -1) at offset 0, with a first PFN known: entries after a list's
+         * first, from its batch path. Their first PFNs and page counts are in the arrays' first n
+         * slots, which the sink reads and never writes. This default hands them to
+         * {@link #entry} one by one; a sink may take them in one loop.
+         */
+        default void pages(int first, long[] firstPfns, long[] pageCounts, int n) {
+            for (int k = 0; k < n; k++) {
+                entry(first + k, firstPfns[k] << PAGE_SHIFT, 0, pageCounts[k] << PAGE_SHIFT, -1);
+            }
+        }
     }
 
     private static final int PAGE_SHIFT = 12;
@@ -114,6 +129,9 @@ public final class ScatterList implements RunSink {
     private final @Nullable EntrySink sink;
     private final boolean keep;
     private long openPfn;
+    // The entries a batch made final, for the sink: first PFNs and page counts.
+    private long[] donePfns = new long[0];
+    private long[] donePages = new long[0];
     private int openPgmap;
     private boolean finished;
 
@@ -212,21 +230,13 @@ public final class ScatterList implements RunSink {
         int map = batch.pgmap();
         // Known PFNs of the kind of memory the last entry is, after the first two entries (the
         // first has the offset, and the stage after takes it apart).
-        boolean common = (state & UNKNOWN_PFN) == 0 && map == lastPgmap && map < 0;
+        boolean common = (state & UNKNOWN_PFN) == 0 && map == lastPgmap && map == -1;
         long va = batch.vaddr();
         int i = 0;
         while (i < n) {
             int stop = i;
-            if (common && knownLast && size >= 2 && va == nextVaddr) {
-                if (!keep && sink instanceof DmaMapper.IommuStream io && io.batchable()) {
-                    stop = runsIntoIommu(pfns, counts, i, n, io);
-                } else if (keep && attrPgmapLast == map) {
-                    if (sink == null) {
-                        stop = runsKept(pfns, counts, i, n, state == attrFlagsLast, null);
-                    } else if (sink instanceof BestPageSize.Scan scan && scan.batchable()) {
-                        stop = runsKept(pfns, counts, i, n, state == attrFlagsLast, scan);
-                    }
-                }
+            if (common && knownLast && size >= 2 && va == nextVaddr && (!keep || attrPgmapLast == map)) {
+                stop = runsCommon(pfns, counts, i, n, state == attrFlagsLast);
                 if (stop > i) {
                     // Those runs were consecutive: the next starts where the last ended.
                     va = nextVaddr;
@@ -240,30 +250,31 @@ public final class ScatterList implements RunSink {
         }
     }
 
-    // The common case of run() for consecutive runs from index from on, for a list that hands its
-    // entries to an IOMMU layout and keeps none, with the common case of IommuStream.entry() for
-    // each entry that becomes final (offset 0, ordinary memory). Returns the index of the first
-    // run it leaves to run().
-    private int runsIntoIommu(long[] pfns, long[] counts, int from, int end, DmaMapper.IommuStream io) {
+    // The common case of run() for consecutive runs from index from on: each run continues the
+    // last entry or starts the next, of known PFNs of ordinary memory. A kept list writes the
+    // entries to its columns (new ones only when the runs have the state of the last one kept:
+    // sameState). The entries that become final are gathered and handed to the sink together
+    // (EntrySink.pages) after the loop: two short loops, each with its state in registers, run
+    // faster than one that holds both (the IOMMU layout's or the page-size scan's state beside
+    // the list's went to the stack). Returns the index of the first run it leaves to run().
+    private int runsCommon(long[] pfns, long[] counts, int from, int end, boolean sameState) {
         final long maxPages = maxSegmentPages;
         final long pages0 = lastPages;
         final int size0 = size;
+        final boolean keeps = keep;
+        final long[] block = lastBlock;
+        final int at0 = lastPos;
+        // New entries the loop may begin: a kept one needs the last block's room and the state.
+        final int room = !keeps ? Integer.MAX_VALUE : sameState ? block.length - at0 : 0;
+        if (donePfns.length < end - from) {
+            donePfns = new long[end - from];
+            donePages = new long[end - from];
+        }
+        final long[] firstPfns = donePfns;
+        final long[] pageCounts = donePages;
         long lastPfnL = lastPfn;
         long pagesL = pages0;
-        // Pages taken: the virtual address, the bytes before the last entry and the breaks follow from it.
-        long taken = 0;
-        int n = size0;
-        final long granule = io.granule;
-        // Entries are whole pages: with a granule of a page each takes its length exactly.
-        final boolean pageGranule = granule == 1L << PAGE_SHIFT;
-        final long mask = io.mask;
-        final boolean boundary = mask != -1;
-        final long maxLen = io.maxLen;
-        final DmaSegments.Mapped out = io.out;
-        long pos = io.pos;
-        boolean open = io.open;
-        long curLen = io.curLen;
-        int openFirst = io.openFirst;
+        int done = 0;
         int i = from;
         for (; i < end; i++) {
             long pfn = pfns[i];
@@ -276,63 +287,40 @@ public final class ScatterList implements RunSink {
                     break;
                 }
                 pagesL += count;
+                if (keeps) {
+                    block[at0 + done - 1] += count;
+                }
                 lastPfnL += count;
-                taken += count;
                 continue;
             }
-            // Entry n - 1 is final: whole pages at offset 0. IommuStream.entry() for it.
-            long len = pagesL << PAGE_SHIFT;
-            int e = n - 1;
-            long aligned = pageGranule ? len : (len + granule - 1) & -granule;
-            // Without a boundary (mask -1) the padding is 2^64 - pos, never below the length.
-            if (boundary) {
-                // mask is 2^n - 1 below 2^63: the padding and the length compare as signed.
-                long pad = (mask - pos + 1) & mask;
-                if (pad != 0 && pad < aligned - 1) {
-                    pos += pad;
-                    io.pads++;
-                    if (open) {
-                        out.closeLast(curLen, e - openFirst);
-                        open = false;
-                    }
-                    io.splitAtBoundary++;
-                }
+            if (done == room || pfn > MAX_PFN) {
+                break;
             }
-            if (open && (pos & mask) != 0 && maxLen - curLen >= len) {
-                curLen += len;
-            } else {
-                if (open) {
-                    if ((pos & mask) == 0) {
-                        io.splitAtBoundary++;
-                    } else {
-                        io.splitAtMax++;
-                    }
-                    out.closeLast(curLen, e - openFirst);
-                }
-                open = true;
-                openFirst = e;
-                curLen = len;
-                out.add(pos, len, e, false, (lastPfnL - pagesL + 1) << PAGE_SHIFT);
+            if (keeps) {
+                block[at0 + done] = pfn << PAGES_BITS | count;
             }
-            pos += aligned;
-            if (!pageGranule && len < aligned && open) {
-                out.closeLast(curLen, e + 1 - openFirst);
-                open = false;
-            }
-            // The run starts entry n.
+            // The last entry is final (whole pages at offset 0); the run starts the next.
+            firstPfns[done] = lastPfnL - pagesL + 1;
+            pageCounts[done] = pagesL;
+            done++;
             pagesL = count;
-            n++;
             lastPfnL = pfn + count - 1;
-            taken += count;
+        }
+        // Pages taken: the virtual address, the bytes before the last entry and the breaks follow from it.
+        long taken = 0;
+        for (int j = from; j < i; j++) {
+            taken += counts[j];
         }
         lastPfn = lastPfnL;
         lastPages = pagesL;
         openPfn = lastPfnL - pagesL + 1;
-        took(taken, pages0, n - size0);
-        io.pos = pos;
-        io.open = open;
-        io.curLen = curLen;
-        io.openFirst = openFirst;
+        if (keeps) {
+            lastPos = at0 + done;
+        }
+        took(taken, pages0, done);
+        if (sink != null && done > 0) {
+            sink.pages(size0 - 1, firstPfns, pageCounts, done);
+        }
         return i;
     }
 
@@ -343,104 +331,6 @@ public final class ScatterList implements RunSink {
         fullBytesBeforeLast += (lastPagesBefore + pagesTaken - lastPages) << PAGE_SHIFT;
         breaksAtPfn += newEntries;
         size += newEntries;
-    }
-
-    // The common case of run() for consecutive runs from index from on, for a list that keeps its
-    // entries, with the common case of BestPageSize.Scan.segment() for each entry that becomes
-    // final when the scan is not null (a dma-direct list: address = physical + offset). New
-    // entries only when the runs have the state of the last one kept (sameState). Returns the
-    // index of the first run it leaves to run().
-    private int runsKept(long[] pfns, long[] counts, int from, int end, boolean sameState,
-            BestPageSize.@Nullable Scan scan) {
-        final long maxPages = maxSegmentPages;
-        final long pages0 = lastPages;
-        final int size0 = size;
-        long lastPfnL = lastPfn;
-        long pagesL = pages0;
-        long taken = 0;
-        int n = size0;
-        long[] block = lastBlock;
-        int at = lastPos;
-        boolean scanning = scan != null;
-        long offset = 0;
-        long va = 0;
-        long mask = 0;
-        long base = 0;
-        long curLen = 0;
-        // The bits below the limit: a contribution with one of them set moves the limit.
-        long belowLimit = 0;
-        int discontinuities = 0;
-        if (scan != null) {
-            offset = scan.directOffset;
-            va = scan.va;
-            mask = scan.mask;
-            base = scan.currBase;
-            curLen = scan.currLen;
-            belowLimit = scan.limitBit >= 64 ? -1 : (1L << scan.limitBit) - 1;
-            discontinuities = scan.discontinuities;
-        }
-        int i = from;
-        for (; i < end; i++) {
-            long pfn = pfns[i];
-            long count = counts[i];
-            if (pfn < 0 || count <= 0 || count > maxPages) {
-                break;
-            }
-            if (pfn == lastPfnL + 1) {
-                if (pagesL + count > maxPages) {
-                    break;
-                }
-                pagesL += count;
-                block[at - 1] += count;
-                lastPfnL += count;
-                taken += count;
-                continue;
-            }
-            // A new entry, in the last block, within MAX_PFN.
-            if (!sameState || at == block.length || pfn > MAX_PFN) {
-                break;
-            }
-            long len = pagesL << PAGE_SHIFT;
-            if (scanning) {
-                // Scan.segment() for entry n - 1 (not the first: the scan's page offset is 0).
-                long a = ((lastPfnL - pagesL + 1) << PAGE_SHIFT) + offset;
-                long segEnd = base + curLen;
-                if (a == -1) {
-                    break;
-                }
-                if (segEnd != a || Long.compareUnsigned(segEnd, base) < 0) {
-                    long differ = a ^ va;
-                    if (((differ | va) & belowLimit) != 0) {
-                        // The limit moves: Scan.segment() words it.
-                        break;
-                    }
-                    base = a;
-                    curLen = 0;
-                    mask |= differ | va;
-                    discontinuities++;
-                }
-                curLen += len;
-                va += len;
-            }
-            block[at++] = pfn << PAGES_BITS | count;
-            pagesL = count;
-            n++;
-            lastPfnL = pfn + count - 1;
-            taken += count;
-        }
-        lastPfn = lastPfnL;
-        lastPages = pagesL;
-        openPfn = lastPfnL - pagesL + 1;
-        took(taken, pages0, n - size0);
-        lastPos = at;
-        if (scan != null) {
-            scan.va = va;
-            scan.mask = mask;
-            scan.currBase = base;
-            scan.currLen = curLen;
-            scan.discontinuities = discontinuities;
-        }
-        return i;
     }
 
     // Any run: merging into the last entry as far as the maximum segment allows, then new entries.
