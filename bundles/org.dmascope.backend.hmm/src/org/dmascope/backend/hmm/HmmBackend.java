@@ -13,6 +13,7 @@ import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.memory.Vma;
@@ -92,21 +93,67 @@ public final class HmmBackend implements MemoryBackend {
     /** {@value #SCORE} when a page of the VMA is device-private or lies in device-coherent memory; 0 otherwise. */
     @Override
     public int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical) {
-        boolean[] found = {false};
         try {
-            space.pageTable().walk(vma.start(), vma.end(), (vaddr, pfn, pages, flags, shift, pgmap) -> {
-                if ((flags & PageFlags.DEVICE_PRIVATE) != 0 || pfn != RunSink.NO_PFN && isCoherent(physical, pfn)) {
-                    found[0] = true;
-                }
-            });
+            space.pageTable().walk(vma.start(), vma.end(), new DeviceMemoryFinder(physical));
+        } catch (DeviceMemoryFinder.Found e) {
+            return SCORE;
         } catch (MemoryReadException e) {
             return 0;
         }
-        return found[0] ? SCORE : 0;
+        return 0;
     }
 
     private static boolean isCoherent(PhysicalMemoryMap physical, long pfn) {
         return physical.rangeOf(pfn).map(r -> r.kind() == PhysicalMemoryMap.Kind.DEVICE_COHERENT).orElse(false);
+    }
+
+    /**
+     * Looks for the first device-private page, or mapped PFN in device-coherent memory, and stops
+     * the walk there. A batch of runs is one state: its flags are tested once, and its PFNs only
+     * when the machine has device-coherent memory at all (most have none).
+     */
+    private static final class DeviceMemoryFinder implements RunSink {
+
+        /** Stops the walk. */
+        static final class Found extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Found() {
+                super("device memory found", null, false, false);
+            }
+        }
+
+        private final PhysicalMemoryMap physical;
+        private final boolean coherentMemory;
+
+        DeviceMemoryFinder(PhysicalMemoryMap physical) {
+            this.physical = physical;
+            this.coherentMemory = physical.ranges().stream()
+                    .anyMatch(r -> r.kind() == PhysicalMemoryMap.Kind.DEVICE_COHERENT);
+        }
+
+        @Override
+        public void run(long vaddr, long pfn, long pages, int flags, int shift, int pgmap) {
+            if ((flags & PageFlags.DEVICE_PRIVATE) != 0
+                    || coherentMemory && pfn != RunSink.NO_PFN && isCoherent(physical, pfn)) {
+                throw new Found();
+            }
+        }
+
+        @Override
+        public void runs(RunBatch batch) {
+            if ((batch.flags() & PageFlags.DEVICE_PRIVATE) != 0) {
+                throw new Found();
+            }
+            if (coherentMemory) {
+                long[] pfns = batch.pfns();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (pfns[i] != RunSink.NO_PFN && isCoherent(physical, pfns[i])) {
+                        throw new Found();
+                    }
+                }
+            }
+        }
     }
 
     /**

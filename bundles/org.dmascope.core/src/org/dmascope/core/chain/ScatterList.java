@@ -274,6 +274,8 @@ public final class ScatterList implements RunSink {
         final long[] pageCounts = donePages;
         long lastPfnL = lastPfn;
         long pagesL = pages0;
+        // Pages taken: the virtual address, the bytes before the last entry and the breaks follow from it.
+        long taken = 0;
         int done = 0;
         int i = from;
         for (; i < end; i++) {
@@ -291,6 +293,7 @@ public final class ScatterList implements RunSink {
                     block[at0 + done - 1] += count;
                 }
                 lastPfnL += count;
+                taken += count;
                 continue;
             }
             if (done == room || pfn > MAX_PFN) {
@@ -305,11 +308,7 @@ public final class ScatterList implements RunSink {
             done++;
             pagesL = count;
             lastPfnL = pfn + count - 1;
-        }
-        // Pages taken: the virtual address, the bytes before the last entry and the breaks follow from it.
-        long taken = 0;
-        for (int j = from; j < i; j++) {
-            taken += counts[j];
+            taken += count;
         }
         lastPfn = lastPfnL;
         lastPages = pagesL;

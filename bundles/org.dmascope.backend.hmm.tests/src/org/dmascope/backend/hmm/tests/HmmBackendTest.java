@@ -12,7 +12,9 @@ import org.dmascope.core.memory.AddressSpace;
 import org.dmascope.core.memory.MemoryReadException;
 import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PageRuns;
+import org.dmascope.core.memory.PageTable;
 import org.dmascope.core.memory.PhysicalMemoryMap;
+import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Vma;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class HmmBackendTest {
 
     private static final long A = 0x7f0000000000L;
 
-    private static AddressSpace space(PageRuns runs, Vma vma) {
+    private static AddressSpace space(PageTable runs, Vma vma) {
         return new AddressSpace(1, "t", List.of(vma), runs, AddressSpace.UNLIMITED, 0, false);
     }
 
@@ -47,6 +49,72 @@ class HmmBackendTest {
         coherent.run(A, 0x200010, 4, PageFlags.PRESENT | PageFlags.ZONE_DEVICE, 12, 1);
         assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, physical()));
         assertTrue(HmmBackend.SCORE > 10, "above the struct page backend");
+    }
+
+    /**
+     * A table that hands its runs over in batches of three (as the live and synthetic tables
+     * batch theirs), counting the runs it handed over before the walk ended.
+     */
+    private static final class BatchedTable implements PageTable {
+        private final PageRuns runs;
+        private int handed;
+
+        BatchedTable(PageRuns runs) {
+            this.runs = runs;
+        }
+
+        @Override
+        public void walk(long start, long end, RunSink sink) throws MemoryReadException {
+            RunBatch batch = new RunBatch(3, new RunSink() {
+                @Override
+                public void run(long vaddr, long pfn, long pages, int flags, int shift, int pgmap) {
+                    handed++;
+                    sink.run(vaddr, pfn, pages, flags, shift, pgmap);
+                }
+
+                @Override
+                public void runs(RunBatch b) {
+                    handed += b.size();
+                    sink.runs(b);
+                }
+            });
+            runs.walk(start, end, batch);
+            batch.flush();
+        }
+    }
+
+    // 40 single pages of one state, every other frame from 0x1000, but page 'odd' (when not -1)
+    // at frame 'oddPfn' with flags 'oddFlags'.
+    private static BatchedTable table(int odd, long oddPfn, int oddFlags) {
+        PageRuns runs = new PageRuns();
+        int plain = PageFlags.PRESENT | PageFlags.EXCLUSIVE;
+        for (int i = 0; i < 40; i++) {
+            runs.run(A + (i << 12), i == odd ? oddPfn : 0x1000 + 2 * i, 1, i == odd ? oddFlags : plain, 12, -1);
+        }
+        return new BatchedTable(runs);
+    }
+
+    @Test
+    void batchedRunsAreTestedAndTheWalkStopsAtTheFirstDevicePage() throws MemoryReadException {
+        HmmBackend b = new HmmBackend();
+        Vma vma = Vma.anonymous(A, A + (40 << 12), "rw-p");
+        int plain = PageFlags.PRESENT | PageFlags.EXCLUSIVE;
+        BatchedTable none = table(-1, 0, 0);
+        assertEquals(0, b.handles(space(none, vma), vma, physical()));
+        assertEquals(40, none.handed, "no device page: the whole VMA is looked at");
+
+        BatchedTable priv = table(20, RunSink.NO_PFN, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE);
+        assertEquals(HmmBackend.SCORE, b.handles(space(priv, vma), vma, physical()));
+        assertEquals(21, priv.handed, "the walk stops at the device-private page (its own batch: another state)");
+
+        // A device-coherent frame among ordinary ones of the same state: found by its PFN.
+        BatchedTable coherent = table(13, 0x200010, plain);
+        assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, physical()));
+        assertEquals(15, coherent.handed, "the walk stops after the batch holding it (runs 12 to 14)");
+        BatchedTable noCoherentMemory = table(13, 0x200010, plain);
+        assertEquals(0, b.handles(space(noCoherentMemory, vma), vma, PhysicalMemoryMap.systemRamOnly()),
+                "without device-coherent memory the frame is ordinary");
+        assertEquals(40, noCoherentMemory.handed);
     }
 
     @Test
