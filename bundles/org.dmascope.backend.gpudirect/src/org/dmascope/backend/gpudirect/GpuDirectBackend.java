@@ -98,7 +98,7 @@ public final class GpuDirectBackend implements MemoryBackend {
 
     /** {@value #SCORE} for a mapping of an NVIDIA device file or of a GPU object the engine knows; 0 otherwise. */
     @Override
-    public int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical) {
+    public int handles(AddressSpace space, Vma vma, long start, long end, PhysicalMemoryMap physical) {
         if (vma.name().startsWith("/dev/nvidia")) {
             return SCORE;
         }

@@ -90,11 +90,17 @@ public final class HmmBackend implements MemoryBackend {
         return SEMANTICS;
     }
 
-    /** {@value #SCORE} when a page of the VMA is device-private or lies in device-coherent memory; 0 otherwise. */
+    /**
+     * {@value #SCORE} when a page of the range (widened to whole pages, as the pin widens it) is
+     * device-private or lies in device-coherent memory; 0 otherwise: the struct page backend's
+     * rules then pin the range as they pin any other.
+     */
     @Override
-    public int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical) {
+    public int handles(AddressSpace space, Vma vma, long start, long end, PhysicalMemoryMap physical) {
+        long from = start & ~0xfffL;
+        long to = (end + 0xfff) & ~0xfffL;
         try {
-            space.pageTable().walk(vma.start(), vma.end(), new DeviceMemoryFinder(physical));
+            space.pageTable().walk(from, to, new DeviceMemoryFinder(physical));
         } catch (DeviceMemoryFinder.Found e) {
             return SCORE;
         } catch (MemoryReadException e) {

@@ -85,7 +85,7 @@ public final class StructPageBackend implements MemoryBackend {
      * refuses (VM_IO, VM_PFNMAP, secretmem, fs-dax) are still this backend's: pinning says why.
      */
     @Override
-    public int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical) {
+    public int handles(AddressSpace space, Vma vma, long start, long end, PhysicalMemoryMap physical) {
         return vma.name().equals("[vsyscall]") ? 0 : DEFAULT_SCORE;
     }
 

@@ -8,7 +8,7 @@ import org.dmascope.core.memory.Vma;
 
 /**
  * One kind of memory behind VMAs. Contributed as an OSGi service; the chain resolver asks every
- * backend how well it handles a VMA and uses the best.
+ * backend how well it handles the part of a VMA it resolves and uses the best.
  */
 public interface MemoryBackend {
 
@@ -22,10 +22,13 @@ public interface MemoryBackend {
     BackendSemantics semantics();
 
     /**
-     * How well this backend handles a VMA: 0 not at all; higher wins. A backend for a special
-     * kind of memory answers above the struct page backend's 10 for the VMAs that are its own.
+     * How well this backend handles [start, end) of a VMA (the part a request covers, inside the
+     * VMA): 0 not at all; higher wins. A backend for a special kind of memory answers above the
+     * struct page backend's 10 for the memory that is its own. A backend that looks at pages to
+     * answer looks at those of the range only: they are the pages a pin of it meets, and a small
+     * range of a large VMA stays cheap to resolve.
      */
-    int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical);
+    int handles(AddressSpace space, Vma vma, long start, long end, PhysicalMemoryMap physical);
 
     /**
      * Pins [start, end) of a VMA for long-term DMA, as the kernel would for an RDMA memory

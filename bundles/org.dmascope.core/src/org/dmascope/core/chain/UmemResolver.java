@@ -141,7 +141,7 @@ public final class UmemResolver {
             }
             b.vmas.add(vma);
             long segEnd = Long.compareUnsigned(vma.end(), last) < 0 ? vma.end() : last;
-            MemoryBackend backend = choose(space, vma, req);
+            MemoryBackend backend = choose(space, vma, cur, segEnd, req);
             String vmaText = vma.mapsLine();
             if (backend == null) {
                 b.backends.add("");
@@ -206,11 +206,11 @@ public final class UmemResolver {
         return b.done();
     }
 
-    private @Nullable MemoryBackend choose(AddressSpace space, Vma vma, UmemRequest req) {
+    private @Nullable MemoryBackend choose(AddressSpace space, Vma vma, long start, long end, UmemRequest req) {
         MemoryBackend best = null;
         int score = 0;
         for (MemoryBackend m : backends) {
-            int s = m.handles(space, vma, req.physical());
+            int s = m.handles(space, vma, start, end, req.physical());
             if (s > score) {
                 score = s;
                 best = m;

@@ -52,7 +52,7 @@ class ChainViewTest {
         }
 
         @Override
-        public int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical) {
+        public int handles(AddressSpace space, Vma vma, long start, long end, PhysicalMemoryMap physical) {
             return 1;
         }
 

@@ -89,8 +89,8 @@ class BackendTest {
         Vma anon = Vma.anonymous(0x10000, 0x20000, "rw-p");
         GpuDirectBackend ds = new GpuDirectBackend();
         AddressSpace s = space(gpu, anon);
-        assertEquals(GpuDirectBackend.SCORE, ds.handles(s, gpu, PhysicalMemoryMap.systemRamOnly()));
-        assertEquals(0, ds.handles(s, anon, PhysicalMemoryMap.systemRamOnly()));
+        assertEquals(GpuDirectBackend.SCORE, ds.handles(s, gpu, gpu.start(), gpu.end(), PhysicalMemoryMap.systemRamOnly()));
+        assertEquals(0, ds.handles(s, anon, anon.start(), anon.end(), PhysicalMemoryMap.systemRamOnly()));
         PinResult r = ds.pin(s, gpu, VA, VA + 0x1000, true, PhysicalMemoryMap.systemRamOnly(), (a, b, c, d, f, g) -> {
             throw new AssertionError("no pages");
         });

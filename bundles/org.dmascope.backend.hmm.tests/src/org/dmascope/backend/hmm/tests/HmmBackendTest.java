@@ -40,14 +40,14 @@ class HmmBackendTest {
         Vma vma = Vma.anonymous(A, A + 0x4000, "rw-p");
         PageRuns plain = new PageRuns();
         plain.run(A, 0x1000, 4, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12, -1);
-        assertEquals(0, b.handles(space(plain, vma), vma, physical()));
+        assertEquals(0, b.handles(space(plain, vma), vma, vma.start(), vma.end(), physical()));
         PageRuns priv = new PageRuns();
         priv.run(A, 0x1000, 2, PageFlags.PRESENT | PageFlags.EXCLUSIVE, 12, -1);
         priv.run(A + 0x2000, RunSink.NO_PFN, 2, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE, 12, -1);
-        assertEquals(HmmBackend.SCORE, b.handles(space(priv, vma), vma, physical()));
+        assertEquals(HmmBackend.SCORE, b.handles(space(priv, vma), vma, vma.start(), vma.end(), physical()));
         PageRuns coherent = new PageRuns();
         coherent.run(A, 0x200010, 4, PageFlags.PRESENT | PageFlags.ZONE_DEVICE, 12, 1);
-        assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, physical()));
+        assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, vma.start(), vma.end(), physical()));
         assertTrue(HmmBackend.SCORE > 10, "above the struct page backend");
     }
 
@@ -100,21 +100,38 @@ class HmmBackendTest {
         Vma vma = Vma.anonymous(A, A + (40 << 12), "rw-p");
         int plain = PageFlags.PRESENT | PageFlags.EXCLUSIVE;
         BatchedTable none = table(-1, 0, 0);
-        assertEquals(0, b.handles(space(none, vma), vma, physical()));
+        assertEquals(0, b.handles(space(none, vma), vma, vma.start(), vma.end(), physical()));
         assertEquals(40, none.handed, "no device page: the whole VMA is looked at");
 
         BatchedTable priv = table(20, RunSink.NO_PFN, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE);
-        assertEquals(HmmBackend.SCORE, b.handles(space(priv, vma), vma, physical()));
+        assertEquals(HmmBackend.SCORE, b.handles(space(priv, vma), vma, vma.start(), vma.end(), physical()));
         assertEquals(21, priv.handed, "the walk stops at the device-private page (its own batch: another state)");
 
         // A device-coherent frame among ordinary ones of the same state: found by its PFN.
         BatchedTable coherent = table(13, 0x200010, plain);
-        assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, physical()));
+        assertEquals(HmmBackend.SCORE, b.handles(space(coherent, vma), vma, vma.start(), vma.end(), physical()));
         assertEquals(15, coherent.handed, "the walk stops after the batch holding it (runs 12 to 14)");
         BatchedTable noCoherentMemory = table(13, 0x200010, plain);
-        assertEquals(0, b.handles(space(noCoherentMemory, vma), vma, PhysicalMemoryMap.systemRamOnly()),
-                "without device-coherent memory the frame is ordinary");
+        assertEquals(0, b.handles(space(noCoherentMemory, vma), vma, vma.start(), vma.end(),
+                PhysicalMemoryMap.systemRamOnly()), "without device-coherent memory the frame is ordinary");
         assertEquals(40, noCoherentMemory.handed);
+    }
+
+    @Test
+    void onlyThePagesOfTheRangeCount() throws MemoryReadException {
+        HmmBackend b = new HmmBackend();
+        Vma vma = Vma.anonymous(A, A + (40 << 12), "rw-p");
+        // The device-private page is page 20.
+        BatchedTable before = table(20, RunSink.NO_PFN, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE);
+        assertEquals(0, b.handles(space(before, vma), vma, A, A + (20 << 12), physical()),
+                "a range that ends where the device page starts is ordinary memory");
+        assertEquals(20, before.handed, "and only its pages are looked at");
+        BatchedTable after = table(20, RunSink.NO_PFN, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE);
+        assertEquals(0, b.handles(space(after, vma), vma, A + (21 << 12), A + (40 << 12), physical()));
+        assertEquals(19, after.handed);
+        BatchedTable inside = table(20, RunSink.NO_PFN, PageFlags.SWAPPED | PageFlags.DEVICE_PRIVATE);
+        assertEquals(HmmBackend.SCORE, b.handles(space(inside, vma), vma, A + (19 << 12) + 0x800, A + (20 << 12) + 1,
+                physical()), "a byte of the device page, the range widened to whole pages as the pin widens it");
     }
 
     @Test

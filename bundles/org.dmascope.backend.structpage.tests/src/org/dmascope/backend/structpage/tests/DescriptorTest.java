@@ -25,7 +25,8 @@ class DescriptorTest {
     private static final StructPageBackend BACKEND = new StructPageBackend();
 
     private static int handles(Vma vma) {
-        return BACKEND.handles(space(new PageRuns(), vma), vma, PhysicalMemoryMap.systemRamOnly());
+        return BACKEND.handles(space(new PageRuns(), vma), vma, vma.start(), vma.end(),
+                PhysicalMemoryMap.systemRamOnly());
     }
 
     @Test

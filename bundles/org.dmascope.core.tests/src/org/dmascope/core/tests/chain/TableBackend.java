@@ -52,7 +52,7 @@ final class TableBackend implements MemoryBackend {
     }
 
     @Override
-    public int handles(AddressSpace space, Vma vma, PhysicalMemoryMap physical) {
+    public int handles(AddressSpace space, Vma vma, long start, long end, PhysicalMemoryMap physical) {
         return vma.has(VmFlag.IO) ? 0 : 1;
     }
 
