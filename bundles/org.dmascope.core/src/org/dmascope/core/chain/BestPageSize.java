@@ -23,8 +23,6 @@ public final class BestPageSize {
     public record Result(long pageSize, long dmaBlocks, long mask, String why) {
     }
 
-    private static final int PAGE_SHIFT = 12;
-
     private BestPageSize() {
     }
 
@@ -49,25 +47,25 @@ public final class BestPageSize {
      * as {@link BestPageSize#find}. As a scatter list's entry sink it takes the entries as
      * dma-direct maps them: physical address plus the device's offset.
      *
-     * <p>Segments that come together (an IOMMU's, {@link #segments}; a dma-direct list's
-     * entries from its batch path, {@link #pages}) take the common case of {@link #segment} in a
-     * loop over local variables, and leave every other case to it.
+     * <p>The scan's state is package-private: the scatter list's batch path
+     * ({@link ScatterList#runs}) runs the common case of {@link #segment} in its own loop, with
+     * this state in local variables, and leaves every other case to {@link #segment}.
      */
     static final class Scan implements DmaSegments.Visitor, ScatterList.EntrySink {
         private final long length;
         private final long virt;
         private final long bitmap;
-        private final long directOffset;
-        private long mask;
+        final long directOffset;
+        long mask;
         // Which contribution to the mask set its lowest bit: that is what limits the page size.
-        private int limitBit;
+        int limitBit;
         private String limit;
-        private long va;
-        private long pgoff;
-        private long currBase = -1;
-        private long currLen;
-        private int discontinuities;
-        private boolean unknown;
+        long va;
+        long pgoff;
+        long currBase = -1;
+        long currLen;
+        int discontinuities;
+        boolean unknown;
 
         Scan(long address, long length, long virt, long bitmap) {
             this(address, length, virt, bitmap, 0);
@@ -93,58 +91,7 @@ public final class BestPageSize {
             segment(index, phys < 0 ? -1 : phys + directOffset, len);
         }
 
-        /**
-         * Segments of a dma-direct list's entries after the first (so the first segment's page
-         * offset is behind): those that continue the one before only add to its length, and
-         * those that start a new stretch without moving the limit only add to the mask, in a loop
-         * over local variables; every other goes through {@link #segment}. Once an address is
-         * unknown the loop's work is unseen: {@link #result} says only that.
-         */
-        @Override
-        public void pages(int first, long[] firstPfns, long[] pageCounts, int n) {
-            int k = 0;
-            while (k < n) {
-                final long offset = directOffset;
-                // The bits below the limit: a contribution with one of them set moves the limit.
-                final long belowLimit = limitBit >= 64 ? -1 : (1L << limitBit) - 1;
-                long base = currBase;
-                long len = currLen;
-                long v = va;
-                long m = mask;
-                int breaks = discontinuities;
-                for (; k < n; k++) {
-                    long a = (firstPfns[k] << PAGE_SHIFT) + offset;
-                    long end = base + len;
-                    if (end != a || Long.compareUnsigned(end, base) < 0) {
-                        // restart() for segment first + k (not the first, at page offset 0).
-                        long differ = a ^ v;
-                        if (a == -1 || ((differ | v) & belowLimit) != 0) {
-                            // Unknown, or the limit moves: segment() says so.
-                            break;
-                        }
-                        base = a;
-                        len = 0;
-                        m |= differ | v;
-                        breaks++;
-                    }
-                    long l = pageCounts[k] << PAGE_SHIFT;
-                    len += l;
-                    v += l;
-                }
-                currBase = base;
-                currLen = len;
-                va = v;
-                mask = m;
-                discontinuities = breaks;
-                if (k == n) {
-                    return;
-                }
-                entry(first + k, firstPfns[k] << PAGE_SHIFT, 0, pageCounts[k] << PAGE_SHIFT, -1);
-                k++;
-            }
-        }
-
-        /** Whether {@link #segments} may take segments in its loop: the first is done, and every address so far is known. */
+        /** Whether the batch path may take segments: the first is done, and every address so far is known. */
         boolean batchable() {
             return pgoff == 0 && !unknown && currBase != -1;
         }
