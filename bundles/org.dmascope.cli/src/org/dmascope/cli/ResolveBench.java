@@ -26,7 +26,8 @@ import org.dmascope.core.memory.Vma;
  * dma-direct with 64 KiB segments, the IOMMU with 64 KiB segments, and the IOMMU with mlx5's
  * 2 GiB segments. Prints nanoseconds per page and the peak heap of each case: the best wall
  * time of the repeats, and the best CPU time of the resolving thread (which leaves out the
- * garbage collector's threads and, on a shared machine, the time other processes took).
+ * garbage collector's threads and, on a shared machine, the time other processes took); the
+ * peak heap of one more run, after a collection.
  */
 final class ResolveBench {
 
@@ -52,20 +53,26 @@ final class ResolveBench {
             for (int d = 0; d < devices.length; d++) {
                 long best = Long.MAX_VALUE;
                 long bestCpu = Long.MAX_VALUE;
-                long peak = 0;
+                long peak;
+                UmemRequest request = new UmemRequest(space, PhysicalMemoryMap.systemRamOnly(), VA, pages << 12,
+                        IbAccess.LOCAL_WRITE | IbAccess.REMOTE_WRITE | IbAccess.REMOTE_READ, devices[d],
+                        org.dmascope.core.chain.PeerMapping.NONE, VA, false);
                 AddressChain chain = null;
+                // Timed runs one after the other, as a session resolves: no collection forced between
+                // them (a full collection shrinks the heap, and the next run would time its growth).
                 for (int r = 0; r < repeat; r++) {
                     chain = null;
-                    BenchCommand.resetPeaks();
                     long c0 = CPU.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
-                    chain = resolver.resolve(new UmemRequest(space, PhysicalMemoryMap.systemRamOnly(), VA, pages << 12,
-                            IbAccess.LOCAL_WRITE | IbAccess.REMOTE_WRITE | IbAccess.REMOTE_READ, devices[d],
-                            org.dmascope.core.chain.PeerMapping.NONE, VA, false));
+                    chain = resolver.resolve(request);
                     best = Math.min(best, System.nanoTime() - t0);
                     bestCpu = Math.min(bestCpu, CPU.getCurrentThreadCpuTime() - c0);
-                    peak = Math.max(peak, BenchCommand.peakHeap());
                 }
+                // The peak heap of one more run, from a collected heap.
+                chain = null;
+                BenchCommand.resetPeaks();
+                chain = resolver.resolve(request);
+                peak = BenchCommand.peakHeap();
                 if (chain.error() != null) {
                     out.printf(Locale.ROOT, "%s, %s: refused: -%s: %s%n", fragmented ? "fragmented" : "contiguous",
                             deviceNames[d], chain.error(), chain.lastWhy());
