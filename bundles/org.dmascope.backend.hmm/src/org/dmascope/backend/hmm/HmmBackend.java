@@ -17,6 +17,7 @@ import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.VmFlag;
 import org.dmascope.core.memory.Vma;
+import org.dmascope.core.memory.WalkStopped;
 
 /**
  * The HMM backend: VMAs with device-private or device-coherent pages in them (memory an HMM
@@ -101,7 +102,7 @@ public final class HmmBackend implements MemoryBackend {
         long to = (end + 0xfff) & ~0xfffL;
         try {
             space.pageTable().walk(from, to, new DeviceMemoryFinder(physical));
-        } catch (DeviceMemoryFinder.Found e) {
+        } catch (WalkStopped e) {
             return SCORE;
         } catch (MemoryReadException e) {
             return 0;
@@ -120,15 +121,6 @@ public final class HmmBackend implements MemoryBackend {
      */
     private static final class DeviceMemoryFinder implements RunSink {
 
-        /** Stops the walk. */
-        static final class Found extends RuntimeException {
-            private static final long serialVersionUID = 1L;
-
-            Found() {
-                super("device memory found", null, false, false);
-            }
-        }
-
         private final PhysicalMemoryMap physical;
         private final boolean coherentMemory;
 
@@ -142,20 +134,20 @@ public final class HmmBackend implements MemoryBackend {
         public void run(long vaddr, long pfn, long pages, int flags, int shift, int pgmap) {
             if ((flags & PageFlags.DEVICE_PRIVATE) != 0
                     || coherentMemory && pfn != RunSink.NO_PFN && isCoherent(physical, pfn)) {
-                throw new Found();
+                throw new WalkStopped("device memory found");
             }
         }
 
         @Override
         public void runs(RunBatch batch) {
             if ((batch.flags() & PageFlags.DEVICE_PRIVATE) != 0) {
-                throw new Found();
+                throw new WalkStopped("device memory found");
             }
             if (coherentMemory) {
                 long[] pfns = batch.pfns();
                 for (int i = 0; i < batch.size(); i++) {
                     if (pfns[i] != RunSink.NO_PFN && isCoherent(physical, pfns[i])) {
-                        throw new Found();
+                        throw new WalkStopped("device memory found");
                     }
                 }
             }

@@ -9,6 +9,7 @@ import org.dmascope.core.memory.PageTable;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Vma;
+import org.dmascope.core.memory.WalkStopped;
 import org.dmascope.core.memory.VmFlag;
 import org.eclipse.jdt.annotation.Nullable;
 
@@ -137,7 +138,7 @@ final class GupRules {
         FsdaxFinder finder = new FsdaxFinder(physical);
         try {
             table.walk(vma.start(), vma.end(), finder);
-        } catch (FsdaxFinder.Found e) {
+        } catch (WalkStopped e) {
             return true;
         }
         return false;
@@ -145,15 +146,6 @@ final class GupRules {
 
     /** Looks for the first mapped PFN in an fs-dax range and stops the walk there. */
     private static final class FsdaxFinder implements RunSink {
-
-        /** Stops the walk. */
-        static final class Found extends RuntimeException {
-            private static final long serialVersionUID = 1L;
-
-            Found() {
-                super("fs-dax page found", null, false, false);
-            }
-        }
 
         private final PhysicalMemoryMap physical;
 
@@ -171,7 +163,7 @@ final class GupRules {
             while (p < end) {
                 PhysicalMemoryMap.Range r = physical.rangeOf(p).orElse(null);
                 if (r != null && r.kind() == PhysicalMemoryMap.Kind.FS_DAX) {
-                    throw new Found();
+                    throw new WalkStopped("fs-dax page found");
                 }
                 p = physical.sameKindEnd(p);
             }

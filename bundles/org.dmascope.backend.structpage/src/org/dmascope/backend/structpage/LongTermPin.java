@@ -12,6 +12,7 @@ import org.dmascope.core.memory.RunBatch;
 import org.dmascope.core.memory.RunMerger;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Vma;
+import org.dmascope.core.memory.WalkStopped;
 import org.eclipse.jdt.annotation.Nullable;
 
 /**
@@ -33,15 +34,6 @@ final class LongTermPin implements RunSink {
     private static final int IN_PLACE_MASK = PageFlags.PRESENT | PageFlags.ERROR | PageFlags.DEVICE_PRIVATE
             | PageFlags.NO_STRUCT_PAGE | PageFlags.ZERO_PAGE | PageFlags.SWAPPED | PageFlags.PFN_HIDDEN
             | PageFlags.PFN_UNKNOWN;
-
-    /** Stops the page table walk at a page the kernel refuses. */
-    static final class Stop extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Stop() {
-            super("pinning stopped", null, false, false);
-        }
-    }
 
     private final boolean write;
     private final PhysicalMemoryMap physical;
@@ -320,7 +312,8 @@ final class LongTermPin implements RunSink {
         flushSlow();
         error = errno;
         why = reason;
-        throw new Stop();
+        // Stops the page table walk at the page the kernel refuses.
+        throw new WalkStopped("pinning stopped");
     }
 
     private static String hex(long address) {

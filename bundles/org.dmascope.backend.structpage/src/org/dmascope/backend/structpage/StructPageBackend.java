@@ -13,6 +13,7 @@ import org.dmascope.core.memory.PageFlags;
 import org.dmascope.core.memory.PhysicalMemoryMap;
 import org.dmascope.core.memory.RunSink;
 import org.dmascope.core.memory.Vma;
+import org.dmascope.core.memory.WalkStopped;
 
 /**
  * The default backend: memory with struct pages behind it. Pinning reproduces
@@ -114,7 +115,7 @@ public final class StructPageBackend implements MemoryBackend {
         LongTermPin pin = new LongTermPin(vma, write, physical, sink);
         try {
             space.pageTable().walk(from, to, pin);
-        } catch (LongTermPin.Stop e) {
+        } catch (WalkStopped e) {
             // The refusal is recorded in pin; the pages before it were passed on.
         }
         return pin.finish(from, to);

@@ -8,7 +8,8 @@ public interface PageTable {
 
     /**
      * Reports the runs covering [start, end) in address order, pages that are not mapped
-     * included (without {@link PageFlags#PRESENT}).
+     * included (without {@link PageFlags#PRESENT}). A sink ends the walk early by throwing
+     * {@link WalkStopped}: nothing more reaches it, and the exception comes out of this method.
      *
      * @throws MemoryReadException when the page table cannot be read (a process that exited, no
      *                             permission)
